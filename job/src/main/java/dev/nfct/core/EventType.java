@@ -1,0 +1,25 @@
+package dev.nfct.core;
+
+/** The three message kinds {@code conntrack -E} prints. */
+public enum EventType {
+    NEW("[NEW]"),
+    UPDATE("[UPDATE]"),
+    DESTROY("[DESTROY]");
+
+    public final String label;
+
+    EventType(String label) {
+        this.label = label;
+    }
+
+    /** The kind of message that carries a set of event bits (§8.3). */
+    public static EventType of(int bits) {
+        if ((bits & EventBits.DESTROY) != 0) {
+            return DESTROY;
+        }
+        if ((bits & (EventBits.NEW | EventBits.RELATED)) != 0) {
+            return NEW;
+        }
+        return UPDATE;
+    }
+}

@@ -1,0 +1,111 @@
+package dev.nfct.core;
+
+/**
+ * One direction of a connection: addresses, protocol, the two 16-bit L4 words and the zone.
+ *
+ * <p>For port protocols {@code srcU}/{@code dstU} are the ports; for ICMP and ICMPv6 {@code srcU} is
+ * the identifier and {@code dstU} is {@code type << 8 | code}; for PPTP GRE they are the keys; for
+ * every other protocol both are zero, so all traffic of that protocol between two hosts is one
+ * connection. The direction is not part of a tuple: equality and hash ignore which side it is.
+ *
+ * <p>The zone is part of the key here (the kernel compares it beside the tuple), so overlapping
+ * address spaces in different zones never meet.
+ */
+public final class Tuple {
+    public final int family;
+    public final int protocol;
+    public final long srcHi, srcLo, dstHi, dstLo;
+    public final int srcU, dstU;
+    public final int zone;
+    private final int hash;
+
+    public Tuple(int family, int protocol, long srcHi, long srcLo, long dstHi, long dstLo,
+                 int srcU, int dstU, int zone) {
+        this.family = family;
+        this.protocol = protocol;
+        this.srcHi = srcHi;
+        this.srcLo = srcLo;
+        this.dstHi = dstHi;
+        this.dstLo = dstLo;
+        this.srcU = srcU & 0xffff;
+        this.dstU = dstU & 0xffff;
+        this.zone = zone & 0xffff;
+        this.hash = mix(family, protocol, srcHi, srcLo, dstHi, dstLo, this.srcU, this.dstU, this.zone);
+    }
+
+    /** The tuple seen from the other side: addresses swapped, L4 words as given by the tracker. */
+    public Tuple invert(int newSrcU, int newDstU) {
+        return new Tuple(family, protocol, dstHi, dstLo, srcHi, srcLo, newSrcU, newDstU, zone);
+    }
+
+    /** Inversion for protocols whose two L4 words simply swap (ports, GRE keys, generic zeros). */
+    public Tuple swapped() {
+        return invert(dstU, srcU);
+    }
+
+    public int icmpType() {
+        return dstU >>> 8;
+    }
+
+    public int icmpCode() {
+        return dstU & 0xff;
+    }
+
+    /**
+     * A hash that is the same for a tuple and its inversion by address/port swap: the input
+     * contract of the Flink job keys both directions of a flow together with it.
+     */
+    public long directionIndependentHash() {
+        long a = srcHi * 31 + srcLo, b = dstHi * 31 + dstLo;
+        long lo = Math.min(a, b), hi = Math.max(a, b);
+        int ua = srcU, ub = dstU;
+        long h = lo * 0x9E3779B97F4A7C15L ^ hi * 0xC2B2AE3D27D4EB4FL;
+        h ^= ((long) Math.min(ua, ub) << 16 | Math.max(ua, ub)) * 0x165667B19E3779F9L;
+        h ^= (long) protocol << 40 ^ (long) family << 48 ^ (long) zone << 24;
+        return fmix(h);
+    }
+
+    @Override
+    public int hashCode() {
+        return hash;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof Tuple)) {
+            return false;
+        }
+        Tuple t = (Tuple) o;
+        return hash == t.hash && srcLo == t.srcLo && dstLo == t.dstLo && srcU == t.srcU && dstU == t.dstU
+                && protocol == t.protocol && srcHi == t.srcHi && dstHi == t.dstHi
+                && family == t.family && zone == t.zone;
+    }
+
+    @Override
+    public String toString() {
+        return TupleFormat.l4Name(protocol) + " " + TupleFormat.tuple(this) + (zone != 0 ? " zone=" + zone : "");
+    }
+
+    private static int mix(int family, int protocol, long srcHi, long srcLo, long dstHi, long dstLo,
+                           int srcU, int dstU, int zone) {
+        long h = srcLo * 0x9E3779B97F4A7C15L;
+        h = (h ^ dstLo) * 0xC2B2AE3D27D4EB4FL;
+        h = (h ^ srcHi) * 0x165667B19E3779F9L;
+        h = (h ^ dstHi) * 0x9E3779B97F4A7C15L;
+        h ^= ((long) srcU << 48) | ((long) dstU << 32) | ((long) protocol << 16) | ((long) family << 8) ^ zone;
+        h = fmix(h);
+        return (int) (h ^ (h >>> 32));
+    }
+
+    private static long fmix(long h) {
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
+        return h;
+    }
+}

@@ -1,0 +1,48 @@
+package dev.nfct.core.proto;
+
+import dev.nfct.core.Conn;
+import dev.nfct.core.Conntrack;
+import dev.nfct.core.CtInfo;
+import dev.nfct.core.Packet;
+import dev.nfct.core.ProtocolTracker;
+import dev.nfct.core.Settings;
+import dev.nfct.core.Tuple;
+import dev.nfct.core.Verdict;
+
+/**
+ * Every protocol conntrack has no tracker for: one entry per address pair and protocol, every
+ * packet valid, never ASSURED.
+ */
+final class GenericTracker implements ProtocolTracker {
+    private final Settings s;
+
+    GenericTracker(Settings s) {
+        this.s = s;
+    }
+
+    @Override
+    public Tuple tuple(Packet p, int zone) {
+        return new Tuple(p.family, p.protocol, p.srcHi, p.srcLo, p.dstHi, p.dstLo, 0, 0, zone);
+    }
+
+    @Override
+    public Tuple invert(Tuple orig) {
+        return orig.swapped();
+    }
+
+    @Override
+    public boolean newConn(Conn ct, Packet p, Conntrack engine, long now) {
+        return true;
+    }
+
+    @Override
+    public Verdict packet(Conn ct, Packet p, int dir, CtInfo ctinfo, Conntrack engine, long now) {
+        engine.refresh(ct, dir, p.l3Length, s.genericTimeout, now);
+        return Verdict.ACCEPT;
+    }
+
+    @Override
+    public boolean allowsClash() {
+        return true;
+    }
+}

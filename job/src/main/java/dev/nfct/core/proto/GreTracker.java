@@ -1,0 +1,65 @@
+package dev.nfct.core.proto;
+
+import dev.nfct.core.Conn;
+import dev.nfct.core.Conntrack;
+import dev.nfct.core.CtInfo;
+import dev.nfct.core.Packet;
+import dev.nfct.core.ProtocolTracker;
+import dev.nfct.core.Settings;
+import dev.nfct.core.Status;
+import dev.nfct.core.Tuple;
+import dev.nfct.core.Verdict;
+
+/**
+ * GRE. Plain GRE (version 0) has no keys in its tuple and behaves like the generic tracker with
+ * GRE timeouts; PPTP's enhanced GRE (version 1 carrying PPP) is keyed by call id. Without a PPTP
+ * helper the source key is 0, as in the kernel when no helper mapped it.
+ */
+final class GreTracker implements ProtocolTracker {
+    private static final int GRE_PROTO_PPP = 0x880B;
+    private final Settings s;
+
+    GreTracker(Settings s) {
+        this.s = s;
+    }
+
+    @Override
+    public Tuple tuple(Packet p, int zone) {
+        int dstKey = 0;
+        if (p.l4Length >= 8 && p.greVersion == 1) {
+            if (p.greProtocol != GRE_PROTO_PPP) {
+                return null;
+            }
+            dstKey = p.greCallId;
+        }
+        return new Tuple(p.family, p.protocol, p.srcHi, p.srcLo, p.dstHi, p.dstLo, 0, dstKey, zone);
+    }
+
+    @Override
+    public Tuple invert(Tuple orig) {
+        return orig.swapped();
+    }
+
+    @Override
+    public boolean newConn(Conn ct, Packet p, Conntrack engine, long now) {
+        return true;
+    }
+
+    @Override
+    public Verdict packet(Conn ct, Packet p, int dir, CtInfo ctinfo, Conntrack engine, long now) {
+        if (ct.is(Status.SEEN_REPLY)) {
+            engine.refresh(ct, dir, p.l3Length, s.greTimeoutStream, now);
+            if (!ct.is(Status.NAT_CLASH)) {
+                engine.assure(ct);
+            }
+        } else {
+            engine.refresh(ct, dir, p.l3Length, s.greTimeout, now);
+        }
+        return Verdict.ACCEPT;
+    }
+
+    @Override
+    public boolean allowsClash() {
+        return true;
+    }
+}

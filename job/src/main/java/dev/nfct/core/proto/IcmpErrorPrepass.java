@@ -1,0 +1,104 @@
+package dev.nfct.core.proto;
+
+import dev.nfct.core.Conn;
+import dev.nfct.core.Conntrack;
+import dev.nfct.core.CtInfo;
+import dev.nfct.core.Packet;
+import dev.nfct.core.PacketCt;
+import dev.nfct.core.ProtocolTracker;
+import dev.nfct.core.Settings;
+import dev.nfct.core.Tuple;
+
+/**
+ * What happens to ICMP and ICMPv6 before normal tracking: errors are tied to the connection they
+ * quote (RELATED), neighbour discovery and MLD are left untracked, and malformed messages are
+ * rejected. The quoted connection's tracker is not called: an error changes nothing in the entry.
+ */
+public final class IcmpErrorPrepass {
+    /** Not an error: carry on with normal tracking. */
+    public static final int NOT_ERROR = 0;
+    /** Handled: attached as RELATED / RELATED_REPLY, or marked UNTRACKED. */
+    public static final int HANDLED = 1;
+    /** Rejected: the packet is invalid and the {@code error} statistic counts it. */
+    public static final int REJECTED = -1;
+
+    private final Settings s;
+    private final Trackers trackers;
+
+    IcmpErrorPrepass(Settings s, Trackers trackers) {
+        this.s = s;
+        this.trackers = trackers;
+    }
+
+    public int check(Conntrack engine, Packet p, int zone, long now, PacketCt r) {
+        if (p.l4Length < 8 || (s.checksum == 1 && !p.l4ChecksumOk)) {
+            return REJECTED;
+        }
+        return p.family == Packet.AF_INET6 ? checkV6(engine, p, zone, now, r) : checkV4(engine, p, zone, now, r);
+    }
+
+    private int checkV4(Conntrack engine, Packet p, int zone, long now, PacketCt r) {
+        int type = p.icmpType;
+        if (type > 18) {
+            return REJECTED;
+        }
+        switch (type) {
+            case 3: case 4: case 5: case 11: case 12:
+                return related(engine, p, zone, now, r);
+            default:
+                return NOT_ERROR;
+        }
+    }
+
+    private int checkV6(Conntrack engine, Packet p, int zone, long now, PacketCt r) {
+        int type = p.icmpType;
+        if (isNeighbourDiscoveryOrMld(type)) {
+            r.ctinfo = CtInfo.UNTRACKED;
+            return HANDLED;
+        }
+        if (type == 137 && p.icmpCode == 0) {
+            // A redirect is believed only from a neighbour on the link (hop limit 255, fe80::/10).
+            boolean linkLocal = (p.srcHi >>> 54) == (0xfe80L >>> 6);
+            if (p.hopLimit != 255 || !linkLocal) {
+                return REJECTED;
+            }
+            return p.inner != null ? related(engine, p, zone, now, r) : NOT_ERROR;
+        }
+        return type < 128 ? related(engine, p, zone, now, r) : NOT_ERROR;
+    }
+
+    private static boolean isNeighbourDiscoveryOrMld(int type) {
+        return (type >= 130 && type <= 136) || type == 143 || type == 151 || type == 152;
+    }
+
+    /** Finds the entry the quoted packet belongs to and attaches it. */
+    private int related(Conntrack engine, Packet p, int zone, long now, PacketCt r) {
+        Packet inner = p.inner;
+        if (inner == null || inner.l4Unreachable || inner.family != p.family) {
+            return REJECTED;
+        }
+        ProtocolTracker tracker = trackers.get(inner.protocol);
+        Tuple quoted = tracker.tuple(inner, zone);
+        if (quoted == null) {
+            return REJECTED;
+        }
+        // The quoted packet travelled the other way: its inversion is what this error belongs to.
+        Tuple wanted = tracker.invert(quoted);
+        if (wanted == null) {
+            return REJECTED;
+        }
+        Conn ct = engine.lookup(wanted, now);
+        if (ct == null) {
+            return REJECTED;
+        }
+        int dir = ct.reply.equals(wanted) ? 1 : 0;
+        Tuple t = ct.tuple(dir);
+        // Errors aimed at a third party are not believed.
+        if (t.dstHi != p.dstHi || t.dstLo != p.dstLo) {
+            return REJECTED;
+        }
+        r.ct = ct;
+        r.ctinfo = dir == 0 ? CtInfo.RELATED : CtInfo.RELATED_REPLY;
+        return HANDLED;
+    }
+}

@@ -1,0 +1,88 @@
+package dev.nfct.testing;
+
+import dev.nfct.core.ConnEvent;
+import dev.nfct.core.Conntrack;
+import dev.nfct.core.CtInfo;
+import dev.nfct.core.EventFormat;
+import dev.nfct.core.EventListener;
+import dev.nfct.core.HashConnTable;
+import dev.nfct.core.Packet;
+import dev.nfct.core.PacketCt;
+import dev.nfct.core.Settings;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An engine with an in-memory table that records its events, for tests:
+ * {@code rec.forward(pkt)} runs entry + confirm at the current time; {@code rec.at(sec)} moves time.
+ */
+public final class Recorder implements EventListener {
+    public final Settings settings;
+    public final Conntrack ct;
+    public final List<ConnEvent> events = new ArrayList<>();
+    public final PacketCt r = new PacketCt();
+    /** Event time in nanoseconds. */
+    public long now = 1_000_000_000_000L;
+
+    public Recorder() {
+        this(Settings.replayDefaults());
+    }
+
+    public Recorder(Settings s) {
+        settings = s;
+        ct = new Conntrack(s, new HashConnTable(), this);
+    }
+
+    @Override
+    public void onEvent(ConnEvent e) {
+        events.add(e);
+    }
+
+    /** Moves the clock to {@code seconds} after the start (fractions allowed). */
+    public Recorder at(double seconds) {
+        now = 1_000_000_000_000L + (long) (seconds * 1e9);
+        return this;
+    }
+
+    /** Entry hook and confirm hook back to back; returns the packet's ctinfo. */
+    public CtInfo forward(Packet p) {
+        r.reset();
+        return ct.forward(p, now, r);
+    }
+
+    /** Entry hook only; the caller decides to confirm or drop {@link #r}. */
+    public CtInfo in(Packet p) {
+        r.reset();
+        ct.in(p, now, r);
+        return r.ct == null && r.ctinfo != CtInfo.UNTRACKED ? CtInfo.INVALID : r.ctinfo;
+    }
+
+    /** Events rendered as conntrack -E lines (no -o extended), then forgotten. */
+    public List<String> drain() {
+        List<String> out = new ArrayList<>();
+        for (ConnEvent e : events) {
+            out.add(EventFormat.event(e, false));
+        }
+        events.clear();
+        return out;
+    }
+
+    public ConnEvent last() {
+        return events.isEmpty() ? null : events.get(events.size() - 1);
+    }
+
+    /** The only entry in the table (fails when there is not exactly one). */
+    public dev.nfct.core.Conn only() {
+        List<dev.nfct.core.Conn> all = new ArrayList<>();
+        ct.table().forEach(all::add);
+        if (all.size() != 1) {
+            throw new AssertionError("expected exactly one entry, found " + all.size() + ": " + all);
+        }
+        return all.get(0);
+    }
+
+    public static Packet v4(Packets b) {
+        return b.build();
+    }
+}
