@@ -1,0 +1,90 @@
+package dev.nfct.packet;
+
+import dev.nfct.core.Packet;
+import dev.nfct.pcap.PcapFormatException;
+import dev.nfct.pcap.PcapFrame;
+import dev.nfct.pcap.PcapReader;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Replays a capture file as the sequence of datagrams conntrack would see: link headers stripped,
+ * fragments reassembled (each datagram released when its last missing fragment arrives), decoded.
+ *
+ * <p>Usage: {@code try (CaptureReader r = CaptureReader.open(path)) { for (CapturedDatagram d; (d = r.next()) != null; ) ... }}
+ */
+public final class CaptureReader implements Closeable {
+    private final PcapReader frames;
+    private final String source;
+    private final Defragmenter defragmenter = new Defragmenter();
+    private final PacketDecoder decoder = new PacketDecoder();
+    private final List<SkippedFrame> skipped = new ArrayList<>();
+
+    public static CaptureReader open(Path file) throws IOException {
+        return new CaptureReader(Files.newInputStream(file), file.toString());
+    }
+
+    /**
+     * @param in         the capture bytes (pcap or pcapng); closed by {@link #close()}
+     * @param sourceName how error messages name the capture
+     */
+    public CaptureReader(InputStream in, String sourceName) throws IOException {
+        this.frames = new PcapReader(in, sourceName);
+        this.source = sourceName;
+    }
+
+    /**
+     * The next datagram in the order conntrack sees them, or null at the end of the capture.
+     *
+     * @throws PcapFormatException for a malformed capture or an unsupported link type (naming file and frame)
+     */
+    public CapturedDatagram next() throws IOException {
+        for (PcapFrame frame; (frame = frames.next()) != null; ) {
+            IpSlice ip;
+            try {
+                ip = LinkLayer.extract(frame.linkType(), frame.data(), frame.number());
+            } catch (UnsupportedLinkTypeException e) {
+                throw new PcapFormatException(source + ": " + e.getMessage(), e);
+            }
+            if (!ip.isIp()) {
+                skipped.add(new SkippedFrame(frame.number(), ip.skipReason()));
+                continue;
+            }
+            Defragmenter.Datagram d = defragmenter.offer(ip.buf(), ip.offset(), ip.length(), frame.number());
+            if (d == null) {
+                continue; // a fragment held until its datagram is complete
+            }
+            Packet packet = new Packet();
+            try {
+                decoder.decode(d.buf(), d.offset(), d.length(), packet);
+            } catch (MalformedPacketException e) {
+                skipped.add(new SkippedFrame(d.frameNumber(), "bad-ip: " + e.getMessage()));
+                continue;
+            }
+            return new CapturedDatagram(d.frameNumber(), d.absorbedFrames(), frame.timestampNanos(), packet);
+        }
+        return null;
+    }
+
+    /** Frames skipped so far (not IP, or an undecodable IP header), in file order. */
+    public List<SkippedFrame> skippedFrames() {
+        return Collections.unmodifiableList(skipped);
+    }
+
+    /** Fragments whose datagram is still incomplete; after the last {@link #next()} these never reach conntrack. */
+    public List<Integer> heldFragmentFrames() {
+        return defragmenter.heldFrames();
+    }
+
+    @Override
+    public void close() throws IOException {
+        frames.close();
+    }
+}

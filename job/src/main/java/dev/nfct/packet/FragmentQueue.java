@@ -1,0 +1,108 @@
+package dev.nfct.packet;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/** The fragments of one not-yet-complete datagram, in arrival order. */
+final class FragmentQueue {
+    private record Piece(int offset, byte[] data) {
+        int end() {
+            return offset + data.length;
+        }
+    }
+
+    private final boolean ipv6;
+    private final List<Integer> frames = new ArrayList<>();
+    private final List<Piece> pieces = new ArrayList<>();
+    /** Payload length of the whole datagram, known once the last fragment (no more-fragments flag) arrived. */
+    private int payloadEnd = -1;
+    /** IPv4 header, or IPv6 header plus unfragmentable extension headers, of the offset-0 fragment. */
+    private byte[] head;
+    /** IPv6: where in {@link #head} the next-header byte naming the fragment header sits, and its replacement. */
+    private int nextHeaderAt, nextHeader;
+    private int firstFrame;
+
+    FragmentQueue(boolean ipv6) {
+        this.ipv6 = ipv6;
+    }
+
+    /**
+     * Records one fragment. Pieces the kernel would refuse (a non-final piece that is not a multiple of
+     * 8 bytes, a second different final length, a datagram that would exceed 64 KiB) still belong to
+     * the datagram's frames but contribute no bytes.
+     *
+     * @param headLength bytes before the fragment payload in {@code buf} (from {@code headStart})
+     */
+    void add(int frame, int offset, boolean more, byte[] buf, int headStart, int headLength,
+             int payloadStart, int payloadLength, int fragmentNextHeaderAt, int fragmentNextHeader) {
+        frames.add(frame);
+        int end = offset + payloadLength;
+        int ipLength = ipv6 ? headLength - 40 + end : headLength + end;
+        if ((more && payloadLength % 8 != 0) || ipLength > 0xFFFF || (!more && payloadEnd >= 0 && payloadEnd != end)) {
+            return;
+        }
+        if (!more) {
+            payloadEnd = end;
+        }
+        if (offset == 0 && head == null) {
+            head = Arrays.copyOfRange(buf, headStart, headStart + headLength);
+            nextHeaderAt = fragmentNextHeaderAt;
+            nextHeader = fragmentNextHeader;
+            firstFrame = frame;
+        }
+        byte[] data = new byte[payloadLength];
+        System.arraycopy(buf, payloadStart, data, 0, payloadLength);
+        pieces.add(new Piece(offset, data));
+    }
+
+    boolean complete() {
+        if (payloadEnd < 0 || head == null) {
+            return false;
+        }
+        List<Piece> sorted = new ArrayList<>(pieces);
+        sorted.sort(Comparator.comparingInt(Piece::offset));
+        int reach = 0;
+        for (Piece p : sorted) {
+            if (p.offset() > reach) {
+                return false;
+            }
+            reach = Math.max(reach, p.end());
+        }
+        return reach >= payloadEnd;
+    }
+
+    List<Integer> frames() {
+        return frames;
+    }
+
+    int firstFrame() {
+        return firstFrame;
+    }
+
+    /** Builds the whole datagram; only valid once {@link #complete()}. */
+    byte[] reassemble() {
+        byte[] out = new byte[head.length + payloadEnd];
+        System.arraycopy(head, 0, out, 0, head.length);
+        // Copy the latest arrivals first so that earlier copies overwrite them: on overlap the
+        // first-received bytes win.
+        for (int i = pieces.size() - 1; i >= 0; i--) {
+            Piece p = pieces.get(i);
+            int n = Math.min(p.data().length, payloadEnd - p.offset());
+            if (n > 0) {
+                System.arraycopy(p.data(), 0, out, head.length + p.offset(), n);
+            }
+        }
+        if (ipv6) {
+            out[nextHeaderAt] = (byte) nextHeader;
+            Bytes.put16(out, 4, out.length - 40);
+        } else {
+            Bytes.put16(out, 2, out.length);
+            Bytes.put16(out, 6, Bytes.u16(out, 6) & 0x4000); // keep DF, clear MF and the offset
+            Bytes.put16(out, 10, 0);
+            Bytes.put16(out, 10, Ipv4Checksum.of(out, 0, head.length));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,136 @@
+package dev.nfct.packet;
+
+import dev.nfct.core.Packet;
+
+/**
+ * Decodes one whole (already reassembled) IP datagram into a {@link Packet}: the L3 and L4 fields
+ * connection tracking reads. Stateless and thread-safe.
+ *
+ * <p>Checksums are not verified and {@link Packet#l4ChecksumOk} stays true: the reference replay
+ * harness runs with {@code nf_conntrack_checksum=0}, so the kernel does not look at them either.
+ *
+ * <p>For ICMP errors (and ICMPv6 redirects with a Redirected Header option) the quoted datagram is
+ * decoded into {@link Packet#inner}; {@code inner} stays null when the quote is too damaged to hold
+ * an IP header, which conntrack treats as an unusable error message.
+ */
+public final class PacketDecoder {
+    private static final int IPV6_HEADER = 40;
+
+    /**
+     * Decodes {@code buf[off, off+len)} into {@code out} (which is reset first). Allocates nothing for
+     * TCP and UDP, so one {@code out} can be reused per packet.
+     *
+     * @throws MalformedPacketException when the bytes are not an IPv4/IPv6 datagram with a complete header
+     */
+    public void decode(byte[] buf, int off, int len, Packet out) {
+        out.reset();
+        decodeIp(buf, off, len, out, false);
+    }
+
+    /** Decodes a datagram quoted in an ICMP error, or returns null when it holds no usable IP header. */
+    static Packet decodeQuoted(byte[] buf, int off, int len) {
+        Packet inner = new Packet();
+        try {
+            decodeIp(buf, off, len, inner, true);
+            return inner;
+        } catch (MalformedPacketException e) {
+            return null;
+        }
+    }
+
+    private static void decodeIp(byte[] b, int off, int len, Packet p, boolean quoted) {
+        if (len < 1) {
+            throw new MalformedPacketException("empty datagram");
+        }
+        int version = Bytes.u8(b, off) >>> 4;
+        if (version == 4) {
+            ipv4(b, off, len, p, quoted);
+        } else if (version == 6) {
+            ipv6(b, off, len, p, quoted);
+        } else {
+            throw new MalformedPacketException("IP version nibble is " + version + ", not 4 or 6");
+        }
+    }
+
+    private static void ipv4(byte[] b, int off, int len, Packet p, boolean quoted) {
+        if (len < 20) {
+            throw new MalformedPacketException("IPv4 header needs 20 bytes, only " + len + " present");
+        }
+        int headerLength = (Bytes.u8(b, off) & 0x0f) * 4;
+        if (headerLength < 20) {
+            throw new MalformedPacketException("IPv4 header length field (IHL) is " + headerLength / 4 + ", below 5");
+        }
+        if (headerLength > len) {
+            throw new MalformedPacketException("IPv4 header length " + headerLength + " exceeds the " + len
+                    + " bytes present");
+        }
+        int total = Bytes.u16(b, off + 2);
+        if (total < headerLength) {
+            throw new MalformedPacketException("IPv4 total length " + total + " is shorter than its header ("
+                    + headerLength + ")");
+        }
+        p.family = Packet.AF_INET;
+        p.srcLo = Bytes.u32(b, off + 12);
+        p.dstLo = Bytes.u32(b, off + 16);
+        p.l3Length = total;
+        p.hopLimit = Bytes.u8(b, off + 8);
+        p.protocol = Bytes.u8(b, off + 9);
+        int l4 = off + headerLength;
+        p.l4Length = Math.min(total, len) - headerLength;
+        if ((Bytes.u16(b, off + 6) & 0x1fff) != 0) {
+            p.l4Unreachable = true; // a later fragment: no L4 header in it
+            return;
+        }
+        transport(b, l4, p.l4Length, p, quoted);
+    }
+
+    private static void ipv6(byte[] b, int off, int len, Packet p, boolean quoted) {
+        if (len < IPV6_HEADER) {
+            throw new MalformedPacketException("IPv6 header needs 40 bytes, only " + len + " present");
+        }
+        int payload = Bytes.u16(b, off + 4);
+        p.family = Packet.AF_INET6;
+        p.srcHi = Bytes.u64(b, off + 8);
+        p.srcLo = Bytes.u64(b, off + 16);
+        p.dstHi = Bytes.u64(b, off + 24);
+        p.dstLo = Bytes.u64(b, off + 32);
+        // Payload length 0 is a jumbogram or an offload capture: the bytes present are the datagram.
+        p.l3Length = payload == 0 ? len : IPV6_HEADER + payload;
+        p.hopLimit = Bytes.u8(b, off + 7);
+        int end = off + Math.min(p.l3Length, len);
+        int nh = Bytes.u8(b, off + 6);
+        int pos = off + IPV6_HEADER;
+        while (Ipv6Headers.isExtension(nh)) {
+            int hl = Ipv6Headers.length(nh, b, pos, end);
+            if (hl < 0 || pos + hl > end) {
+                p.protocol = nh;
+                p.l4Unreachable = true; // the chain runs past the data: L4 cannot be located
+                return;
+            }
+            if (nh == Ipv6Headers.FRAGMENT && (Bytes.u16(b, pos + 2) & 0xfff8) != 0) {
+                p.protocol = Bytes.u8(b, pos);
+                p.l4Length = end - pos - hl;
+                p.l4Unreachable = true; // a later fragment: no L4 header in it
+                return;
+            }
+            nh = Bytes.u8(b, pos);
+            pos += hl;
+        }
+        p.protocol = nh;
+        p.l4Length = end - pos;
+        transport(b, pos, p.l4Length, p, quoted);
+    }
+
+    private static void transport(byte[] b, int at, int n, Packet p, boolean quoted) {
+        switch (p.protocol) {
+            case Packet.IPPROTO_TCP -> TcpDecoder.decode(b, at, n, p);
+            case Packet.IPPROTO_UDP, Packet.IPPROTO_UDPLITE -> TransportDecoder.udp(b, at, n, p);
+            case Packet.IPPROTO_SCTP -> TransportDecoder.sctp(b, at, n, p);
+            case Packet.IPPROTO_GRE -> TransportDecoder.gre(b, at, n, p);
+            case Packet.IPPROTO_ICMP, Packet.IPPROTO_ICMPV6 -> IcmpDecoder.decode(b, at, n, p, quoted);
+            default -> {
+                // Generic protocols: conntrack only uses the protocol number and the addresses.
+            }
+        }
+    }
+}
