@@ -1,0 +1,41 @@
+package dev.nfct.cli;
+
+import java.util.Arrays;
+
+/**
+ * Entry point of {@code conntrack-job.jar}: {@code java -jar conntrack-job.jar COMMAND [options]}.
+ */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs a command and returns its exit status (0 ok, 1 failure, 2 usage error). */
+    public static int run(String[] args) {
+        if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help") || args[0].equals("help")) {
+            System.out.println(usage());
+            return args.length == 0 ? 2 : 0;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        switch (args[0]) {
+            case "replay":
+                return ReplayCommand.run(rest, System.out, System.err);
+            default:
+                System.err.println("unknown command '" + args[0] + "'\n\n" + usage());
+                return 2;
+        }
+    }
+
+    static String usage() {
+        return "usage: java -jar conntrack-job.jar COMMAND [options]\n"
+                + "\n"
+                + "commands:\n"
+                + "  replay --pcap FILE [--timing top|capture] [--ctinfo OUT]\n"
+                + "         run a capture through the conntrack engine as the kernel sees forwarded\n"
+                + "         packets; print every event as `conntrack -E -o extended` does\n"
+                + "         (run `replay --help` for all options)";
+    }
+}
