@@ -52,7 +52,9 @@ public class EstablishedFlowBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        engine = new Conntrack(new Settings(), new HashConnTable(liveEntries), e -> events++);
+        Settings s = new Settings();
+        s.max = 2 * liveEntries; // the kernel default (262144) would early-drop the larger table
+        engine = new Conntrack(s, new HashConnTable(liveEntries), e -> events++);
         now = 1_700_000_000_000_000_000L;
         clientSeq = new long[liveEntries];
         serverSeq = new long[liveEntries];

@@ -49,6 +49,7 @@ public class NewConnectionBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         Settings s = new Settings();
+        s.max = 2 * liveEntries; // room for the steady state; expiry, not early drop, frees entries
         engine = new Conntrack(s, new HashConnTable(liveEntries), e -> events++);
         now = 1_700_000_000_000_000_000L;
         step = s.tcpTimeoutSynSent * 1_000_000_000L / liveEntries;
