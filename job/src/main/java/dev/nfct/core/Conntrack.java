@@ -152,7 +152,8 @@ public final class Conntrack {
             stats.invalid++;
             return null;
         }
-        if (count + 1 > settings.max && !earlyDrop(now)) {
+        // nf_conntrack_max = 0 means no limit, as in the kernel.
+        if (settings.max != 0 && count + 1 > settings.max && !earlyDrop(now)) {
             // Table full and nothing could be sacrificed: the kernel drops the packet.
             stats.drop++;
             r.dropped = true;

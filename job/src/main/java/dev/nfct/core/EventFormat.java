@@ -68,8 +68,10 @@ public final class EventFormat {
             sb.append("zone=").append(o.zone).append(' ');
         }
         if (e.hasTimestamp && (dump || e.type == EventType.DESTROY)) {
+            // libnetfilter_conntrack truncates both ends to whole seconds before subtracting.
             long end = e.stop != 0 ? e.stop : e.time;
-            sb.append("delta-time=").append(Math.max(0, (end - e.start) / NANOS)).append(' ');
+            long delta = Math.floorDiv(end, NANOS) - Math.floorDiv(e.start, NANOS);
+            sb.append("delta-time=").append(Math.max(0, delta)).append(' ');
         }
         if (dump) {
             sb.append("use=1 ");

@@ -85,4 +85,30 @@ public final class Recorder implements EventListener {
     public static Packet v4(Packets b) {
         return b.build();
     }
+
+    // ------------------------------------------------------------------ added for core tests
+
+    /** Entry hook with a caller-owned {@link PacketCt} (two packets in flight at once). */
+    public CtInfo in(Packet p, PacketCt own) {
+        own.reset();
+        ct.in(p, now, own);
+        return own.ct == null && own.ctinfo != CtInfo.UNTRACKED ? CtInfo.INVALID : own.ctinfo;
+    }
+
+    /** Confirm hook for a caller-owned {@link PacketCt}, at the current time. */
+    public void confirm(PacketCt own) {
+        ct.confirm(own, now);
+    }
+
+    /** Every confirmed entry in the table. */
+    public List<dev.nfct.core.Conn> entries() {
+        List<dev.nfct.core.Conn> all = new ArrayList<>();
+        ct.table().forEach(all::add);
+        return all;
+    }
+
+    /** The entry as a {@code conntrack -L} line at the current time. */
+    public String dump(dev.nfct.core.Conn c) {
+        return EventFormat.entry(ct.dumpEntry(c, now), false);
+    }
 }

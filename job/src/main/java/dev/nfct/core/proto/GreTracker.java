@@ -4,6 +4,7 @@ import dev.nfct.core.Conn;
 import dev.nfct.core.Conntrack;
 import dev.nfct.core.CtInfo;
 import dev.nfct.core.Packet;
+import dev.nfct.core.ProtoState;
 import dev.nfct.core.ProtocolTracker;
 import dev.nfct.core.Settings;
 import dev.nfct.core.Status;
@@ -40,22 +41,53 @@ final class GreTracker implements ProtocolTracker {
         return orig.swapped();
     }
 
+    /**
+     * The entry's own timeouts, copied from the settings on its first packet (§7.5): later sysctl
+     * changes do not affect it (a PPTP helper could raise them). No state name.
+     */
+    static final class GreState implements ProtoState {
+        final int timeout;
+        final int streamTimeout;
+
+        GreState(int timeout, int streamTimeout) {
+            this.timeout = timeout;
+            this.streamTimeout = streamTimeout;
+        }
+
+        @Override
+        public String stateName() {
+            return null;
+        }
+
+        @Override
+        public ProtoState copy() {
+            return this; // immutable
+        }
+    }
+
     @Override
     public boolean newConn(Conn ct, Packet p, Conntrack engine, long now) {
+        ct.proto = new GreState(s.greTimeout, s.greTimeoutStream);
         return true;
     }
 
     @Override
     public Verdict packet(Conn ct, Packet p, int dir, CtInfo ctinfo, Conntrack engine, long now) {
+        GreState g = ct.proto instanceof GreState ? (GreState) ct.proto : new GreState(s.greTimeout, s.greTimeoutStream);
         if (ct.is(Status.SEEN_REPLY)) {
-            engine.refresh(ct, dir, p.l3Length, s.greTimeoutStream, now);
+            engine.refresh(ct, dir, p.l3Length, g.streamTimeout, now);
             if (!ct.is(Status.NAT_CLASH)) {
                 engine.assure(ct);
             }
         } else {
-            engine.refresh(ct, dir, p.l3Length, s.greTimeout, now);
+            engine.refresh(ct, dir, p.l3Length, g.timeout, now);
         }
         return Verdict.ACCEPT;
+    }
+
+    @Override
+    public String stateName(Conn ct) {
+        return null;
     }
 
     @Override
