@@ -59,12 +59,12 @@ public class EstablishedFlowBenchmark {
         clientSeq = new long[liveEntries];
         serverSeq = new long[liveEntries];
         for (int i = 0; i < liveEntries; i++) {
-            long c = 1000L + i * 7919L, s = 5000L + i * 104729L;
+            long c = 1000L + i * 7919L, sv = 5000L + i * 104729L;
             forward(Flows.tcp(pkt, i, true, Packet.TH_SYN, c, 0, 0));
-            forward(Flows.tcp(pkt, i, false, Packet.TH_SYN | Packet.TH_ACK, s, c + 1, 0));
-            forward(Flows.tcp(pkt, i, true, Packet.TH_ACK, c + 1, s + 1, 0));
+            forward(Flows.tcp(pkt, i, false, Packet.TH_SYN | Packet.TH_ACK, sv, c + 1, 0));
+            forward(Flows.tcp(pkt, i, true, Packet.TH_ACK, c + 1, sv + 1, 0));
             clientSeq[i] = c + 1;
-            serverSeq[i] = s + 1;
+            serverSeq[i] = sv + 1;
         }
         if (engine.table().size() != liveEntries) {
             throw new IllegalStateException("set-up made " + engine.table().size() + " entries, wanted " + liveEntries);
