@@ -41,8 +41,14 @@ public final class Conn {
     boolean onUnassuredList;
 
     public Conn(Tuple orig, Tuple reply, int id, boolean acct, boolean timestamp, boolean ecache) {
+        if (orig.conn != null || reply.conn != null) {
+            throw new IllegalArgumentException("a tuple can belong to one entry only");
+        }
         this.orig = orig;
         this.reply = reply;
+        orig.conn = this;
+        reply.conn = this;
+        reply.dir = 1;
         this.id = id;
         this.mark = 0;
         this.acct = acct ? new long[4] : null;

@@ -7,8 +7,17 @@ import java.util.function.Consumer;
  * this interface so that the same logic can run over an in-memory table or over Flink keyed state.
  */
 public interface ConnTable {
+    /**
+     * The stored tuple equal to {@code t} (an ORIGINAL or REPLY tuple of a confirmed entry), or null.
+     * Its {@link Tuple#conn()} and {@link Tuple#dir()} say which entry and which direction matched.
+     */
+    Tuple findTuple(Tuple t);
+
     /** The confirmed entry that has this tuple as its ORIGINAL or REPLY tuple, or null. */
-    Conn find(Tuple t);
+    default Conn find(Tuple t) {
+        Tuple found = findTuple(t);
+        return found == null ? null : found.conn();
+    }
 
     /** Indexes a newly confirmed entry under both tuples. */
     void insert(Conn ct);

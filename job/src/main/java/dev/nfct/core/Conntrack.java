@@ -93,10 +93,11 @@ public final class Conntrack {
                 stats.invalid++;
                 return;
             }
-            Conn ct = lookup(tuple, now);
+            Tuple found = lookupTuple(tuple, now);
+            Conn ct;
             int dir;
             CtInfo ctinfo;
-            if (ct == null) {
+            if (found == null) {
                 ct = create(tracker, tuple, p, now, r);
                 if (ct == null) {
                     return; // invalid or dropped; r and stats already say which
@@ -104,7 +105,8 @@ public final class Conntrack {
                 dir = 0;
                 ctinfo = ct.is(Status.EXPECTED) ? CtInfo.RELATED : CtInfo.NEW;
             } else {
-                dir = ct.reply.equals(tuple) ? 1 : 0;
+                ct = found.conn();
+                dir = found.dir();
                 ctinfo = dir == 1 ? CtInfo.ESTABLISHED_REPLY
                         : ct.is(Status.SEEN_REPLY) ? CtInfo.ESTABLISHED
                         : ct.is(Status.EXPECTED) ? CtInfo.RELATED : CtInfo.NEW;
@@ -138,12 +140,21 @@ public final class Conntrack {
 
     /** Looks a tuple up among confirmed entries, reaping an expired entry met on the way. */
     public Conn lookup(Tuple tuple, long now) {
-        Conn ct = table.find(tuple);
-        if (ct != null && ct.expiredAt(now)) {
-            kill(ct, now);
+        Tuple found = lookupTuple(tuple, now);
+        return found == null ? null : found.conn();
+    }
+
+    /**
+     * Like {@link #lookup}, but returns the entry's own tuple that matched, which also tells the
+     * direction ({@link Tuple#dir()}).
+     */
+    public Tuple lookupTuple(Tuple tuple, long now) {
+        Tuple found = table.findTuple(tuple);
+        if (found != null && found.conn().expiredAt(now)) {
+            kill(found.conn(), now);
             return null;
         }
-        return ct;
+        return found;
     }
 
     private Conn create(ProtocolTracker tracker, Tuple tuple, Packet p, long now, PacketCt r) {

@@ -1,11 +1,10 @@
 package dev.nfct.core;
 
-import java.util.HashMap;
 import java.util.PriorityQueue;
 import java.util.function.Consumer;
 
 /**
- * The in-memory connection table: a hash map under both tuples, a lazily maintained deadline
+ * The in-memory connection table: an open-addressing index of both tuples, a lazily maintained deadline
  * queue for expiry, and a list of not-yet-ASSURED entries for early drop.
  *
  * <p>Expiry: the queue holds at most one live node per entry. Refreshes that push a deadline
@@ -18,7 +17,7 @@ import java.util.function.Consumer;
  * confirmed non-assured entry instead: the same class of victim, chosen deterministically.
  */
 public final class HashConnTable implements ConnTable {
-    private final HashMap<Tuple, Conn> map;
+    private final TupleIndex index;
     private final PriorityQueue<Node> deadlines = new PriorityQueue<>();
     private int size;
     /** Oldest first; linked through the entries themselves. */
@@ -44,18 +43,18 @@ public final class HashConnTable implements ConnTable {
     }
 
     public HashConnTable(int expectedEntries) {
-        map = new HashMap<>(Math.max(16, (int) (expectedEntries * 2 / 0.75f) + 1));
+        index = new TupleIndex(2 * Math.max(8, expectedEntries));
     }
 
     @Override
-    public Conn find(Tuple t) {
-        return map.get(t);
+    public Tuple findTuple(Tuple t) {
+        return index.find(t);
     }
 
     @Override
     public void insert(Conn ct) {
-        map.put(ct.orig, ct);
-        map.put(ct.reply, ct);
+        index.add(ct.orig);
+        index.add(ct.reply);
         size++;
         if (!ct.is(Status.ASSURED)) {
             linkUnassured(ct);
@@ -66,11 +65,8 @@ public final class HashConnTable implements ConnTable {
 
     @Override
     public void remove(Conn ct) {
-        if (map.get(ct.orig) == ct) {
-            map.remove(ct.orig);
-        }
-        if (map.get(ct.reply) == ct) {
-            map.remove(ct.reply);
+        if (!index.remove(ct.orig) | !index.remove(ct.reply)) {
+            throw new IllegalStateException("removing an entry that is not in the table: " + ct);
         }
         size--;
         unlinkUnassured(ct);
@@ -85,13 +81,12 @@ public final class HashConnTable implements ConnTable {
 
     @Override
     public void forEach(Consumer<Conn> visitor) {
-        for (var e : map.entrySet()) {
-            Conn ct = e.getValue();
-            // Each entry is in the map twice: visit it through its ORIGINAL tuple only.
-            if (e.getKey() == ct.orig) {
-                visitor.accept(ct);
+        // Each entry is indexed twice: visit it through its ORIGINAL tuple only.
+        index.forEach(t -> {
+            if (t.dir() == 0) {
+                visitor.accept(t.conn());
             }
-        }
+        });
     }
 
     @Override

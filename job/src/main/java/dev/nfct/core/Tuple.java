@@ -18,6 +18,13 @@ public final class Tuple {
     public final int srcU, dstU;
     public final int zone;
     private final int hash;
+    /**
+     * The entry this tuple belongs to and which of its two tuples it is (0 ORIGINAL, 1 REPLY), once
+     * an entry owns it; null/0 for a tuple built from a packet for a lookup. Like the kernel's tuple
+     * hash nodes embedded in the entry, this lets one probe of the index yield entry and direction.
+     */
+    Conn conn;
+    int dir;
 
     public Tuple(int family, int protocol, long srcHi, long srcLo, long dstHi, long dstLo,
                  int srcU, int dstU, int zone) {
@@ -41,6 +48,16 @@ public final class Tuple {
     /** Inversion for protocols whose two L4 words simply swap (ports, GRE keys, generic zeros). */
     public Tuple swapped() {
         return invert(dstU, srcU);
+    }
+
+    /** The entry owning this tuple, or null for a lookup tuple. */
+    public Conn conn() {
+        return conn;
+    }
+
+    /** 0 when this is its entry's ORIGINAL tuple, 1 for REPLY. */
+    public int dir() {
+        return dir;
     }
 
     public int icmpType() {

@@ -87,12 +87,12 @@ public final class IcmpErrorPrepass {
         if (wanted == null) {
             return REJECTED;
         }
-        Conn ct = engine.lookup(wanted, now);
-        if (ct == null) {
+        Tuple t = engine.lookupTuple(wanted, now);
+        if (t == null) {
             return REJECTED;
         }
-        int dir = ct.reply.equals(wanted) ? 1 : 0;
-        Tuple t = ct.tuple(dir);
+        Conn ct = t.conn();
+        int dir = t.dir();
         // Errors aimed at a third party are not believed.
         if (t.dstHi != p.dstHi || t.dstLo != p.dstLo) {
             return REJECTED;

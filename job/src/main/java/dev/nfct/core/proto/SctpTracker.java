@@ -7,7 +7,6 @@ import dev.nfct.core.EventBits;
 import dev.nfct.core.Packet;
 import dev.nfct.core.ProtocolTracker;
 import dev.nfct.core.Settings;
-import dev.nfct.core.Tuple;
 import dev.nfct.core.Verdict;
 
 import static dev.nfct.core.proto.SctpTables.ABORT;
@@ -48,25 +47,12 @@ import static dev.nfct.core.proto.SctpTables.SHUTDOWN_COMPLETE;
  *       does not extend the timeout.</li>
  * </ol>
  */
-final class SctpTracker implements ProtocolTracker {
+final class SctpTracker extends PortProtocolTracker {
     private static final int COMMON_HEADER = 12;
     private final Settings s;
 
     SctpTracker(Settings s) {
         this.s = s;
-    }
-
-    @Override
-    public Tuple tuple(Packet p, int zone) {
-        if (p.l4Length < 4) {
-            return null;
-        }
-        return new Tuple(p.family, p.protocol, p.srcHi, p.srcLo, p.dstHi, p.dstLo, p.srcPort, p.dstPort, zone);
-    }
-
-    @Override
-    public Tuple invert(Tuple orig) {
-        return orig.swapped();
     }
 
     @Override

@@ -8,7 +8,6 @@ import dev.nfct.core.Packet;
 import dev.nfct.core.ProtocolTracker;
 import dev.nfct.core.Settings;
 import dev.nfct.core.Status;
-import dev.nfct.core.Tuple;
 import dev.nfct.core.Verdict;
 
 import static dev.nfct.core.proto.TcpTables.C_ACK;
@@ -35,7 +34,7 @@ import static dev.nfct.core.proto.TcpState.TIME_WAIT;
  * <p>Stateless itself (all per-connection data is in {@link TcpState}); allocates nothing per
  * packet once an entry exists.
  */
-final class TcpTracker implements ProtocolTracker {
+final class TcpTracker extends PortProtocolTracker {
     private static final long NANOS = 1_000_000_000L;
     /** An invalid FIN/RST only lowers the timeout of an entry that still has at least this long. */
     private static final long LOWER_TIMEOUT_FLOOR_NANOS = 120 * NANOS;
@@ -44,19 +43,6 @@ final class TcpTracker implements ProtocolTracker {
 
     TcpTracker(Settings s) {
         this.s = s;
-    }
-
-    @Override
-    public Tuple tuple(Packet p, int zone) {
-        if (p.l4Length < 4) {
-            return null;
-        }
-        return new Tuple(p.family, p.protocol, p.srcHi, p.srcLo, p.dstHi, p.dstLo, p.srcPort, p.dstPort, zone);
-    }
-
-    @Override
-    public Tuple invert(Tuple orig) {
-        return orig.swapped();
     }
 
     // ------------------------------------------------------------------ sanity

@@ -7,7 +7,6 @@ import dev.nfct.core.Packet;
 import dev.nfct.core.ProtocolTracker;
 import dev.nfct.core.Settings;
 import dev.nfct.core.Status;
-import dev.nfct.core.Tuple;
 import dev.nfct.core.Verdict;
 
 /**
@@ -15,7 +14,7 @@ import dev.nfct.core.Verdict;
  * only with a packet more than two seconds after its first one, so a single query and answer
  * never gets ASSURED. UDPLite has no such delay.
  */
-final class UdpTracker implements ProtocolTracker {
+final class UdpTracker extends PortProtocolTracker {
     private static final long STREAM_DELAY_NANOS = 2_000_000_000L;
     private final Settings s;
     private final boolean lite;
@@ -23,19 +22,6 @@ final class UdpTracker implements ProtocolTracker {
     UdpTracker(Settings s, boolean lite) {
         this.s = s;
         this.lite = lite;
-    }
-
-    @Override
-    public Tuple tuple(Packet p, int zone) {
-        if (p.l4Length < 4) {
-            return null;
-        }
-        return new Tuple(p.family, p.protocol, p.srcHi, p.srcLo, p.dstHi, p.dstLo, p.srcPort, p.dstPort, zone);
-    }
-
-    @Override
-    public Tuple invert(Tuple orig) {
-        return orig.swapped();
     }
 
     @Override

@@ -1,0 +1,24 @@
+package dev.nfct.core.proto;
+
+import dev.nfct.core.Packet;
+import dev.nfct.core.ProtocolTracker;
+import dev.nfct.core.Tuple;
+
+/**
+ * The tuple part shared by protocols keyed by ports (TCP, UDP, UDPLite, SCTP): the first four bytes
+ * of the L4 header are the two ports, and inversion swaps them with the addresses.
+ */
+abstract class PortProtocolTracker implements ProtocolTracker {
+    @Override
+    public final Tuple tuple(Packet p, int zone) {
+        if (p.l4Length < 4) {
+            return null; // not even the ports are there
+        }
+        return new Tuple(p.family, p.protocol, p.srcHi, p.srcLo, p.dstHi, p.dstLo, p.srcPort, p.dstPort, zone);
+    }
+
+    @Override
+    public final Tuple invert(Tuple orig) {
+        return orig.swapped();
+    }
+}
