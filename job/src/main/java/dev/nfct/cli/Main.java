@@ -23,6 +23,8 @@ public final class Main {
         switch (args[0]) {
             case "replay":
                 return ReplayCommand.run(rest, System.out, System.err);
+            case "demo":
+                return DemoCommand.run(rest, System.out, System.err);
             default:
                 System.err.println("unknown command '" + args[0] + "'\n\n" + usage());
                 return 2;
@@ -36,6 +38,9 @@ public final class Main {
                 + "  replay --pcap FILE [--timing top|capture] [--ctinfo OUT]\n"
                 + "         run a capture through the conntrack engine as the kernel sees forwarded\n"
                 + "         packets; print every event as `conntrack -E -o extended` does\n"
-                + "         (run `replay --help` for all options)";
+                + "         (run `replay --help` for all options)\n"
+                + "  demo [--pcap FILE] [--once] [--timing top|capture]\n"
+                + "         in-JVM Kafka + local Flink: send a capture (the bundled sample by default)\n"
+                + "         through the job and print the flow events read back from Kafka";
     }
 }

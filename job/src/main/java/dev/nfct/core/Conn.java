@@ -35,12 +35,27 @@ public final class Conn {
     /** Event bits waiting for delivery at the next confirm-hook pass. */
     public int ecache;
 
+    // The lookup key, inline: the ORIGINAL tuple's fields, both tuples' L4 words and both hashes.
+    // An index of entries compares a packet against these, so matching a packet and learning its
+    // direction needs only the entry's own cache lines, never the two Tuple objects.
+    final long keySrcHi, keySrcLo, keyDstHi, keyDstLo;
+    final int keyFamily, keyProtocol, keyZone;
+    /** {@code srcU << 16 | dstU} of the ORIGINAL and of the REPLY tuple. */
+    final int origL4, replyL4;
+    final int origHash, replyHash;
+    /** The REPLY tuple is the ORIGINAL one with addresses swapped (always so for tracker-made entries). */
+    final boolean replyMirrors;
+
     // Bookkeeping of the table that holds the entry (expiry queue, early-drop list).
     long queuedDeadline = Long.MAX_VALUE;
     Conn unassuredPrev, unassuredNext;
     boolean onUnassuredList;
 
     public Conn(Tuple orig, Tuple reply, int id, boolean acct, boolean timestamp, boolean ecache) {
+        this(orig, reply, id, 0, acct, timestamp, ecache);
+    }
+
+    public Conn(Tuple orig, Tuple reply, int id, int mark, boolean acct, boolean timestamp, boolean ecache) {
         if (orig.conn != null || reply.conn != null) {
             throw new IllegalArgumentException("a tuple can belong to one entry only");
         }
@@ -49,8 +64,22 @@ public final class Conn {
         orig.conn = this;
         reply.conn = this;
         reply.dir = 1;
+        this.keySrcHi = orig.srcHi;
+        this.keySrcLo = orig.srcLo;
+        this.keyDstHi = orig.dstHi;
+        this.keyDstLo = orig.dstLo;
+        this.keyFamily = orig.family;
+        this.keyProtocol = orig.protocol;
+        this.keyZone = orig.zone;
+        this.origL4 = orig.srcU << 16 | orig.dstU;
+        this.replyL4 = reply.srcU << 16 | reply.dstU;
+        this.origHash = orig.hashCode();
+        this.replyHash = reply.hashCode();
+        this.replyMirrors = reply.family == orig.family && reply.protocol == orig.protocol
+                && reply.zone == orig.zone && reply.srcHi == orig.dstHi && reply.srcLo == orig.dstLo
+                && reply.dstHi == orig.srcHi && reply.dstLo == orig.srcLo;
         this.id = id;
-        this.mark = 0;
+        this.mark = mark;
         this.acct = acct ? new long[4] : null;
         this.hasTimestamp = timestamp;
         this.hasEcache = ecache;
@@ -69,7 +98,40 @@ public final class Conn {
     }
 
     public int protocol() {
-        return orig.protocol;
+        return keyProtocol;
+    }
+
+    /**
+     * Which of this entry's tuples has these fields (as {@link Tuple}'s constructor takes them, L4
+     * words packed as {@code srcU << 16 | dstU}): 0 for ORIGINAL, 1 for REPLY (ORIGINAL wins when
+     * both are equal), -1 for neither. Reads only the entry itself.
+     */
+    int dirOf(int family, int protocol, long srcHi, long srcLo, long dstHi, long dstLo, int l4, int zone) {
+        if (l4 == origL4 && srcLo == keySrcLo && dstLo == keyDstLo && srcHi == keySrcHi && dstHi == keyDstHi
+                && protocol == keyProtocol && family == keyFamily && zone == keyZone) {
+            return 0;
+        }
+        if (replyMirrors) {
+            if (l4 == replyL4 && srcLo == keyDstLo && dstLo == keySrcLo && srcHi == keyDstHi && dstHi == keySrcHi
+                    && protocol == keyProtocol && family == keyFamily && zone == keyZone) {
+                return 1;
+            }
+        } else if (l4 == (reply.srcU << 16 | reply.dstU) && srcLo == reply.srcLo && dstLo == reply.dstLo
+                && srcHi == reply.srcHi && dstHi == reply.dstHi && protocol == reply.protocol
+                && family == reply.family && zone == reply.zone) {
+            return 1;
+        }
+        return -1;
+    }
+
+    /** {@link #dirOf} for the fields of a tuple. */
+    int dirOf(Tuple t) {
+        return dirOf(t.family, t.protocol, t.srcHi, t.srcLo, t.dstHi, t.dstLo, t.srcU << 16 | t.dstU, t.zone);
+    }
+
+    /** The hash of this entry's tuple of direction {@code dir} ({@link Tuple#hashCode()}). */
+    int hash(int dir) {
+        return dir == 0 ? origHash : replyHash;
     }
 
     /** Whether the entry is expired at {@code now} (a confirmed entry whose deadline has come). */

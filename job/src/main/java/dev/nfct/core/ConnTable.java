@@ -19,6 +19,16 @@ public interface ConnTable {
         return found == null ? null : found.conn();
     }
 
+    /**
+     * {@link #find(Tuple)} for the tuple a {@link Tuple} built from these fields would be: lets the
+     * entry hook look a packet up without building a tuple. Tables should override it to probe
+     * without allocating.
+     */
+    default Conn find(int family, int protocol, long srcHi, long srcLo, long dstHi, long dstLo,
+                      int srcU, int dstU, int zone) {
+        return find(new Tuple(family, protocol, srcHi, srcLo, dstHi, dstLo, srcU, dstU, zone));
+    }
+
     /** Indexes a newly confirmed entry under both tuples. */
     void insert(Conn ct);
 

@@ -88,16 +88,26 @@ public final class Conntrack {
         }
         ProtocolTracker tracker = trackers.get(p.protocol);
         for (int attempt = 0; attempt < 2; attempt++) {
-            Tuple tuple = tracker.tuple(p, zone);
-            if (tuple == null) {
+            // The packet is looked up by its fields: a Tuple is only built when it creates an entry.
+            long l4 = tracker.l4Words(p);
+            if (l4 < 0) {
                 stats.invalid++;
                 return;
             }
-            Tuple found = lookupTuple(tuple, now);
-            Conn ct;
+            int srcU = (int) (l4 >>> 16) & 0xffff, dstU = (int) l4 & 0xffff, tupleZone = zone & 0xffff;
+            Conn ct = table.find(p.family, p.protocol, p.srcHi, p.srcLo, p.dstHi, p.dstLo, srcU, dstU, tupleZone);
+            if (ct != null && ct.expiredAt(now)) {
+                kill(ct, now);
+                ct = null;
+            }
             int dir;
             CtInfo ctinfo;
-            if (found == null) {
+            if (ct == null) {
+                Tuple tuple = tracker.tuple(p, zone);
+                if (tuple == null) {
+                    stats.invalid++;
+                    return;
+                }
                 ct = create(tracker, tuple, p, now, r);
                 if (ct == null) {
                     return; // invalid or dropped; r and stats already say which
@@ -105,8 +115,10 @@ public final class Conntrack {
                 dir = 0;
                 ctinfo = ct.is(Status.EXPECTED) ? CtInfo.RELATED : CtInfo.NEW;
             } else {
-                ct = found.conn();
-                dir = found.dir();
+                dir = ct.dirOf(p.family, p.protocol, p.srcHi, p.srcLo, p.dstHi, p.dstLo, srcU << 16 | dstU, tupleZone);
+                if (dir < 0) {
+                    throw new IllegalStateException("the table returned " + ct + " for a packet it does not match");
+                }
                 ctinfo = dir == 1 ? CtInfo.ESTABLISHED_REPLY
                         : ct.is(Status.SEEN_REPLY) ? CtInfo.ESTABLISHED
                         : ct.is(Status.EXPECTED) ? CtInfo.RELATED : CtInfo.NEW;
@@ -140,8 +152,12 @@ public final class Conntrack {
 
     /** Looks a tuple up among confirmed entries, reaping an expired entry met on the way. */
     public Conn lookup(Tuple tuple, long now) {
-        Tuple found = lookupTuple(tuple, now);
-        return found == null ? null : found.conn();
+        Conn found = table.find(tuple);
+        if (found != null && found.expiredAt(now)) {
+            kill(found, now);
+            return null;
+        }
+        return found;
     }
 
     /**

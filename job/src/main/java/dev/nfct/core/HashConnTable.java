@@ -4,7 +4,8 @@ import java.util.PriorityQueue;
 import java.util.function.Consumer;
 
 /**
- * The in-memory connection table: an open-addressing index of both tuples, a lazily maintained deadline
+ * The in-memory connection table: an open-addressing index of the entries under both of their
+ * tuples' hashes (see {@link ConnIndex}), a lazily maintained deadline
  * queue for expiry, and a list of not-yet-ASSURED entries for early drop.
  *
  * <p>Expiry: the queue holds at most one live node per entry. Refreshes that push a deadline
@@ -17,7 +18,7 @@ import java.util.function.Consumer;
  * confirmed non-assured entry instead: the same class of victim, chosen deterministically.
  */
 public final class HashConnTable implements ConnTable {
-    private final TupleIndex index;
+    private final ConnIndex index;
     private final PriorityQueue<Node> deadlines = new PriorityQueue<>();
     private int size;
     /** Oldest first; linked through the entries themselves. */
@@ -43,18 +44,34 @@ public final class HashConnTable implements ConnTable {
     }
 
     public HashConnTable(int expectedEntries) {
-        index = new TupleIndex(2 * Math.max(8, expectedEntries));
+        index = new ConnIndex(2 * Math.max(8, expectedEntries));
     }
 
     @Override
     public Tuple findTuple(Tuple t) {
+        Conn ct = index.find(t);
+        return ct == null ? null : ct.tuple(ct.dirOf(t));
+    }
+
+    @Override
+    public Conn find(Tuple t) {
         return index.find(t);
     }
 
     @Override
+    public Conn find(int family, int protocol, long srcHi, long srcLo, long dstHi, long dstLo,
+                     int srcU, int dstU, int zone) {
+        srcU &= 0xffff;
+        dstU &= 0xffff;
+        zone &= 0xffff;
+        int hash = Tuple.mix(family, protocol, srcHi, srcLo, dstHi, dstLo, srcU, dstU, zone);
+        return index.find(hash, family, protocol, srcHi, srcLo, dstHi, dstLo, srcU << 16 | dstU, zone);
+    }
+
+    @Override
     public void insert(Conn ct) {
-        index.add(ct.orig);
-        index.add(ct.reply);
+        index.add(ct, 0);
+        index.add(ct, 1);
         size++;
         if (!ct.is(Status.ASSURED)) {
             linkUnassured(ct);
@@ -65,7 +82,7 @@ public final class HashConnTable implements ConnTable {
 
     @Override
     public void remove(Conn ct) {
-        if (!index.remove(ct.orig) | !index.remove(ct.reply)) {
+        if (!index.remove(ct, 0) | !index.remove(ct, 1)) {
             throw new IllegalStateException("removing an entry that is not in the table: " + ct);
         }
         size--;
@@ -81,12 +98,7 @@ public final class HashConnTable implements ConnTable {
 
     @Override
     public void forEach(Consumer<Conn> visitor) {
-        // Each entry is indexed twice: visit it through its ORIGINAL tuple only.
-        index.forEach(t -> {
-            if (t.dir() == 0) {
-                visitor.accept(t.conn());
-            }
-        });
+        index.forEach(visitor);
     }
 
     @Override

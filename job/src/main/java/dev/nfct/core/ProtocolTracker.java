@@ -12,6 +12,17 @@ public interface ProtocolTracker {
      */
     Tuple tuple(Packet p, int zone);
 
+    /**
+     * The two L4 words of {@link #tuple}'s result packed as {@code srcU << 16 | dstU} (each masked
+     * to 16 bits, in the low 32 bits of the result), or -1 exactly when {@code tuple} would return
+     * null: what the entry hook needs to look a packet up without building a tuple. The default
+     * builds the tuple; trackers override it to allocate nothing.
+     */
+    default long l4Words(Packet p) {
+        Tuple t = tuple(p, 0);
+        return t == null ? -1 : (t.srcU << 16 | t.dstU) & 0xffffffffL;
+    }
+
     /** The REPLY tuple of an ORIGINAL one, or null when it cannot be inverted (no entry possible). */
     Tuple invert(Tuple orig);
 

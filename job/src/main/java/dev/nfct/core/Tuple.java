@@ -40,6 +40,11 @@ public final class Tuple {
         this.hash = mix(family, protocol, srcHi, srcLo, dstHi, dstLo, this.srcU, this.dstU, this.zone);
     }
 
+    /** An equal tuple that no entry owns yet (for copying an entry). */
+    public Tuple copyWithoutOwner() {
+        return new Tuple(family, protocol, srcHi, srcLo, dstHi, dstLo, srcU, dstU, zone);
+    }
+
     /** The tuple seen from the other side: addresses swapped, L4 words as given by the tracker. */
     public Tuple invert(int newSrcU, int newDstU) {
         return new Tuple(family, protocol, dstHi, dstLo, srcHi, srcLo, newSrcU, newDstU, zone);
@@ -106,8 +111,13 @@ public final class Tuple {
         return TupleFormat.l4Name(protocol) + " " + TupleFormat.tuple(this) + (zone != 0 ? " zone=" + zone : "");
     }
 
-    private static int mix(int family, int protocol, long srcHi, long srcLo, long dstHi, long dstLo,
-                           int srcU, int dstU, int zone) {
+    /**
+     * The hash of the tuple with these fields; {@code srcU}, {@code dstU} and {@code zone} already
+     * masked to 16 bits, as the constructor stores them. Lets a lookup hash a packet's fields
+     * without building a tuple.
+     */
+    static int mix(int family, int protocol, long srcHi, long srcLo, long dstHi, long dstLo,
+                   int srcU, int dstU, int zone) {
         long h = srcLo * 0x9E3779B97F4A7C15L;
         h = (h ^ dstLo) * 0xC2B2AE3D27D4EB4FL;
         h = (h ^ srcHi) * 0x165667B19E3779F9L;

@@ -26,6 +26,11 @@ final class GenericTracker implements ProtocolTracker {
     }
 
     @Override
+    public long l4Words(Packet p) {
+        return 0;
+    }
+
+    @Override
     public Tuple invert(Tuple orig) {
         return orig.swapped();
     }

@@ -37,6 +37,18 @@ final class GreTracker implements ProtocolTracker {
     }
 
     @Override
+    public long l4Words(Packet p) {
+        int dstKey = 0;
+        if (p.l4Length >= 8 && p.greVersion == 1) {
+            if (p.greProtocol != GRE_PROTO_PPP) {
+                return -1;
+            }
+            dstKey = p.greCallId & 0xffff;
+        }
+        return dstKey;
+    }
+
+    @Override
     public Tuple invert(Tuple orig) {
         return orig.swapped();
     }

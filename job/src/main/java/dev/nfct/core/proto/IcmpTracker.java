@@ -34,6 +34,14 @@ final class IcmpTracker implements ProtocolTracker {
     }
 
     @Override
+    public long l4Words(Packet p) {
+        if (p.l4Length < 8 || (p.family == Packet.AF_INET6) != v6) {
+            return -1;
+        }
+        return ((p.icmpId & 0xffff) << 16 | (p.icmpType & 0xff) << 8 | (p.icmpCode & 0xff)) & 0xffffffffL;
+    }
+
+    @Override
     public Tuple invert(Tuple orig) {
         int replyType = replyType(orig.icmpType(), v6);
         if (replyType < 0) {

@@ -18,6 +18,14 @@ abstract class PortProtocolTracker implements ProtocolTracker {
     }
 
     @Override
+    public final long l4Words(Packet p) {
+        if (p.l4Length < 4) {
+            return -1;
+        }
+        return ((p.srcPort & 0xffff) << 16 | (p.dstPort & 0xffff)) & 0xffffffffL;
+    }
+
+    @Override
     public final Tuple invert(Tuple orig) {
         return orig.swapped();
     }

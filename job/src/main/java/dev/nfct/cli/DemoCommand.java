@@ -1,0 +1,158 @@
+package dev.nfct.cli;
+
+import dev.nfct.avro.FlowEvent;
+import dev.nfct.flink.KafkaConntrackJob;
+import dev.nfct.flink.avro.AvroSingleObjectDeserializer;
+import dev.nfct.flink.avro.FlowEvents;
+import dev.nfct.flink.operator.ConntrackOptions;
+import dev.nfct.kafka.CaptureProducer;
+import dev.nfct.kafka.CommittedReader;
+import dev.nfct.kafka.EmbeddedKafka;
+import dev.nfct.kafka.Topics;
+import dev.nfct.packet.CaptureReader;
+import dev.nfct.pcap.PcapFormatException;
+import dev.nfct.replay.Timing;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * {@code demo [--pcap FILE] [--once] [--timing top|capture]}: everything in one JVM. A real Kafka
+ * broker (KRaft, in-process) is started, the topics created, a capture (the bundled sample by
+ * default) sent to the packet topic, and the job run on a local Flink MiniCluster; the flow events
+ * read back from the output topic are printed as {@code conntrack -E -o extended} prints them.
+ *
+ * <p>Without {@code --once} it runs until stopped, with Flink's web UI. With {@code --once} (a
+ * contract other tools build on) it exits 0 once every packet of the capture has been processed and
+ * the resulting events are committed; live entries stay, as after {@code replay}.
+ */
+final class DemoCommand {
+    static final String BUNDLED_SAMPLE = "/samples/sample.pcap";
+    private static final String HOST = "demo-host";
+
+    private DemoCommand() {
+    }
+
+    static String usage() {
+        return "usage: demo [--pcap FILE] [--once] [--timing top|capture] [--web-port PORT]\n"
+                + "\n"
+                + "Starts an in-JVM Kafka broker and a local Flink cluster, sends a capture (the bundled\n"
+                + "sample by default) through Kafka and the conntrack job, and prints the flow events\n"
+                + "read back from the output topic as `conntrack -E -o extended` does.\n"
+                + "\n"
+                + "  --pcap FILE      capture to send instead of the bundled sample\n"
+                + "  --once           exit 0 once every packet is processed and its events committed\n"
+                + "  --timing top     (default) the capture as a top-speed replay: one instant\n"
+                + "  --timing capture the capture's own timestamps\n"
+                + "  --web-port PORT  Flink web UI port without --once (default 8081, next free up to 8090)\n";
+    }
+
+    static int run(String[] argv, PrintStream out, PrintStream err) {
+        Args args;
+        try {
+            args = new Args(argv, Set.of("--pcap", "--timing", "--web-port"), Set.of("--once", "--help", "-h"));
+        } catch (IllegalArgumentException e) {
+            err.println("demo: " + e.getMessage() + "\n\n" + usage());
+            return 2;
+        }
+        if (args.has("--help") || args.has("-h")) {
+            out.print(usage());
+            return 0;
+        }
+        Timing timing;
+        try {
+            timing = Timing.parse(args.get("--timing", "top"));
+        } catch (IllegalArgumentException e) {
+            err.println("demo: " + e.getMessage());
+            return 2;
+        }
+        boolean once = args.has("--once");
+        String pcap = args.get("--pcap", null);
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            // One partition per topic: the demo prints events in the order the job made them.
+            Topics topics = Topics.defaults();
+            topics.createAll(kafka, 1);
+            long sent;
+            try (CaptureReader capture = open(pcap)) {
+                sent = CaptureProducer.send(capture, HOST, timing, topics.packets(), kafka.clientConfig());
+            }
+            err.println("demo: sent " + sent + " packets of " + (pcap == null ? "the bundled sample" : pcap)
+                    + " to " + topics.packets() + " on " + kafka.bootstrapServers());
+
+            Configuration conf = new Configuration();
+            conf.set(ConntrackOptions.SYSCTLS.get("nf_conntrack_acct"), 1);
+            conf.set(ConntrackOptions.SYSCTLS.get("nf_conntrack_timestamp"), 1);
+            StreamExecutionEnvironment env;
+            if (once) {
+                env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
+            } else {
+                conf.set(RestOptions.BIND_PORT, args.get("--web-port", "8081-8090"));
+                env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
+                env.setParallelism(1);
+            }
+            env.enableCheckpointing(once ? 200 : 1000);
+            KafkaConntrackJob.Options o = new KafkaConntrackJob.Options();
+            o.bootstrapServers = kafka.bootstrapServers();
+            o.topics = topics;
+            o.bounded = once;
+            o.groupId = "nfct-demo";
+            o.transactionalIdPrefix = "nfct-demo";
+            KafkaConntrackJob.addTo(env, o);
+            JobClient job = env.executeAsync("nfct conntrack demo");
+            var result = job.getJobExecutionResult();
+            if (!once) {
+                err.println("demo: job running; Flink web UI on http://localhost:" + conf.get(RestOptions.BIND_PORT)
+                        + " (first free port); Ctrl-C to stop");
+            }
+            try (CommittedReader reader = new CommittedReader(topics.flowEvents(), kafka.clientConfig())) {
+                AvroSingleObjectDeserializer<FlowEvent> flows = new AvroSingleObjectDeserializer<>(FlowEvent.class);
+                flows.open(null);
+                boolean finished = false;
+                while (true) {
+                    for (ConsumerRecord<byte[], byte[]> r : reader.poll(Duration.ofMillis(200))) {
+                        out.println(FlowEvents.conntrackLine(flows.deserialize(r.value()), true));
+                    }
+                    out.flush();
+                    if (once) {
+                        if (!finished && result.isDone()) {
+                            result.get(); // rethrows the job's failure, if any
+                            finished = true;
+                        }
+                        if (finished && reader.atEnd()) {
+                            return 0;
+                        }
+                    }
+                }
+            }
+        } catch (NoSuchFileException e) {
+            err.println("demo: " + pcap + ": no such file");
+            return 1;
+        } catch (PcapFormatException e) {
+            err.println("demo: " + e.getMessage());
+            return 1;
+        } catch (Exception e) {
+            err.println("demo: failed: " + e);
+            return 1;
+        }
+    }
+
+    private static CaptureReader open(String pcap) throws java.io.IOException {
+        if (pcap != null) {
+            return CaptureReader.open(Path.of(pcap));
+        }
+        InputStream in = DemoCommand.class.getResourceAsStream(BUNDLED_SAMPLE);
+        if (in == null) {
+            throw new NoSuchFileException("bundled sample " + BUNDLED_SAMPLE + " (not in this jar)");
+        }
+        return new CaptureReader(in, "bundled sample.pcap");
+    }
+}

@@ -1,0 +1,104 @@
+package dev.nfct.flink;
+
+import dev.nfct.avro.DeadLetter;
+import dev.nfct.avro.FlowEvent;
+import dev.nfct.avro.PacketEvent;
+import dev.nfct.flink.io.InputRecord;
+import dev.nfct.flink.operator.ConntrackFunction;
+import dev.nfct.flink.operator.ConntrackOptions;
+import dev.nfct.flink.operator.PacketKeySelector;
+import dev.nfct.flink.operator.TableUpdate;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The job graph, with its sources and sinks passed in so that tests and the embedded demo can swap
+ * them: input records -> (dead letters aside) -> key by flow -> conntrack -> flow events, table
+ * updates and dead letters.
+ */
+public final class ConntrackJob {
+    /** Input records that could not even be decoded. */
+    public static final OutputTag<DeadLetter> UNDECODABLE =
+            new OutputTag<>("undecodable-input", new AvroTypeInfo<>(DeadLetter.class)) { };
+
+    private ConntrackJob() {
+    }
+
+    /** The streams the job produces, for the caller to send wherever it wants. */
+    public static final class Outputs {
+        public final DataStream<FlowEvent> flowEvents;
+        public final DataStream<TableUpdate> tableUpdates;
+        public final DataStream<DeadLetter> deadLetters;
+
+        Outputs(DataStream<FlowEvent> flowEvents, DataStream<TableUpdate> tableUpdates,
+                DataStream<DeadLetter> deadLetters) {
+            this.flowEvents = flowEvents;
+            this.tableUpdates = tableUpdates;
+            this.deadLetters = deadLetters;
+        }
+
+        /** Attaches one sink per output (a null sink leaves that output unused). */
+        public void sinkTo(Sink<FlowEvent> flows, Sink<TableUpdate> table, Sink<DeadLetter> dead) {
+            if (flows != null) {
+                flowEvents.sinkTo(flows).name("flow-events").uid("flow-events-sink");
+            }
+            if (table != null) {
+                tableUpdates.sinkTo(table).name("table").uid("table-sink");
+            }
+            if (dead != null) {
+                deadLetters.sinkTo(dead).name("dead-letters").uid("dead-letters-sink");
+            }
+        }
+    }
+
+    /** Event-time watermarks from packet timestamps, with bounded out-of-orderness and idleness. */
+    public static WatermarkStrategy<InputRecord> watermarks(Duration outOfOrderness, Duration idleness) {
+        return WatermarkStrategy.<InputRecord>forBoundedOutOfOrderness(outOfOrderness)
+                .withTimestampAssigner((r, kafkaTs) -> r.packet != null
+                        ? r.packet.getTimestampNs() / 1_000_000L : kafkaTs)
+                .withIdleness(idleness);
+    }
+
+    /** Builds everything after the source. */
+    public static Outputs build(DataStream<InputRecord> input, ReadableConfig config) {
+        SingleOutputStreamOperator<PacketEvent> packets = input
+                .process(new SplitUndecodable()).returns(new AvroTypeInfo<>(PacketEvent.class))
+                .name("decode").uid("decode");
+        Map<String, Integer> sysctls = new LinkedHashMap<>();
+        ConntrackOptions.SYSCTLS.forEach((name, option) -> sysctls.put(name, config.get(option)));
+        SingleOutputStreamOperator<FlowEvent> flows = packets
+                .keyBy(new PacketKeySelector())
+                .process(new ConntrackFunction(sysctls, config.get(ConntrackOptions.PENDING_TIMEOUT).toNanos(),
+                        config.get(ConntrackOptions.EMIT_TABLE)))
+                .returns(new AvroTypeInfo<>(FlowEvent.class))
+                .name("conntrack").uid("conntrack");
+        DataStream<DeadLetter> dead = packets.getSideOutput(UNDECODABLE)
+                .union(flows.getSideOutput(ConntrackFunction.DEAD_LETTERS));
+        return new Outputs(flows, flows.getSideOutput(ConntrackFunction.TABLE), dead);
+    }
+
+    /** Passes decoded packets on and sets undecodable input aside. */
+    static final class SplitUndecodable extends ProcessFunction<InputRecord, PacketEvent> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void processElement(InputRecord r, Context ctx, Collector<PacketEvent> out) {
+            if (r.packet != null) {
+                out.collect(r.packet);
+            } else if (r.deadLetter != null) {
+                ctx.output(UNDECODABLE, r.deadLetter);
+            }
+        }
+    }
+}

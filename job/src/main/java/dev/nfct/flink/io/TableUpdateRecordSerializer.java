@@ -1,0 +1,32 @@
+package dev.nfct.flink.io;
+
+import dev.nfct.avro.TableEntry;
+import dev.nfct.flink.avro.AvroSingleObjectSerializer;
+import dev.nfct.flink.operator.TableUpdate;
+import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+import java.nio.charset.StandardCharsets;
+
+/** Table changes for the compacted table topic: the entry, or a tombstone (null value) on destroy. */
+public final class TableUpdateRecordSerializer implements KafkaRecordSerializationSchema<TableUpdate> {
+    private static final long serialVersionUID = 1L;
+    private final String topic;
+    private final AvroSingleObjectSerializer<TableEntry> values = new AvroSingleObjectSerializer<>(TableEntry.class);
+
+    public TableUpdateRecordSerializer(String topic) {
+        this.topic = topic;
+    }
+
+    @Override
+    public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
+        values.open(context);
+    }
+
+    @Override
+    public ProducerRecord<byte[], byte[]> serialize(TableUpdate u, KafkaSinkContext context, Long timestamp) {
+        byte[] value = u.entry == null ? null : values.serialize(u.entry);
+        return new ProducerRecord<>(topic, u.key.getBytes(StandardCharsets.UTF_8), value);
+    }
+}

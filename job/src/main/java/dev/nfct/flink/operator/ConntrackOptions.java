@@ -1,0 +1,54 @@
+package dev.nfct.flink.operator;
+
+import dev.nfct.core.Settings;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.ReadableConfig;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Flink configuration of the conntrack operator. Every kernel sysctl the engine knows is an option
+ * with the kernel's name and default under {@code conntrack.}, e.g.
+ * {@code conntrack.nf_conntrack_tcp_timeout_established: 432000}.
+ */
+public final class ConntrackOptions {
+    private ConntrackOptions() {
+    }
+
+    /** One option per sysctl, by sysctl name. */
+    public static final Map<String, ConfigOption<Integer>> SYSCTLS = sysctls();
+
+    public static final ConfigOption<Duration> PENDING_TIMEOUT = ConfigOptions.key("conntrack.pending-timeout")
+            .durationType().defaultValue(Duration.ofSeconds(5))
+            .withDescription("How long (in event time) an entry created at an entry hook waits for its packet's "
+                    + "exit-hook observation. After that the packet is taken as dropped: a new entry is "
+                    + "discarded without any event, as the kernel frees an unconfirmed entry with its packet.");
+
+    public static final ConfigOption<Boolean> EMIT_TABLE = ConfigOptions.key("conntrack.table-updates")
+            .booleanType().defaultValue(true)
+            .withDescription("Emit the current table (one record per live entry, a tombstone on destroy).");
+
+    private static Map<String, ConfigOption<Integer>> sysctls() {
+        Settings defaults = new Settings();
+        // The keyed table has no global view of all entries, so there is no table-wide limit
+        // (nf_conntrack_max = 0, "no limit") unless one is configured.
+        defaults.max = 0;
+        // Events always on: producing them is the job's purpose.
+        defaults.events = 1;
+        Map<String, ConfigOption<Integer>> m = new LinkedHashMap<>();
+        defaults.asMap().forEach((name, value) -> m.put(name,
+                ConfigOptions.key("conntrack." + name).intType().defaultValue(value)
+                        .withDescription("The kernel's net.netfilter." + name + ".")));
+        return m;
+    }
+
+    /** Engine settings from a Flink configuration. */
+    public static Settings settings(ReadableConfig config) {
+        Settings s = new Settings();
+        SYSCTLS.forEach((name, option) -> s.set(name, Integer.toString(config.get(option))));
+        return s;
+    }
+}

@@ -1,0 +1,183 @@
+package dev.nfct.flink.operator;
+
+import dev.nfct.core.Conn;
+import dev.nfct.core.ConnTable;
+import dev.nfct.core.Conntrack;
+import dev.nfct.core.Status;
+import dev.nfct.core.Tuple;
+import org.apache.flink.api.common.state.MapState;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The engine's connection table over Flink keyed state: the entries of the current key, in a
+ * {@code MapState} keyed by ORIGINAL tuple (so flows whose key hashes collide stay apart).
+ *
+ * <p>A reply-direction tuple is found by looking up its inversion, which is the ORIGINAL tuple of
+ * the entry it belongs to. Entries read during one element are cached by identity, so the engine
+ * always works on one object per entry even on a backend that deserialises on every read, and
+ * {@link #writeBack()} stores the changed ones at the end of the element.
+ */
+final class KeyedConnTable implements ConnTable {
+    private final MapState<Tuple, Conn> entries;
+    private Conntrack engine;
+    /** Entries read or inserted while processing the current element. */
+    private final List<Conn> touched = new ArrayList<>(4);
+
+    KeyedConnTable(MapState<Tuple, Conn> entries) {
+        this.entries = entries;
+    }
+
+    void bind(Conntrack engine) {
+        this.engine = engine;
+    }
+
+    @Override
+    public Tuple findTuple(Tuple t) {
+        for (Conn ct : touched) {
+            if (!ct.is(Status.DYING) && ct.confirmed()) {
+                if (ct.orig.equals(t)) {
+                    return ct.orig;
+                }
+                if (ct.reply.equals(t)) {
+                    return ct.reply;
+                }
+            }
+        }
+        Conn ct = get(t);
+        if (ct != null) {
+            return ct.orig;
+        }
+        Tuple inverse = engine.tracker(t.protocol).invert(t);
+        if (inverse != null) {
+            ct = get(inverse);
+            if (ct != null && ct.reply.equals(t)) {
+                return ct.reply;
+            }
+        }
+        return null;
+    }
+
+    private Conn get(Tuple orig) {
+        try {
+            Conn ct = entries.get(orig);
+            if (ct != null) {
+                touched.add(ct);
+            }
+            return ct;
+        } catch (Exception e) {
+            throw new IllegalStateException("reading conntrack state", e);
+        }
+    }
+
+    @Override
+    public void insert(Conn ct) {
+        touched.add(ct);
+        put(ct);
+    }
+
+    @Override
+    public void remove(Conn ct) {
+        touched.remove(ct);
+        try {
+            entries.remove(ct.orig);
+        } catch (Exception e) {
+            throw new IllegalStateException("removing conntrack state", e);
+        }
+    }
+
+    /** Stores every entry this element changed; call once at the end of each element. */
+    void writeBack() {
+        for (Conn ct : touched) {
+            if (!ct.is(Status.DYING)) {
+                put(ct);
+            }
+        }
+        touched.clear();
+    }
+
+    private void put(Conn ct) {
+        try {
+            entries.put(ct.orig, ct);
+        } catch (Exception e) {
+            throw new IllegalStateException("writing conntrack state", e);
+        }
+    }
+
+    /** Earliest deadline among the current key's entries, or {@code Long.MAX_VALUE}. */
+    long earliestDeadline() {
+        long min = Long.MAX_VALUE;
+        try {
+            for (Conn ct : entries.values()) {
+                min = Math.min(min, ct.timeout);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("reading conntrack state", e);
+        }
+        return min;
+    }
+
+    boolean isEmpty() {
+        try {
+            return entries.isEmpty();
+        } catch (Exception e) {
+            throw new IllegalStateException("reading conntrack state", e);
+        }
+    }
+
+    @Override
+    public int size() {
+        int n = 0;
+        try {
+            for (Tuple ignored : entries.keys()) {
+                n++;
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("reading conntrack state", e);
+        }
+        return n;
+    }
+
+    @Override
+    public void forEach(Consumer<Conn> visitor) {
+        try {
+            for (Conn ct : entries.values()) {
+                visitor.accept(ct);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("reading conntrack state", e);
+        }
+    }
+
+    @Override
+    public void deadlineChanged(Conn ct) {
+        // The operator recomputes the key's timer after every element.
+    }
+
+    @Override
+    public Conn pollExpired(long now) {
+        try {
+            for (Conn ct : entries.values()) {
+                if (ct.timeout <= now && !ct.is(Status.DYING)) {
+                    Tuple t = findTuple(ct.orig); // through the identity cache
+                    return t == null ? null : t.conn();
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("reading conntrack state", e);
+        }
+        return null;
+    }
+
+    @Override
+    public void assured(Conn ct) {
+        // No early-drop list: the keyed table has no global view (see ConntrackOptions).
+    }
+
+    @Override
+    public Conn earlyDropCandidate() {
+        return null;
+    }
+}

@@ -1,0 +1,90 @@
+package dev.nfct.flink.state;
+
+import dev.nfct.core.ConnCodec;
+import dev.nfct.core.CtInfo;
+import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+import java.io.IOException;
+
+/** Flink serializer of {@link PendingEntry}. */
+public final class PendingEntrySerializer extends TypeSerializerSingleton<PendingEntry> {
+    private static final long serialVersionUID = 1L;
+    public static final PendingEntrySerializer INSTANCE = new PendingEntrySerializer();
+    private static final CtInfo[] CTINFOS = CtInfo.values();
+
+    @Override
+    public boolean isImmutableType() {
+        return false;
+    }
+
+    @Override
+    public PendingEntry createInstance() {
+        return null;
+    }
+
+    @Override
+    public PendingEntry copy(PendingEntry from) {
+        if (from == null || from.unconfirmed == null) {
+            return from; // nothing mutable inside
+        }
+        return new PendingEntry(from.ctinfo, ConnCodec.copy(from.unconfirmed), null, from.deadline);
+    }
+
+    @Override
+    public PendingEntry copy(PendingEntry from, PendingEntry reuse) {
+        return copy(from);
+    }
+
+    @Override
+    public int getLength() {
+        return -1;
+    }
+
+    @Override
+    public void serialize(PendingEntry p, DataOutputView out) throws IOException {
+        out.writeByte(p.ctinfo.ordinal());
+        out.writeLong(p.deadline);
+        out.writeBoolean(p.unconfirmed != null);
+        if (p.unconfirmed != null) {
+            ConnCodec.writeConn(p.unconfirmed, out);
+        } else {
+            ConnCodec.writeTuple(p.confirmedOrig, out);
+        }
+    }
+
+    @Override
+    public PendingEntry deserialize(DataInputView in) throws IOException {
+        CtInfo ctinfo = CTINFOS[in.readUnsignedByte()];
+        long deadline = in.readLong();
+        if (in.readBoolean()) {
+            return new PendingEntry(ctinfo, ConnCodec.readConn(in), null, deadline);
+        }
+        return new PendingEntry(ctinfo, null, ConnCodec.readTuple(in), deadline);
+    }
+
+    @Override
+    public PendingEntry deserialize(PendingEntry reuse, DataInputView in) throws IOException {
+        return deserialize(in);
+    }
+
+    @Override
+    public void copy(DataInputView in, DataOutputView out) throws IOException {
+        serialize(deserialize(in), out);
+    }
+
+    @Override
+    public TypeSerializerSnapshot<PendingEntry> snapshotConfiguration() {
+        return new Snapshot();
+    }
+
+    /** Restores this serializer from checkpoints and savepoints. */
+    public static final class Snapshot extends SimpleTypeSerializerSnapshot<PendingEntry> {
+        public Snapshot() {
+            super(() -> INSTANCE);
+        }
+    }
+}
