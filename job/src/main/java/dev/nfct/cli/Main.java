@@ -25,6 +25,8 @@ public final class Main {
                 return ReplayCommand.run(rest, System.out, System.err);
             case "demo":
                 return DemoCommand.run(rest, System.out, System.err);
+            case "run":
+                return RunCommand.run(rest, System.out, System.err);
             default:
                 System.err.println("unknown command '" + args[0] + "'\n\n" + usage());
                 return 2;
@@ -41,6 +43,8 @@ public final class Main {
                 + "         (run `replay --help` for all options)\n"
                 + "  demo [--pcap FILE] [--once] [--timing top|capture]\n"
                 + "         in-JVM Kafka + local Flink: send a capture (the bundled sample by default)\n"
-                + "         through the job and print the flow events read back from Kafka";
+                + "         through the job and print the flow events read back from Kafka\n"
+                + "  run --bootstrap-servers HOST:PORT [options]\n"
+                + "         the job against any Kafka (locally, or on a cluster with `flink run`)";
     }
 }

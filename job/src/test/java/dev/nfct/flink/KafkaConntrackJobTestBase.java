@@ -1,0 +1,206 @@
+package dev.nfct.flink;
+
+import dev.nfct.avro.DeadLetter;
+import dev.nfct.avro.FlowEvent;
+import dev.nfct.avro.PacketEvent;
+import dev.nfct.core.ConnEvent;
+import dev.nfct.core.Conntrack;
+import dev.nfct.core.EventFormat;
+import dev.nfct.core.HashConnTable;
+import dev.nfct.core.PacketCt;
+import dev.nfct.core.Settings;
+import dev.nfct.flink.avro.AvroSingleObjectDeserializer;
+import dev.nfct.flink.avro.AvroSingleObjectSerializer;
+import dev.nfct.flink.avro.FlowEvents;
+import dev.nfct.flink.avro.PacketEvents;
+import dev.nfct.flink.operator.ConntrackOptions;
+import dev.nfct.kafka.Topics;
+import dev.nfct.packet.CaptureReader;
+import dev.nfct.packet.CapturedDatagram;
+import dev.nfct.testing.SharedData;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The whole job on a Flink MiniCluster against a real Kafka broker: a capture's packets go in
+ * through Kafka, and the flow events read back with read_committed equal the engine's own events
+ * for that capture, flow by flow. Subclasses say which broker: the in-JVM KRaft one, or a
+ * Testcontainers one where a Docker engine exists.
+ */
+abstract class KafkaConntrackJobTestBase {
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    /** Bootstrap servers of the broker under test. */
+    protected abstract String bootstrapServers();
+
+    private Map<String, Object> clientConfig() {
+        Map<String, Object> c = new HashMap<>();
+        c.put("bootstrap.servers", bootstrapServers());
+        return c;
+    }
+
+    @Test
+    void captureThroughKafkaGivesTheEnginesEventsAndDeadLettersGarbage() throws Exception {
+        Path sample = SharedData.projectRoot().resolve("samples/sample.pcap");
+        Topics topics = Topics.defaults().withPrefix("it-sample.");
+        topics.ensureTopics(bootstrapServers(), 2);
+
+        List<CapturedDatagram> datagrams = new ArrayList<>();
+        try (CaptureReader reader = CaptureReader.open(sample)) {
+            for (CapturedDatagram d; (d = reader.next()) != null; ) {
+                datagrams.add(d);
+            }
+        }
+        long t = datagrams.get(0).timestampNanos(); // top timing: the capture replayed in an instant
+
+        // What the engine alone makes of the capture, with the settings the job gets below.
+        Settings settings = new Settings();
+        settings.acct = 1;
+        settings.events = 1;
+        List<String> expected = new ArrayList<>();
+        Conntrack engine = new Conntrack(settings, new HashConnTable(), e -> expected.add(line(e)));
+        PacketCt r = new PacketCt();
+        for (CapturedDatagram d : datagrams) {
+            r.reset();
+            engine.forward(d.packet(), t, r);
+        }
+
+        AvroSingleObjectSerializer<PacketEvent> ser = new AvroSingleObjectSerializer<>(PacketEvent.class);
+        ser.open(null);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig())) {
+            long id = 0;
+            byte[] hostKey = "host-a".getBytes(StandardCharsets.UTF_8); // one host: one partition, in order
+            for (CapturedDatagram d : datagrams) {
+                producer.send(new ProducerRecord<>(topics.packets(), hostKey,
+                        ser.serialize(PacketEvents.fromDatagram(d, "host-a", ++id, t))));
+            }
+            producer.send(new ProducerRecord<>(topics.packets(), hostKey, "not avro at all".getBytes(StandardCharsets.UTF_8)));
+            producer.flush();
+        }
+
+        Configuration conf = new Configuration();
+        conf.set(ConntrackOptions.SYSCTLS.get("nf_conntrack_acct"), 1);
+        conf.set(PipelineOptions.GENERIC_TYPES, false); // proves no Kryo fallback anywhere
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        env.enableCheckpointing(300);
+        KafkaConntrackJob.Options o = new KafkaConntrackJob.Options();
+        o.bootstrapServers = bootstrapServers();
+        o.topics = topics;
+        o.bounded = true;
+        o.groupId = "it-sample";
+        o.transactionalIdPrefix = "it-sample";
+        KafkaConntrackJob.addTo(env, o);
+        env.execute("conntrack-it");
+
+        AvroSingleObjectDeserializer<FlowEvent> flows = new AvroSingleObjectDeserializer<>(FlowEvent.class);
+        flows.open(null);
+        List<String> ours = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> rec : readCommitted(topics.flowEvents(), expected.size())) {
+            ours.add(FlowEvents.conntrackLine(flows.deserialize(rec.value()), true));
+        }
+        assertThat(byFlow(ours)).isEqualTo(byFlow(expected));
+        assertThat(ours).hasSameSizeAs(expected);
+
+        AvroSingleObjectDeserializer<DeadLetter> dead = new AvroSingleObjectDeserializer<>(DeadLetter.class);
+        dead.open(null);
+        List<ConsumerRecord<byte[], byte[]>> deadRecords = readCommitted(topics.deadLetters(), 1);
+        assertThat(deadRecords).hasSize(1);
+        DeadLetter d = dead.deserialize(deadRecords.get(0).value());
+        assertThat(d.getReason()).contains("undecodable");
+        assertThat(d.getTopic()).isEqualTo(topics.packets());
+
+        // The table topic, read as compaction would leave it: one record per live entry.
+        Map<String, byte[]> table = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> rec : readCommitted(topics.table(), 1)) {
+            String key = new String(rec.key(), StandardCharsets.UTF_8);
+            if (rec.value() == null) {
+                table.remove(key); // a tombstone: the entry was destroyed
+            } else {
+                table.put(key, rec.value());
+            }
+        }
+        assertThat(table).hasSize(engine.table().size());
+    }
+
+    private static String line(ConnEvent e) {
+        return EventFormat.event(e, true);
+    }
+
+    /** Events grouped by flow (the ORIGINAL tuple), each flow's events in order. */
+    private static Map<String, List<String>> byFlow(List<String> lines) {
+        Map<String, List<String>> m = new LinkedHashMap<>();
+        for (String l : lines) {
+            int s = l.indexOf("src=");
+            int e = l.indexOf(" src=", s + 1);
+            String orig = l.substring(s, e).replace(" [UNREPLIED]", "").replaceAll(" packets=\\d+ bytes=\\d+", "");
+            m.computeIfAbsent(orig, k -> new ArrayList<>()).add(l);
+        }
+        return new java.util.TreeMap<>(m);
+    }
+
+    private Map<String, Object> producerConfig() {
+        Map<String, Object> c = new HashMap<>(clientConfig());
+        c.put("key.serializer", ByteArraySerializer.class.getName());
+        c.put("value.serializer", ByteArraySerializer.class.getName());
+        c.put("enable.idempotence", "true");
+        c.put("acks", "all");
+        return c;
+    }
+
+    /** Reads a topic from the start with read_committed until {@code atLeast} records or quiet for 3 s. */
+    private List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic, int atLeast) {
+        Map<String, Object> c = new HashMap<>(clientConfig());
+        c.put("key.deserializer", ByteArrayDeserializer.class.getName());
+        c.put("value.deserializer", ByteArrayDeserializer.class.getName());
+        c.put("isolation.level", "read_committed");
+        c.put("auto.offset.reset", "earliest");
+        c.put("enable.auto.commit", "false");
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c)) {
+            List<TopicPartition> parts = new ArrayList<>();
+            consumer.partitionsFor(topic).forEach(p -> parts.add(new TopicPartition(topic, p.partition())));
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            long quietSince = System.nanoTime();
+            while (System.nanoTime() < deadline) {
+                var batch = consumer.poll(Duration.ofMillis(200));
+                batch.forEach(out::add);
+                if (!batch.isEmpty()) {
+                    quietSince = System.nanoTime();
+                } else if (out.size() >= atLeast && System.nanoTime() - quietSince > Duration.ofSeconds(1).toNanos()) {
+                    break;
+                } else if (System.nanoTime() - quietSince > Duration.ofSeconds(3).toNanos()) {
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+}
