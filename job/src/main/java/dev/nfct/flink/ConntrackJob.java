@@ -9,6 +9,8 @@ import dev.nfct.flink.operator.ConntrackOptions;
 import dev.nfct.flink.operator.PacketKeySelector;
 import dev.nfct.flink.operator.TableUpdate;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
@@ -91,12 +93,19 @@ public final class ConntrackJob {
     /** Passes decoded packets on and sets undecodable input aside. */
     static final class SplitUndecodable extends ProcessFunction<InputRecord, PacketEvent> {
         private static final long serialVersionUID = 1L;
+        private transient Counter undecodable;
+
+        @Override
+        public void open(OpenContext openContext) {
+            undecodable = getRuntimeContext().getMetricGroup().addGroup("conntrack").counter("undecodable_records");
+        }
 
         @Override
         public void processElement(InputRecord r, Context ctx, Collector<PacketEvent> out) {
             if (r.packet != null) {
                 out.collect(r.packet);
             } else if (r.deadLetter != null) {
+                undecodable.inc();
                 ctx.output(UNDECODABLE, r.deadLetter);
             }
         }
