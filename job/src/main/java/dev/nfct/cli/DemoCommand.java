@@ -106,12 +106,15 @@ final class DemoCommand {
             o.bounded = once;
             o.groupId = "nfct-demo";
             o.transactionalIdPrefix = "nfct-demo";
+            // The demo reads its topic from the start every time: no group offsets to keep (and no
+            // warnings while the fresh broker's group coordinator is still loading).
+            o.commitOffsets = false;
             KafkaConntrackJob.addTo(env, o);
             JobClient job = env.executeAsync("nfct conntrack demo");
             var result = job.getJobExecutionResult();
             if (!once) {
-                err.println("demo: job running; Flink web UI on http://localhost:" + conf.get(RestOptions.BIND_PORT)
-                        + " (first free port); Ctrl-C to stop");
+                err.println("demo: job running; Flink web UI on http://localhost:8081 (or the next free port up to "
+                        + "8090); Ctrl-C to stop");
             }
             try (CommittedReader reader = new CommittedReader(topics.flowEvents(), kafka.clientConfig())) {
                 AvroSingleObjectDeserializer<FlowEvent> flows = new AvroSingleObjectDeserializer<>(FlowEvent.class);

@@ -40,6 +40,8 @@ public final class KafkaConntrackJob {
         /** Prefix of the sinks' transactional ids; must differ between jobs writing to one cluster. */
         public String transactionalIdPrefix = "nfct-conntrack";
         public Properties extraKafka = new Properties();
+        /** Commit the source's offsets to the consumer group at checkpoints (monitoring, restarts without state). */
+        public boolean commitOffsets = true;
     }
 
     /** Adds the whole pipeline to {@code env}. */
@@ -59,7 +61,8 @@ public final class KafkaConntrackJob {
                 .setTopics(o.topics.packets())
                 .setGroupId(o.groupId)
                 .setDeserializer(new PacketRecordDeserializer())
-                .setProperties(o.extraKafka);
+                .setProperties(o.extraKafka)
+                .setProperty("commit.offsets.on.checkpoint", Boolean.toString(o.commitOffsets));
         b.setStartingOffsets(o.fromEarliest ? OffsetsInitializer.earliest()
                 : OffsetsInitializer.committedOffsets(org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST));
         if (o.bounded) {
