@@ -74,15 +74,18 @@ public final class ConntrackJob {
 
     /** Builds everything after the source. */
     public static Outputs build(DataStream<InputRecord> input, ReadableConfig config) {
+        // Same parallelism as the source, so records move forward without a rebalance: a
+        // round-robin hop here would reorder a flow's packets before they are keyed.
         SingleOutputStreamOperator<PacketEvent> packets = input
                 .process(new SplitUndecodable()).returns(new AvroTypeInfo<>(PacketEvent.class))
+                .setParallelism(input.getParallelism())
                 .name("decode").uid("decode");
         Map<String, Integer> sysctls = new LinkedHashMap<>();
         ConntrackOptions.SYSCTLS.forEach((name, option) -> sysctls.put(name, config.get(option)));
         SingleOutputStreamOperator<FlowEvent> flows = packets
                 .keyBy(new PacketKeySelector())
                 .process(new ConntrackFunction(sysctls, config.get(ConntrackOptions.PENDING_TIMEOUT).toNanos(),
-                        config.get(ConntrackOptions.EMIT_TABLE)))
+                        config.get(ConntrackOptions.TABLE_UPDATES)))
                 .returns(new AvroTypeInfo<>(FlowEvent.class))
                 .name("conntrack").uid("conntrack");
         DataStream<DeadLetter> dead = packets.getSideOutput(UNDECODABLE)

@@ -13,6 +13,7 @@ import dev.nfct.core.EventType;
 import dev.nfct.core.Packet;
 import dev.nfct.core.PacketCt;
 import dev.nfct.core.Settings;
+import dev.nfct.core.Status;
 import dev.nfct.core.Tuple;
 import dev.nfct.flink.avro.FlowEvents;
 import dev.nfct.flink.avro.InvalidPacketEventException;
@@ -69,7 +70,7 @@ public class ConntrackFunction extends KeyedProcessFunction<Long, PacketEvent, F
 
     private final HashMap<String, Integer> sysctls;
     private final long pendingTimeoutNs;
-    private final boolean emitTable;
+    private final TableUpdates tableUpdates;
 
     private transient Conntrack engine;
     private transient KeyedConnTable table;
@@ -77,16 +78,18 @@ public class ConntrackFunction extends KeyedProcessFunction<Long, PacketEvent, F
     private transient ValueState<Long> timer;
     private transient ValueState<String> host;
     private transient List<ConnEvent> events;
+    /** Entries whose table record this element rewrites (a handful: identity matters, not equality). */
+    private transient List<Conn> upserts;
     private transient Packet packet;
     private transient PacketCt attachment;
     private transient Counter deadLetters;
     private transient Counter latePackets;
     private transient long pendingCount;
 
-    public ConntrackFunction(Map<String, Integer> sysctls, long pendingTimeoutNs, boolean emitTable) {
+    public ConntrackFunction(Map<String, Integer> sysctls, long pendingTimeoutNs, TableUpdates tableUpdates) {
         this.sysctls = new HashMap<>(sysctls);
         this.pendingTimeoutNs = pendingTimeoutNs;
-        this.emitTable = emitTable;
+        this.tableUpdates = tableUpdates;
     }
 
     @Override
@@ -101,6 +104,7 @@ public class ConntrackFunction extends KeyedProcessFunction<Long, PacketEvent, F
         host = getRuntimeContext().getState(new ValueStateDescriptor<>("conntrack-host", Types.STRING));
         table = new KeyedConnTable(entries);
         events = new ArrayList<>();
+        upserts = new ArrayList<>(4);
         long seed = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() * 0x9E3779B97F4A7C15L;
         engine = new Conntrack(settings, table, events::add, seed);
         table.bind(engine);
@@ -271,20 +275,34 @@ public class ConntrackFunction extends KeyedProcessFunction<Long, PacketEvent, F
         finishElement(ctx, out, now);
     }
 
-    /** Emits the element's events, stores changed entries and moves the key's timer. */
+    /** Emits the element's events and table updates, stores changed entries and moves the key's timer. */
     private void finishElement(Context ctx, Collector<FlowEvent> out, long now) throws Exception {
         String h = host.value() == null ? "" : host.value();
+        upserts.clear();
         for (ConnEvent ev : events) {
             out.collect(FlowEvents.fromConnEvent(ev, h));
-            if (emitTable) {
-                String key = FlowEvents.tableKey(ev, h);
-                if (ev.type == EventType.DESTROY) {
-                    ctx.output(TABLE, new TableUpdate(key, null));
-                } else {
-                    Conn ct = ev.orig.conn();
-                    ctx.output(TABLE, new TableUpdate(key,
-                            FlowEvents.tableEntry(engine.dumpEntry(ct, now), h, ct.timeout)));
+            if (tableUpdates == TableUpdates.OFF) {
+                continue;
+            }
+            if (ev.type == EventType.DESTROY) {
+                upserts.remove(ev.orig.conn());
+                ctx.output(TABLE, new TableUpdate(FlowEvents.tableKey(ev, h), null));
+            } else if (!upserts.contains(ev.orig.conn())) {
+                upserts.add(ev.orig.conn());
+            }
+        }
+        if (tableUpdates == TableUpdates.PACKETS) {
+            for (Conn ct : table.touched()) {
+                if (ct.confirmed() && !ct.is(Status.DYING) && !upserts.contains(ct)) {
+                    upserts.add(ct);
                 }
+            }
+        }
+        for (Conn ct : upserts) {
+            if (!ct.is(Status.DYING)) {
+                ConnEvent dumped = engine.dumpEntry(ct, now);
+                ctx.output(TABLE, new TableUpdate(FlowEvents.tableKey(dumped, h),
+                        FlowEvents.tableEntry(dumped, h, ct.timeout)));
             }
         }
         events.clear();

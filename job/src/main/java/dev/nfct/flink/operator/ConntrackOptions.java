@@ -27,9 +27,11 @@ public final class ConntrackOptions {
                     + "exit-hook observation. After that the packet is taken as dropped: a new entry is "
                     + "discarded without any event, as the kernel frees an unconfirmed entry with its packet.");
 
-    public static final ConfigOption<Boolean> EMIT_TABLE = ConfigOptions.key("conntrack.table-updates")
-            .booleanType().defaultValue(true)
-            .withDescription("Emit the current table (one record per live entry, a tombstone on destroy).");
+    public static final ConfigOption<TableUpdates> TABLE_UPDATES = ConfigOptions.key("conntrack.table-updates")
+            .enumType(TableUpdates.class).defaultValue(TableUpdates.EVENTS)
+            .withDescription("When entries are written to the table output (compacted topic): OFF; EVENTS "
+                    + "(with every NEW/UPDATE, a tombstone on DESTROY; counters as of the last event); PACKETS "
+                    + "(also after every packet, so the table is always exactly `conntrack -L`).");
 
     private static Map<String, ConfigOption<Integer>> sysctls() {
         Settings defaults = new Settings();

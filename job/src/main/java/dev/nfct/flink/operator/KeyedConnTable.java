@@ -88,6 +88,11 @@ final class KeyedConnTable implements ConnTable {
         }
     }
 
+    /** The entries read or inserted while processing the current element. */
+    List<Conn> touched() {
+        return touched;
+    }
+
     /** Stores every entry this element changed; call once at the end of each element. */
     void writeBack() {
         for (Conn ct : touched) {

@@ -59,7 +59,7 @@ class ConntrackFunctionTest {
         ConntrackOptions.SYSCTLS.forEach((name, option) -> sysctls.put(name, new Configuration().get(option)));
         sysctls.put("nf_conntrack_acct", 1);
         sysctls.put("nf_conntrack_timestamp", 1);
-        ConntrackFunction fn = new ConntrackFunction(sysctls, 5 * S, true);
+        ConntrackFunction fn = new ConntrackFunction(sysctls, 5 * S, TableUpdates.EVENTS);
         var harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(fn),
                 new PacketKeySelector(), org.apache.flink.api.common.typeinfo.Types.LONG);
         if (stateBackend() != null) {

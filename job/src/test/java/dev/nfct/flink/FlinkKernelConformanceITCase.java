@@ -1,0 +1,121 @@
+package dev.nfct.flink;
+
+import dev.nfct.avro.FlowEvent;
+import dev.nfct.avro.TableEntry;
+import dev.nfct.flink.avro.FlowEvents;
+import dev.nfct.flink.avro.TableEntries;
+import dev.nfct.flink.operator.ConntrackOptions;
+import dev.nfct.replay.OracleFormat;
+import dev.nfct.testing.SharedData;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The Flink job (its in-process replay path: the real job graph, keyed state and timers, without
+ * Kafka) against the real kernel: every capture in {@code ../shared/pcaps} and its {@code public/}
+ * folder, replayed side by side in one job with each capture as its own host, must give the
+ * kernel's events flow by flow and its final table.
+ */
+class FlinkKernelConformanceITCase {
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    @Test
+    void everyReferenceCaptureThroughTheJobAgreesWithTheKernel() throws Exception {
+        Path pcaps = SharedData.pcaps();
+        Assumptions.assumeTrue(pcaps != null, "../shared/pcaps is absent: Flink job conformance not checked");
+        Map<String, Path> captures = new LinkedHashMap<>();
+        for (Path dir : List.of(pcaps, pcaps.resolve("public"))) {
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (Stream<Path> s = Files.list(dir)) {
+                s.filter(p -> p.toString().endsWith(".pcap") && Files.exists(sibling(p, ".events")))
+                        .sorted().forEach(p -> captures.put(
+                                (dir.equals(pcaps) ? "" : "public/") + base(p), p));
+            }
+        }
+        Configuration conf = new Configuration();
+        conf.set(ConntrackOptions.SYSCTLS.get("nf_conntrack_acct"), 1);
+        conf.set(ConntrackOptions.SYSCTLS.get("nf_conntrack_timestamp"), 1);
+        conf.set(ConntrackOptions.SYSCTLS.get("nf_conntrack_checksum"), 0);
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        // A table record after every packet: the table output is then exactly `conntrack -L`.
+        conf.set(ConntrackOptions.TABLE_UPDATES, dev.nfct.flink.operator.TableUpdates.PACKETS);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        Map<String, FlinkReplay.HostResult> results = FlinkReplay.run(env, captures, conf);
+
+        List<String> disagreements = new ArrayList<>();
+        StringBuilder summary = new StringBuilder("\nFlink job vs kernel (../shared/pcaps):\n");
+        for (var e : captures.entrySet()) {
+            FlinkReplay.HostResult r = results.get(e.getKey());
+            List<String> ours = new ArrayList<>();
+            for (FlowEvent f : r.events) {
+                ours.add(OracleFormat.event(FlowEvents.toConnEvent(f)));
+            }
+            List<String> kernel = Files.readAllLines(sibling(e.getValue(), ".events"));
+            Map<String, List<String>> a = byFlow(ours), b = byFlow(kernel);
+            long same = b.keySet().stream().filter(k -> b.get(k).equals(a.get(k))).count();
+            List<String> table = new ArrayList<>();
+            for (TableEntry t : r.table.values()) {
+                table.add(OracleFormat.entry(TableEntries.toDumpedEntry(t, r.now)));
+            }
+            table.sort(null);
+            List<String> kernelTable = new ArrayList<>(Files.readAllLines(Path.of(sibling(e.getValue(), ".events") + ".table")));
+            kernelTable.sort(null);
+            boolean ok = a.equals(b) && table.equals(kernelTable);
+            summary.append(String.format("%-34s flows %d/%d table %s%n", e.getKey(), same, b.size(),
+                    table.equals(kernelTable) ? "same" : "DIFFERENT"));
+            if (!ok) {
+                disagreements.add(e.getKey() + ": flows " + same + "/" + b.size()
+                        + (a.equals(b) ? "" : "\n  kernel " + b + "\n  ours   " + a)
+                        + (table.equals(kernelTable) ? "" : "\n  kernel table " + kernelTable + "\n  our table    " + table));
+            }
+        }
+        System.out.println(summary);
+        assertThat(results).hasSize(captures.size());
+        assertThat(disagreements).as("captures where the job differs from the kernel").isEmpty();
+    }
+
+    private static Map<String, List<String>> byFlow(List<String> lines) {
+        Map<String, List<String>> m = new TreeMap<>();
+        for (String l : lines) {
+            if (l.isEmpty() || l.startsWith("#")) {
+                continue;
+            }
+            String[] f = l.split(" \\| ");
+            String[] head = f[0].split(" ");
+            m.computeIfAbsent(head[1] + " " + head[2] + " " + f[1], k -> new ArrayList<>()).add(l);
+        }
+        return m;
+    }
+
+    private static Path sibling(Path pcap, String suffix) {
+        String s = pcap.toString();
+        return Path.of(s.substring(0, s.lastIndexOf('.')) + suffix);
+    }
+
+    private static String base(Path p) {
+        String f = p.getFileName().toString();
+        return f.substring(0, f.lastIndexOf('.'));
+    }
+}
