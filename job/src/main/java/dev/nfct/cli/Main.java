@@ -27,6 +27,8 @@ public final class Main {
                 return DemoCommand.run(rest, System.out, System.err);
             case "run":
                 return RunCommand.run(rest, System.out, System.err);
+            case "events":
+                return EventsCommand.run(rest, System.out, System.err);
             default:
                 System.err.println("unknown command '" + args[0] + "'\n\n" + usage());
                 return 2;
@@ -45,6 +47,9 @@ public final class Main {
                 + "         in-JVM Kafka + local Flink: send a capture (the bundled sample by default)\n"
                 + "         through the job and print the flow events read back from Kafka\n"
                 + "  run --bootstrap-servers HOST:PORT [options]\n"
-                + "         the job against any Kafka (locally, or on a cluster with `flink run`)";
+                + "         the job against any Kafka (locally, or on a cluster with `flink run`)\n"
+                + "  events --bootstrap-servers HOST:PORT [-e NEW,UPDATE,DESTROY] [-p PROTO] [-s ADDR] ...\n"
+                + "         read the flow events from Kafka and print them as `conntrack -E` does,\n"
+                + "         with its filters (run `events --help` for all options)";
     }
 }
