@@ -2,6 +2,7 @@ package dev.nfct.cli;
 
 import dev.nfct.flink.KafkaConntrackJob;
 import dev.nfct.flink.operator.ConntrackOptions;
+import dev.nfct.flink.registry.WireFormat;
 import dev.nfct.kafka.Topics;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -40,7 +41,20 @@ final class RunCommand {
                 + "  --out-of-orderness DURATION    watermark bound (default 2s)\n"
                 + "  --idleness DURATION            partitions quiet this long stop holding back time (default 5s)\n"
                 + "  --set KEY=VALUE                any Flink option, e.g. conntrack.nf_conntrack_acct=1\n"
-                + "                                 (every conntrack sysctl is conntrack.<sysctl name>)\n";
+                + "                                 (every conntrack sysctl is conntrack.<sysctl name>)\n"
+                + "\n"
+                + "Value format of every topic: Avro single-object encoding (no registry) unless\n"
+                + "  --schema-registry URL          Apicurio Registry Core API, e.g.\n"
+                + "                                 http://registry:8080/apis/registry/v3: values are\n"
+                + "                                 00 + schema id + Avro body (see docs/SCHEMA-REGISTRY.md)\n"
+                + "  --registry-format confluent|apicurio\n"
+                + "                                 confluent (default): 4-byte content id, Confluent's\n"
+                + "                                 framing and Apicurio 3's default; apicurio: 8-byte\n"
+                + "                                 global id (Apicurio 2.x serdes' framing)\n"
+                + "  --registry-auto-register true|false\n"
+                + "                                 register the output schemas on first use (default true)\n"
+                + "  --registry-set KEY=VALUE       any Apicurio serde setting, e.g.\n"
+                + "                                 apicurio.registry.auth.username=...\n";
     }
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
@@ -48,7 +62,8 @@ final class RunCommand {
         try {
             args = new Args(argv, Set.of("--bootstrap-servers", "--topic-prefix", "--create-topics", "--group",
                     "--state-backend", "--checkpoint-interval", "--checkpoint-dir", "--parallelism",
-                    "--out-of-orderness", "--idleness", "--set"), Set.of("--help", "-h"));
+                    "--out-of-orderness", "--idleness", "--set", "--schema-registry", "--registry-format",
+                    "--registry-auto-register", "--registry-set"), Set.of("--help", "-h"));
         } catch (IllegalArgumentException e) {
             err.println("run: " + e.getMessage() + "\n\n" + usage());
             return 2;
@@ -89,6 +104,7 @@ final class RunCommand {
             o.fromEarliest = false;
             o.outOfOrderness = duration(args.get("--out-of-orderness", "2s"));
             o.idleness = duration(args.get("--idleness", "5s"));
+            registry(args, o);
         } catch (IllegalArgumentException e) {
             err.println("run: " + e.getMessage());
             return 2;
@@ -104,6 +120,7 @@ final class RunCommand {
             if (args.has("--parallelism")) {
                 env.setParallelism(Integer.parseInt(args.get("--parallelism", "1")));
             }
+            err.println("run: values in " + o.valueFormat());
             KafkaConntrackJob.addTo(env, o);
             env.execute("nfct conntrack");
             return 0;
@@ -111,6 +128,39 @@ final class RunCommand {
             err.println("run: job failed: " + e);
             return 1;
         }
+    }
+
+    /** The value format options; a usage error (IllegalArgumentException) when they do not fit. */
+    private static void registry(Args args, KafkaConntrackJob.Options o) {
+        boolean registryOption = args.has("--registry-format") || args.has("--registry-auto-register")
+                || args.has("--registry-set");
+        if (!args.has("--schema-registry")) {
+            if (registryOption) {
+                throw new IllegalArgumentException("--registry-format, --registry-auto-register and --registry-set "
+                        + "need --schema-registry URL");
+            }
+            return;
+        }
+        o.wireFormat = WireFormat.REGISTRY;
+        o.registryUrl = args.get("--schema-registry", null);
+        String format = args.get("--registry-format", "confluent");
+        if (!format.equals("confluent") && !format.equals("apicurio")) {
+            throw new IllegalArgumentException("--registry-format must be confluent or apicurio, not '" + format + "'");
+        }
+        o.registryConfluentCompatible = format.equals("confluent");
+        String auto = args.get("--registry-auto-register", "true");
+        if (!auto.equals("true") && !auto.equals("false")) {
+            throw new IllegalArgumentException("--registry-auto-register must be true or false, not '" + auto + "'");
+        }
+        o.registryAutoRegister = Boolean.parseBoolean(auto);
+        for (String kv : args.all("--registry-set")) {
+            int eq = kv.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("--registry-set needs KEY=VALUE, not '" + kv + "'");
+            }
+            o.registryProperties.put(kv.substring(0, eq), kv.substring(eq + 1));
+        }
+        o.valueFormat(); // checks URL and properties now: a usage error, not a job failure
     }
 
     private static Duration duration(String s) {

@@ -5,6 +5,9 @@ import dev.nfct.flink.io.FlowEventRecordSerializer;
 import dev.nfct.flink.io.InputRecord;
 import dev.nfct.flink.io.PacketRecordDeserializer;
 import dev.nfct.flink.io.TableUpdateRecordSerializer;
+import dev.nfct.flink.registry.RegistrySettings;
+import dev.nfct.flink.registry.ValueFormat;
+import dev.nfct.flink.registry.WireFormat;
 import dev.nfct.kafka.Topics;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -15,6 +18,8 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -42,17 +47,41 @@ public final class KafkaConntrackJob {
         public Properties extraKafka = new Properties();
         /** Commit the source's offsets to the consumer group at checkpoints (monitoring, restarts without state). */
         public boolean commitOffsets = true;
+
+        /** How values are framed on every topic: single-object encoding (no registry) by default. */
+        public WireFormat wireFormat = WireFormat.SINGLE_OBJECT;
+        /** {@link WireFormat#REGISTRY}: the registry's Core API URL, e.g. http://registry:8080/apis/registry/v3. */
+        public String registryUrl;
+        /**
+         * {@link WireFormat#REGISTRY}: Confluent's framing, 00 + 4-byte content id (the default, and
+         * Apicurio 3's), or Apicurio's legacy 00 + 8-byte global id.
+         */
+        public boolean registryConfluentCompatible = true;
+        /** {@link WireFormat#REGISTRY}: the sinks register their schemas on first use. */
+        public boolean registryAutoRegister = true;
+        /** {@link WireFormat#REGISTRY}: more Apicurio serde settings (apicurio.registry.*: auth, TLS...). */
+        public Map<String, String> registryProperties = new HashMap<>();
+
+        /** The value format these options describe. */
+        public ValueFormat valueFormat() {
+            if (wireFormat == WireFormat.REGISTRY) {
+                return ValueFormat.registry(new RegistrySettings(registryUrl, registryConfluentCompatible,
+                        registryAutoRegister, registryProperties));
+            }
+            return ValueFormat.singleObject();
+        }
     }
 
     /** Adds the whole pipeline to {@code env}. */
     public static void addTo(StreamExecutionEnvironment env, Options o) {
+        ValueFormat format = o.valueFormat();
         KafkaSource<InputRecord> source = source(o);
         DataStream<InputRecord> input = env.fromSource(source,
                 ConntrackJob.watermarks(o.outOfOrderness, o.idleness), "packets").uid("packets-source");
         ConntrackJob.build(input, env.getConfiguration()).sinkTo(
-                sink(o, "flows", new FlowEventRecordSerializer(o.topics.flowEvents())),
-                sink(o, "table", new TableUpdateRecordSerializer(o.topics.table())),
-                sink(o, "dead", new DeadLetterRecordSerializer(o.topics.deadLetters())));
+                sink(o, "flows", new FlowEventRecordSerializer(o.topics.flowEvents(), format)),
+                sink(o, "table", new TableUpdateRecordSerializer(o.topics.table(), format)),
+                sink(o, "dead", new DeadLetterRecordSerializer(o.topics.deadLetters(), format)));
     }
 
     public static KafkaSource<InputRecord> source(Options o) {
@@ -60,7 +89,7 @@ public final class KafkaConntrackJob {
                 .setBootstrapServers(o.bootstrapServers)
                 .setTopics(o.topics.packets())
                 .setGroupId(o.groupId)
-                .setDeserializer(new PacketRecordDeserializer())
+                .setDeserializer(new PacketRecordDeserializer(o.valueFormat()))
                 .setProperties(o.extraKafka)
                 .setProperty("commit.offsets.on.checkpoint", Boolean.toString(o.commitOffsets));
         b.setStartingOffsets(o.fromEarliest ? OffsetsInitializer.earliest()

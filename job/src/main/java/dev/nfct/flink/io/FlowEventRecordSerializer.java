@@ -1,8 +1,9 @@
 package dev.nfct.flink.io;
 
 import dev.nfct.avro.FlowEvent;
-import dev.nfct.flink.avro.AvroSingleObjectSerializer;
 import dev.nfct.flink.avro.FlowKeys;
+import dev.nfct.flink.registry.ValueEncoder;
+import dev.nfct.flink.registry.ValueFormat;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -11,10 +12,15 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 public final class FlowEventRecordSerializer implements KafkaRecordSerializationSchema<FlowEvent> {
     private static final long serialVersionUID = 1L;
     private final String topic;
-    private final AvroSingleObjectSerializer<FlowEvent> values = new AvroSingleObjectSerializer<>(FlowEvent.class);
+    private final ValueEncoder<FlowEvent> values;
 
     public FlowEventRecordSerializer(String topic) {
+        this(topic, ValueFormat.singleObject());
+    }
+
+    public FlowEventRecordSerializer(String topic, ValueFormat format) {
         this.topic = topic;
+        this.values = format.encoder(FlowEvent.class);
     }
 
     @Override
@@ -24,6 +30,6 @@ public final class FlowEventRecordSerializer implements KafkaRecordSerialization
 
     @Override
     public ProducerRecord<byte[], byte[]> serialize(FlowEvent e, KafkaSinkContext context, Long timestamp) {
-        return new ProducerRecord<>(topic, null, e.getTimestampNs() / 1_000_000L, FlowKeys.key(e), values.serialize(e));
+        return new ProducerRecord<>(topic, null, e.getTimestampNs() / 1_000_000L, FlowKeys.key(e), values.encode(topic, e));
     }
 }

@@ -2,24 +2,35 @@ package dev.nfct.flink.io;
 
 import dev.nfct.avro.DeadLetter;
 import dev.nfct.avro.PacketEvent;
-import dev.nfct.flink.avro.AvroSingleObjectDeserializer;
+import dev.nfct.flink.registry.ValueDecoder;
+import dev.nfct.flink.registry.ValueFormat;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * Reads packet records from Kafka without ever failing the job: bytes that are not a
- * {@code PacketEvent} become a dead letter that keeps the record and says why.
+ * Reads packet records from Kafka, in the job's {@link ValueFormat}, without ever failing the job
+ * on bad input: bytes that are not a {@code PacketEvent} become a dead letter that keeps the record
+ * and says why. The one failure is a schema registry that does not answer ({@link ValueDecoder}):
+ * the records are not bad, so the task fails and Flink retries from its last checkpoint.
  */
 public final class PacketRecordDeserializer implements KafkaRecordDeserializationSchema<InputRecord> {
     private static final long serialVersionUID = 1L;
-    private final AvroSingleObjectDeserializer<PacketEvent> decoder =
-            new AvroSingleObjectDeserializer<>(PacketEvent.class);
+    private final ValueDecoder<PacketEvent> decoder;
     private transient StringBuilder why;
+
+    public PacketRecordDeserializer() {
+        this(ValueFormat.singleObject());
+    }
+
+    public PacketRecordDeserializer(ValueFormat format) {
+        this.decoder = format.decoder(PacketEvent.class);
+    }
 
     @Override
     public void open(DeserializationSchema.InitializationContext context) {
@@ -28,11 +39,11 @@ public final class PacketRecordDeserializer implements KafkaRecordDeserializatio
     }
 
     @Override
-    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<InputRecord> out) {
+    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<InputRecord> out) throws IOException {
         if (why == null) {
             open(null);
         }
-        PacketEvent e = decoder.decodeOrNull(record.value(), why);
+        PacketEvent e = decoder.decodeOrNull(record.topic(), record.value(), why);
         if (e != null) {
             out.collect(InputRecord.packet(e));
             return;

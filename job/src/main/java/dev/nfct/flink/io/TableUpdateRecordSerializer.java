@@ -1,8 +1,9 @@
 package dev.nfct.flink.io;
 
 import dev.nfct.avro.TableEntry;
-import dev.nfct.flink.avro.AvroSingleObjectSerializer;
 import dev.nfct.flink.operator.TableUpdate;
+import dev.nfct.flink.registry.ValueEncoder;
+import dev.nfct.flink.registry.ValueFormat;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -13,10 +14,15 @@ import java.nio.charset.StandardCharsets;
 public final class TableUpdateRecordSerializer implements KafkaRecordSerializationSchema<TableUpdate> {
     private static final long serialVersionUID = 1L;
     private final String topic;
-    private final AvroSingleObjectSerializer<TableEntry> values = new AvroSingleObjectSerializer<>(TableEntry.class);
+    private final ValueEncoder<TableEntry> values;
 
     public TableUpdateRecordSerializer(String topic) {
+        this(topic, ValueFormat.singleObject());
+    }
+
+    public TableUpdateRecordSerializer(String topic, ValueFormat format) {
         this.topic = topic;
+        this.values = format.encoder(TableEntry.class);
     }
 
     @Override
@@ -26,7 +32,7 @@ public final class TableUpdateRecordSerializer implements KafkaRecordSerializati
 
     @Override
     public ProducerRecord<byte[], byte[]> serialize(TableUpdate u, KafkaSinkContext context, Long timestamp) {
-        byte[] value = u.entry == null ? null : values.serialize(u.entry);
+        byte[] value = u.entry == null ? null : values.encode(topic, u.entry);
         return new ProducerRecord<>(topic, u.key.getBytes(StandardCharsets.UTF_8), value);
     }
 }
