@@ -27,6 +27,8 @@ public final class Main {
                 return DemoCommand.run(rest, System.out, System.err);
             case "run":
                 return RunCommand.run(rest, System.out, System.err);
+            case "conformance":
+                return ConformanceCommand.run(rest, System.out, System.err);
             case "events":
                 return EventsCommand.run(rest, System.out, System.err);
             default:

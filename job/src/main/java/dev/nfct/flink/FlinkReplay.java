@@ -8,13 +8,9 @@ import dev.nfct.flink.operator.TableUpdate;
 import dev.nfct.packet.CaptureReader;
 import dev.nfct.packet.CapturedDatagram;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.ReadableConfig;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.util.CloseableIterator;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -40,22 +36,6 @@ public final class FlinkReplay {
         public final Map<String, TableEntry> table = new LinkedHashMap<>();
         /** The replay instant (ns). */
         public long now;
-    }
-
-    /** One output record of the replay job: a flow event or a table update. A Flink POJO. */
-    public static class Output {
-        public FlowEvent flow;
-        public TableUpdate table;
-
-        public Output() {
-        }
-
-        static TypeInformation<Output> typeInfo() {
-            return Types.POJO(Output.class, Map.of(
-                    "flow", new AvroTypeInfo<>(FlowEvent.class),
-                    "table", Types.POJO(TableUpdate.class, Map.of(
-                            "key", Types.STRING, "entry", new AvroTypeInfo<>(TableEntry.class)))));
-        }
     }
 
     /**
@@ -84,30 +64,28 @@ public final class FlinkReplay {
                         .withTimestampAssigner((rec, ts) -> rec.packet.getTimestampNs() / 1_000_000L))
                 .setParallelism(1);
         ConntrackJob.Outputs out = ConntrackJob.build(input, config);
-        DataStream<Output> flows = out.flowEvents.map(f -> {
-            Output o = new Output();
-            o.flow = f;
-            return o;
-        }).returns(Output.typeInfo());
-        DataStream<Output> table = out.tableUpdates.map(t -> {
-            Output o = new Output();
-            o.table = t;
-            return o;
-        }).returns(Output.typeInfo());
-        try (CloseableIterator<Output> it = flows.union(table).executeAndCollect("nfct flink replay")) {
-            while (it.hasNext()) {
-                Output o = it.next();
-                if (o.flow != null) {
-                    results.get(o.flow.getHost()).events.add(o.flow);
+        // Sink parallelism 1 keeps one order per flow (the operator emits each flow's events in
+        // order; a single writer appends them in the order they arrive).
+        InProcessSink<FlowEvent> flowSink = InProcessSink.create();
+        InProcessSink<TableUpdate> tableSink = InProcessSink.create();
+        try {
+            out.flowEvents.sinkTo(flowSink).setParallelism(1).name("replay-flows");
+            out.tableUpdates.sinkTo(tableSink).setParallelism(1).name("replay-table");
+            env.execute("nfct flink replay");
+            for (FlowEvent f : flowSink.queue()) {
+                results.get(f.getHost()).events.add(f);
+            }
+            for (TableUpdate t : tableSink.queue()) {
+                HostResult r = results.get(t.entry != null ? t.entry.getHost() : hostOf(t.key));
+                if (t.entry == null) {
+                    r.table.remove(t.key);
                 } else {
-                    HostResult r = results.get(o.table.entry != null ? o.table.entry.getHost() : hostOf(o.table.key));
-                    if (o.table.entry == null) {
-                        r.table.remove(o.table.key);
-                    } else {
-                        r.table.put(o.table.key, o.table.entry);
-                    }
+                    r.table.put(t.key, t.entry);
                 }
             }
+        } finally {
+            flowSink.release();
+            tableSink.release();
         }
         return results;
     }
