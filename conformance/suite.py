@@ -1,0 +1,226 @@
+#!/usr/bin/env python3
+"""The kernel conformance suite in one command.
+
+Makes traffic with real programs and generates fuzzed packet sequences, replays every capture
+through the real kernel conntrack (in namespaces of its own) and through our engine and our
+Flink job (its in-process replay path), and compares events (flow by flow, in order), final
+tables and per-packet ctinfo. Prints a summary table; exits 1 on any difference that is not
+listed in conformance/known-differences.txt, 0 otherwise, and 0 with a "skipped" message where
+it cannot run (not root, no network namespaces, tools missing).
+
+    conformance/suite.py [--seed N] [--fuzz-count 2000] [--per-capture 50] [--work DIR]
+                         [--no-traffic] [--no-flink] [--keep]
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import OrderedDict
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+JAR = ROOT / 'job' / 'target' / 'conntrack-job.jar'
+NEEDED = {'ip': 'iproute2', 'nft': 'nftables', 'tcpreplay': 'tcpreplay', 'taskset': 'util-linux',
+          'tcpdump': 'tcpdump', 'java': 'openjdk-17-jdk-headless'}
+
+
+def log(msg):
+    print('suite: ' + msg, file=sys.stderr, flush=True)
+
+
+def can_run():
+    """Why the suite cannot run here, or None."""
+    if os.geteuid() != 0:
+        return 'not root (the kernel side needs network namespaces and nftables)'
+    missing = sorted({pkg for cmd, pkg in NEEDED.items() if shutil.which(cmd) is None})
+    if missing:
+        return 'missing tools; install with: apt-get install -y ' + ' '.join(missing)
+    probe = 'nfct-suite-probe-%d' % os.getpid()
+    r = subprocess.run(['ip', 'netns', 'add', probe], capture_output=True)
+    if r.returncode != 0:
+        return 'cannot create network namespaces: ' + r.stderr.decode(errors='replace').strip()
+    subprocess.run(['ip', 'netns', 'del', probe], capture_output=True)
+    return None
+
+
+def run(cmd, **kw):
+    log('$ ' + ' '.join(str(c) for c in cmd))
+    return subprocess.run([str(c) for c in cmd], check=True, **kw)
+
+
+def lines(path):
+    p = Path(path)
+    if not p.exists():
+        return []
+    return [l for l in p.read_text().splitlines() if l and not l.startswith('#')]
+
+
+def by_flow(events):
+    """Normalised events grouped by flow (L3, L4, ORIGINAL tuple), each flow's events in order."""
+    flows = OrderedDict()
+    for l in events:
+        f = [x.strip() for x in l.split('|')]
+        head = f[0].split()
+        flows.setdefault(' '.join(head[1:3]) + ' ' + f[1], []).append(l)
+    return flows
+
+
+def compare_capture(name, kernel_dir, java_dir, flink):
+    """Per-flow events, table and ctinfo of one capture; returns a result dict."""
+    k_events = by_flow(lines(kernel_dir / (name + '.events')))
+    res = {'name': name, 'flows': len(k_events), 'diffs': []}
+    sides = [('engine', True)] + ([('flink', False)] if flink else [])
+    for side, has_trace in sides:
+        ours = by_flow(lines(java_dir / ('%s.%s.events' % (name, side))))
+        keys = list(k_events) + [k for k in ours if k not in k_events]
+        bad = [k for k in keys if k_events.get(k) != ours.get(k)]
+        res[side + '_flows_ok'] = len(keys) - len(bad)
+        for k in bad:
+            res['diffs'].append({'side': side, 'what': 'events', 'flow': k,
+                                 'kernel': k_events.get(k, []), 'ours': ours.get(k, [])})
+        k_table = sorted(lines(kernel_dir / (name + '.table')))
+        o_table = sorted(lines(java_dir / ('%s.%s.table' % (name, side))))
+        res[side + '_table_ok'] = k_table == o_table
+        if k_table != o_table:
+            only_k = [l for l in k_table if l not in o_table]
+            only_o = [l for l in o_table if l not in k_table]
+            res['diffs'].append({'side': side, 'what': 'table', 'kernel': only_k, 'ours': only_o})
+        if has_trace:
+            k_trace = {l.split()[0]: l for l in lines(kernel_dir / (name + '.trace'))}
+            o_trace = {l.split()[0]: l for l in lines(java_dir / ('%s.%s.trace' % (name, side)))}
+            wrong = [f for f in k_trace if k_trace[f] != o_trace.get(f)]
+            res['ctinfo'] = '%d/%d' % (len(k_trace) - len(wrong), len(k_trace))
+            for f in wrong:
+                res['diffs'].append({'side': side, 'what': 'ctinfo', 'frame': int(f),
+                                     'kernel': k_trace[f], 'ours': o_trace.get(f)})
+    return res
+
+
+def known_differences():
+    f = HERE / 'known-differences.txt'
+    known = {}
+    for l in lines(f):
+        name, _, why = l.partition(' ')
+        known[name] = why.strip()
+    return known
+
+
+def fuzz_sequences(manifest, diffs):
+    """Which fuzzed sequences a capture's differences belong to (by their private addresses)."""
+    sys.path.insert(0, str(HERE / 'fuzz'))
+    import generate  # noqa: E402  (our own generator; maps addresses back to sequences)
+    seqs = set()
+    for d in diffs:
+        text = d.get('flow') or ' '.join(d.get('kernel') or []) + ' ' + ' '.join(d.get('ours') or [])
+        if d['what'] == 'ctinfo':
+            cap = manifest_capture_of_frame(manifest, d)
+            if cap is not None:
+                seqs.add(cap)
+            continue
+        for tok in text.replace('|', ' ').split():
+            if tok.startswith('src=') or tok.startswith('dst='):
+                s = generate.sequence_of_address(tok.split('=', 1)[1])
+                if s is not None:
+                    seqs.add(s)
+    return sorted(seqs)
+
+
+def manifest_capture_of_frame(manifest, d):
+    for s in manifest.get('sequences', []):
+        if s.get('capture') == d.get('capture') and s['first_frame'] <= d['frame'] <= s['last_frame']:
+            return s['index']
+    return None
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--seed', type=int, default=int(os.environ.get('NFCT_SUITE_SEED', '1')))
+    ap.add_argument('--fuzz-count', type=int, default=2000)
+    ap.add_argument('--per-capture', type=int, default=50)
+    ap.add_argument('--work', help='work folder (default: a temp dir, removed unless --keep)')
+    ap.add_argument('--no-traffic', action='store_true', help='skip the real-traffic captures')
+    ap.add_argument('--no-flink', action='store_true', help='compare the engine only')
+    ap.add_argument('--keep', action='store_true')
+    a = ap.parse_args()
+
+    why = can_run()
+    if why:
+        print('conformance suite skipped: ' + why)
+        return 0
+    if not JAR.exists():
+        log('building the jar')
+        run(['mvn', '-q', '-B', '-f', ROOT / 'pom.xml', 'package', '-DskipTests'])
+    work = Path(a.work) if a.work else Path(tempfile.mkdtemp(prefix='nfct-suite-'))
+    started = time.time()
+    try:
+        sets = OrderedDict()
+        if not a.no_traffic:
+            out = work / 'traffic'
+            run([HERE / 'traffic' / 'make-traffic.sh', '--size', 'small', '--seed', a.seed, '--out', out])
+            sets['traffic'] = out
+        out = work / 'fuzz'
+        run([sys.executable, HERE / 'fuzz' / 'generate.py', '--seed', a.seed, '--count', a.fuzz_count,
+             '--per-capture', a.per_capture, '--out', out])
+        sets['fuzz'] = out
+        results = []
+        for set_name, captures in sets.items():
+            kernel_dir, java_dir = work / ('kernel-' + set_name), work / ('java-' + set_name)
+            run([sys.executable, HERE / 'kernel' / 'batch.py', '-q', kernel_dir, captures])
+            cmd = ['java', '-jar', JAR, 'conformance', '--captures', captures, '--out', java_dir]
+            if not a.no_flink:
+                cmd.append('--flink')
+            run(cmd)
+            manifest = {}
+            if (captures / 'manifest.json').exists():
+                manifest = json.loads((captures / 'manifest.json').read_text())
+            for pcap in sorted(captures.glob('*.pcap')):
+                r = compare_capture(pcap.stem, kernel_dir, java_dir, not a.no_flink)
+                r['set'] = set_name
+                for d in r['diffs']:
+                    d['capture'] = pcap.name
+                if set_name == 'fuzz' and r['diffs']:
+                    r['sequences'] = fuzz_sequences(manifest, r['diffs'])
+                results.append(r)
+        return report(results, known_differences(), a, work, time.time() - started)
+    finally:
+        if not a.keep and not a.work:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def report(results, known, a, work, seconds):
+    print('%-8s %-34s %7s %11s %11s %9s %-6s %s' % ('set', 'capture', 'flows', 'engine', 'flink', 'ctinfo',
+                                                    'table', 'verdict'))
+    unexpected = 0
+    bad_seqs = set()
+    for r in results:
+        key = '%s/%s' % (r['set'], r['name'])
+        ok = not r['diffs']
+        verdict = 'agrees' if ok else ('known: ' + known[key] if key in known else 'DIFFERS')
+        if not ok and key not in known:
+            unexpected += 1
+        if r['set'] == 'fuzz':
+            bad_seqs.update(r.get('sequences', []))
+        table = 'same' if r.get('engine_table_ok') and r.get('flink_table_ok', True) else 'DIFF'
+        print('%-8s %-34s %7d %11s %11s %9s %-6s %s' % (
+            r['set'], r['name'], r['flows'], '%d/%d' % (r['engine_flows_ok'], r['flows']),
+            ('%d/%d' % (r['flink_flows_ok'], r['flows'])) if 'flink_flows_ok' in r else '-',
+            r.get('ctinfo', '-'), table, verdict))
+        for d in r['diffs'][:3]:
+            print('    %s %s %s' % (d['side'], d['what'], d.get('flow', d.get('frame', ''))))
+            print('      kernel: %s' % d['kernel'])
+            print('      ours:   %s' % d['ours'])
+    print()
+    print('fuzzed sequences: %d (seed %d), disagreeing: %d %s' % (
+        a.fuzz_count, a.seed, len(bad_seqs), sorted(bad_seqs)[:20]))
+    print('captures: %d, unexpected differences: %d, %.0f s%s' % (
+        len(results), unexpected, seconds, (', work kept in %s' % work) if a.keep or a.work else ''))
+    return 1 if unexpected else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
