@@ -55,21 +55,31 @@ final class TcpDecoder {
                 p.tcpWscale = Bytes.u8(b, at + 2);
             } else if (kind == OPT_SACK_PERM && len == 2) {
                 p.tcpSackPerm = true;
-            } else if (kind == OPT_SACK && len >= 10 && (len - 2) % 8 == 0) {
-                sackBlocks(b, at + 2, at + len, p);
+            } else if (kind == OPT_SACK && len >= 10 && (len - 2) % 8 == 0 && !p.tcpHasSack) {
+                sackFold(b, at + 2, at + len, p); // only the first well-formed SACK option counts
             }
             at += len;
         }
     }
 
-    /** Keeps the right edge furthest ahead in sequence space (compared modulo 2^32). */
-    private static void sackBlocks(byte[] b, int at, int end, Packet p) {
+    /**
+     * Folds the right edges of one SACK option's blocks, in order, into a running value that
+     * starts at the ack number: an edge replaces the value when it is after it modulo 2^32.
+     * This is what the kernel's window check uses as "sack" (verified on 6.18): the order of
+     * the blocks matters and the result is not a maximum, because "after" is not transitive
+     * across 2^31 (edges ack+2^31-1 then ack+2^31+100 end ~2^31 behind the ack). Left edges
+     * are not looked at. Malformed SACK options (length not 10, 18, 26 or 34) are skipped;
+     * SACK options after the first well-formed one are ignored.
+     */
+    private static void sackFold(byte[] b, int at, int end, Packet p) {
+        long v = p.tcpAck & 0xffffffffL;
         for (; at < end; at += 8) {
             long right = Bytes.u32(b, at + 4);
-            if (!p.tcpHasSack || (int) (right - p.tcpSackMax) > 0) {
-                p.tcpSackMax = right;
-                p.tcpHasSack = true;
+            if ((int) (v - right) < 0) {
+                v = right;
             }
         }
+        p.tcpSackMax = v;
+        p.tcpHasSack = true;
     }
 }

@@ -160,7 +160,7 @@ final class TcpTracker extends PortProtocolTracker {
                 if (rst == RST_KEEP_STATE) {
                     next = old;
                 }
-                if (rst != RST_WINDOW_CHECK && skipsWindowCheck(ct, st, p, old)) {
+                if (rst != RST_WINDOW_CHECK && skipsWindowCheck(ct, st, p, dir, old)) {
                     checkWindow = false;
                 }
                 break;
@@ -289,11 +289,18 @@ final class TcpTracker extends PortProtocolTracker {
         return RST_KEEP_STATE; // in the window but not exact: leave room for a challenge ACK
     }
 
-    /** Whether an RST answers a packet that was let through unchecked, so its window cannot be checked. */
-    private static boolean skipsWindowCheck(Conn ct, TcpState st, Packet p, int old) {
+    /**
+     * Whether an RST answers a packet that was let through unchecked, so its window cannot be checked.
+     * The raw ack field is compared (0 in an RST without ACK), and the SYN case needs the RST to come
+     * from the other side: kernel 6.18 window-checked (and rejected) an out-of-window RST+ACK from the
+     * side that had sent the ignored SYN even when it acked exactly that SYN's end, and a client RST
+     * with ack 0 in SYN_SENT (last_end still 0), while the server's same RST skipped the check. The
+     * ACK case has no direction condition (an RST from the ACK's own side skipped it too).
+     */
+    private static boolean skipsWindowCheck(Conn ct, TcpState st, Packet p, int dir, int old) {
         long ack = p.tcpAck & 0xffffffffL;
         if (ack == st.lastEnd
-                && ((ct.is(Status.SEEN_REPLY) && st.lastIndex == C_SYN)
+                && ((ct.is(Status.SEEN_REPLY) && st.lastIndex == C_SYN && st.lastDir != dir)
                     || (!ct.is(Status.ASSURED) && st.lastIndex == C_ACK))) {
             return true;
         }
@@ -330,8 +337,12 @@ final class TcpTracker extends PortProtocolTracker {
         if (st.retrans >= s.tcpMaxRetrans && t > s.tcpTimeoutMaxRetrans) {
             return s.tcpTimeoutMaxRetrans;
         }
-        if (cls == C_RST && state == ESTABLISHED && t > s.tcpTimeoutUnacknowledged) {
-            return s.tcpTimeoutUnacknowledged;
+        if (cls == C_RST) {
+            // Every accepted RST gets the CLOSE timeout, also one that kept an ESTABLISHED+ASSURED
+            // entry in its state (in the window but not exact): only the retransmission rule above,
+            // judged by the kept state's timeout, wins over it. Kernel 6.18: such an RST left
+            // ESTABLISHED with 10 s (500 s with timeout_close=500; 300 s after 3 dup ACKs).
+            return s.tcpTimeoutClose;
         }
         if (((st.seen0.flags | st.seen1.flags) & TcpState.F_DATA_UNACKNOWLEDGED) != 0
                 && t > s.tcpTimeoutUnacknowledged) {

@@ -97,7 +97,9 @@ final class TcpWindow {
         long seq = p.tcpSeq & MASK;
         long ack = p.tcpAck & MASK;
         long sack = ack;
-        if ((receiver.flags & TcpState.F_SACK_PERM) != 0 && p.tcpHasSack && after(p.tcpSackMax, sack)) {
+        if ((receiver.flags & TcpState.F_SACK_PERM) != 0 && p.tcpHasSack) {
+            // The SACK fold (see Packet#tcpSackMax) already started from the ack number; it may
+            // end "before" the ack (blocks ~2^31 away), and then it is used as it is.
             sack = p.tcpSackMax & MASK;
         }
         long end = segmentEnd(p);

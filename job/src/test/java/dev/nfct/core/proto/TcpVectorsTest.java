@@ -257,14 +257,17 @@ class TcpVectorsTest {
     }
 
     @Test
-    @DisplayName("#13 RST in window but not exact (established, assured) -> stays ESTABLISHED, timeout 300")
+    @DisplayName("#13 RST in window but not exact (established, assured) -> stays ESTABLISHED, timeout 10 (CLOSE)")
     void v13_inWindowRst() {
+        // The spec (§6.5 g.2, §6.7 rule 2, §13.2 #13) says 300 (UNACK). Kernel 6.18 gives the CLOSE
+        // timeout: the fuzz finding tcp-rst-inwindow-keeps-established-timeout showed 10, and with
+        // nf_conntrack_tcp_timeout_close=500 the same RST gave 500 (regressions/ and CONFORMANCE.md).
         TcpFlow f = flow().handshake();
         f.rec.drain();
         Packet p = f.seg(C, RST, 0).seq(f.next[C] + 1000).build();
         assertEquals(CtInfo.ESTABLISHED, f.send(p));
         assertEquals("ESTABLISHED", f.stateName());
-        assertEquals(300, f.remaining());
+        assertEquals(10, f.remaining());
         assertTrue(f.rec.events.isEmpty(), "no state change, no event");
     }
 
@@ -280,12 +283,12 @@ class TcpVectorsTest {
     }
 
     @Test
-    @DisplayName("#13+#14 in-window RST keeps ESTABLISHED (300), the following exact RST moves to CLOSE (10)")
+    @DisplayName("#13+#14 in-window RST keeps ESTABLISHED (10), the following exact RST moves to CLOSE (10)")
     void v13b_inWindowThenExact() {
         TcpFlow f = flow().handshake();
         f.send(f.seg(C, RST, 0).seq(f.next[C] + 1000).build());
         assertEquals("ESTABLISHED", f.stateName());
-        assertEquals(300, f.remaining());
+        assertEquals(10, f.remaining(), "kernel 6.18: CLOSE timeout, not UNACK (the spec's 300)");
         f.send(C, RST);
         assertEquals("CLOSE", f.stateName());
         assertEquals(10, f.remaining());

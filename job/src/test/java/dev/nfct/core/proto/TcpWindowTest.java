@@ -431,6 +431,7 @@ class TcpWindowTest {
         f.rec.settings.tcpIgnoreInvalidRst = 1;
         assertEquals(CtInfo.ESTABLISHED, f.send(rst));
         assertEquals("ESTABLISHED", f.stateName(), "in window, not exact: keeps ESTABLISHED");
-        assertEquals(300, f.remaining());
+        // kernel 6.18 with ignore_invalid_rst=1, same packets (1000 bytes acked, RST 500 behind): 10
+        assertEquals(10, f.remaining(), "the CLOSE timeout, not UNACK as the spec says");
     }
 }
