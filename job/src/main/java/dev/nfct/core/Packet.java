@@ -60,7 +60,11 @@ public final class Packet {
     /** Window-scale option value, or -1 when the option is absent. */
     public int tcpWscale = -1;
     public boolean tcpSackPerm;
-    /** Highest right edge of the SACK blocks (unsigned 32-bit), valid when {@link #tcpHasSack}. */
+    /**
+     * The SACK value the window check uses (unsigned 32-bit), valid when {@link #tcpHasSack}: the
+     * right edges of the first well-formed SACK option folded in order from the ack number, each
+     * replacing the running value when it is after it modulo 2^32 (so it may precede the ack).
+     */
     public long tcpSackMax;
     public boolean tcpHasSack;
 
