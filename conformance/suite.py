@@ -219,6 +219,8 @@ def report(results, known, a, work, seconds):
         a.fuzz_count, a.seed, len(bad_seqs), sorted(bad_seqs)[:20]))
     print('captures: %d, unexpected differences: %d, %.0f s%s' % (
         len(results), unexpected, seconds, (', work kept in %s' % work) if a.keep or a.work else ''))
+    agreeing = sum(1 for r in results if not r['diffs'])
+    print('conformance: %d passed, %d failed' % (agreeing, len(results) - agreeing))
     return 1 if unexpected else 0
 
 
