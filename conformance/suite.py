@@ -74,7 +74,7 @@ def compare_capture(name, kernel_dir, java_dir, flink):
     """Per-flow events, table and ctinfo of one capture; returns a result dict."""
     k_events = by_flow(lines(kernel_dir / (name + '.events')))
     res = {'name': name, 'flows': len(k_events), 'diffs': []}
-    sides = [('engine', True)] + ([('flink', False)] if flink else [])
+    sides = [('engine', True)] + ([('flink', True)] if flink else [])
     for side, has_trace in sides:
         ours = by_flow(lines(java_dir / ('%s.%s.events' % (name, side))))
         keys = list(k_events) + [k for k in ours if k not in k_events]
@@ -94,7 +94,7 @@ def compare_capture(name, kernel_dir, java_dir, flink):
             k_trace = {l.split()[0]: l for l in lines(kernel_dir / (name + '.trace'))}
             o_trace = {l.split()[0]: l for l in lines(java_dir / ('%s.%s.trace' % (name, side)))}
             wrong = [f for f in k_trace if k_trace[f] != o_trace.get(f)]
-            res['ctinfo'] = '%d/%d' % (len(k_trace) - len(wrong), len(k_trace))
+            res[side + '_ctinfo'] = '%d/%d' % (len(k_trace) - len(wrong), len(k_trace))
             for f in wrong:
                 res['diffs'].append({'side': side, 'what': 'ctinfo', 'frame': int(f),
                                      'kernel': k_trace[f], 'ours': o_trace.get(f)})
@@ -193,8 +193,8 @@ def main():
 
 
 def report(results, known, a, work, seconds):
-    print('%-8s %-34s %7s %11s %11s %9s %-6s %s' % ('set', 'capture', 'flows', 'engine', 'flink', 'ctinfo',
-                                                    'table', 'verdict'))
+    print('%-8s %-28s %6s %9s %9s %9s %9s %-6s %s' % ('set', 'capture', 'flows', 'engine', 'flink',
+                                                       'ctinfo-e', 'ctinfo-f', 'table', 'verdict'))
     unexpected = 0
     bad_seqs = set()
     for r in results:
@@ -206,10 +206,10 @@ def report(results, known, a, work, seconds):
         if r['set'] == 'fuzz':
             bad_seqs.update(r.get('sequences', []))
         table = 'same' if r.get('engine_table_ok') and r.get('flink_table_ok', True) else 'DIFF'
-        print('%-8s %-34s %7d %11s %11s %9s %-6s %s' % (
+        print('%-8s %-28s %6d %9s %9s %9s %9s %-6s %s' % (
             r['set'], r['name'], r['flows'], '%d/%d' % (r['engine_flows_ok'], r['flows']),
             ('%d/%d' % (r['flink_flows_ok'], r['flows'])) if 'flink_flows_ok' in r else '-',
-            r.get('ctinfo', '-'), table, verdict))
+            r.get('engine_ctinfo', '-'), r.get('flink_ctinfo', '-'), table, verdict))
         for d in r['diffs'][:3]:
             print('    %s %s %s' % (d['side'], d['what'], d.get('flow', d.get('frame', ''))))
             print('      kernel: %s' % d['kernel'])

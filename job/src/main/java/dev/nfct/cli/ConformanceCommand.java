@@ -37,7 +37,7 @@ import java.util.stream.Stream;
  * suite. Replays every capture of a folder through the engine (and, with {@code --flink}, through
  * the Flink job's in-process path, all captures in one job) and writes, per capture, the same
  * normalised files the kernel runner writes: {@code NAME.engine.events}, {@code .engine.table},
- * {@code .engine.trace}, and {@code NAME.flink.events}, {@code .flink.table}. One JVM for all of
+ * {@code .engine.trace}, and {@code NAME.flink.events}, {@code .flink.table}, {@code .flink.trace}. One JVM for all of
  * them, so thousands of fuzzed sequences cost seconds, not a JVM start each.
  */
 final class ConformanceCommand {
@@ -120,6 +120,7 @@ final class ConformanceCommand {
         Configuration conf = new Configuration();
         settings.asMap().forEach((k, v) -> conf.set(ConntrackOptions.SYSCTLS.get(k), v));
         conf.set(ConntrackOptions.TABLE_UPDATES, TableUpdates.PACKETS);
+        conf.set(ConntrackOptions.PACKET_CTINFO, true);
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
         Map<String, FlinkReplay.HostResult> results = FlinkReplay.run(env, captures, conf);
@@ -135,6 +136,7 @@ final class ConformanceCommand {
             table.sort(null);
             write(dir.resolve(e.getKey() + ".flink.events"), events);
             write(dir.resolve(e.getKey() + ".flink.table"), table);
+            write(dir.resolve(e.getKey() + ".flink.trace"), e.getValue().trace);
         }
     }
 

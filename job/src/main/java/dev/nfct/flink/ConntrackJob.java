@@ -6,6 +6,7 @@ import dev.nfct.avro.PacketEvent;
 import dev.nfct.flink.io.InputRecord;
 import dev.nfct.flink.operator.ConntrackFunction;
 import dev.nfct.flink.operator.ConntrackOptions;
+import dev.nfct.flink.operator.PacketCtInfo;
 import dev.nfct.flink.operator.PacketKeySelector;
 import dev.nfct.flink.operator.TableUpdate;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -42,12 +43,15 @@ public final class ConntrackJob {
         public final DataStream<FlowEvent> flowEvents;
         public final DataStream<TableUpdate> tableUpdates;
         public final DataStream<DeadLetter> deadLetters;
+        /** Every packet's ct state; empty unless {@link ConntrackOptions#PACKET_CTINFO} is on. */
+        public final DataStream<PacketCtInfo> packetCtinfo;
 
         Outputs(DataStream<FlowEvent> flowEvents, DataStream<TableUpdate> tableUpdates,
-                DataStream<DeadLetter> deadLetters) {
+                DataStream<DeadLetter> deadLetters, DataStream<PacketCtInfo> packetCtinfo) {
             this.flowEvents = flowEvents;
             this.tableUpdates = tableUpdates;
             this.deadLetters = deadLetters;
+            this.packetCtinfo = packetCtinfo;
         }
 
         /** Attaches one sink per output (a null sink leaves that output unused). */
@@ -85,12 +89,13 @@ public final class ConntrackJob {
         SingleOutputStreamOperator<FlowEvent> flows = packets
                 .keyBy(new PacketKeySelector())
                 .process(new ConntrackFunction(sysctls, config.get(ConntrackOptions.PENDING_TIMEOUT).toNanos(),
-                        config.get(ConntrackOptions.TABLE_UPDATES)))
+                        config.get(ConntrackOptions.TABLE_UPDATES), config.get(ConntrackOptions.PACKET_CTINFO)))
                 .returns(new AvroTypeInfo<>(FlowEvent.class))
                 .name("conntrack").uid("conntrack");
         DataStream<DeadLetter> dead = packets.getSideOutput(UNDECODABLE)
                 .union(flows.getSideOutput(ConntrackFunction.DEAD_LETTERS));
-        return new Outputs(flows, flows.getSideOutput(ConntrackFunction.TABLE), dead);
+        return new Outputs(flows, flows.getSideOutput(ConntrackFunction.TABLE), dead,
+                flows.getSideOutput(ConntrackFunction.CTINFO));
     }
 
     /** Passes decoded packets on and sets undecodable input aside. */

@@ -4,6 +4,7 @@ import dev.nfct.avro.FlowEvent;
 import dev.nfct.avro.TableEntry;
 import dev.nfct.flink.avro.PacketEvents;
 import dev.nfct.flink.io.InputRecord;
+import dev.nfct.flink.operator.PacketCtInfo;
 import dev.nfct.flink.operator.TableUpdate;
 import dev.nfct.packet.CaptureReader;
 import dev.nfct.packet.CapturedDatagram;
@@ -36,6 +37,13 @@ public final class FlinkReplay {
         public final Map<String, TableEntry> table = new LinkedHashMap<>();
         /** The replay instant (ns). */
         public long now;
+        /**
+         * {@code FRAME STATE DIRECTION} per IP frame, in frame order, as the engine's replay writes
+         * it ({@code frag -} for fragments merged into another frame's datagram, {@code unseen -}
+         * for fragments that never completed).
+         */
+        public final List<String> trace = new ArrayList<>();
+        final java.util.TreeMap<Integer, String> frames = new java.util.TreeMap<>();
     }
 
     /**
@@ -52,7 +60,7 @@ public final class FlinkReplay {
         long instant = Long.MIN_VALUE;
         for (var e : captures.entrySet()) {
             HostResult r = new HostResult();
-            instant = read(e.getKey(), e.getValue(), instant, records);
+            instant = read(e.getKey(), e.getValue(), instant, records, r);
             r.now = instant;
             results.put(e.getKey(), r);
         }
@@ -68,10 +76,19 @@ public final class FlinkReplay {
         // order; a single writer appends them in the order they arrive).
         InProcessSink<FlowEvent> flowSink = InProcessSink.create();
         InProcessSink<TableUpdate> tableSink = InProcessSink.create();
+        InProcessSink<PacketCtInfo> ctinfoSink = InProcessSink.create();
         try {
             out.flowEvents.sinkTo(flowSink).setParallelism(1).name("replay-flows");
             out.tableUpdates.sinkTo(tableSink).setParallelism(1).name("replay-table");
+            out.packetCtinfo.sinkTo(ctinfoSink).setParallelism(1).name("replay-ctinfo");
             env.execute("nfct flink replay");
+            for (PacketCtInfo c : ctinfoSink.queue()) {
+                // The packet id is the datagram's frame number (see read()).
+                results.get(c.host).frames.put((int) c.packetId, c.state + " " + c.direction);
+            }
+            for (HostResult r : results.values()) {
+                r.frames.forEach((frame, v) -> r.trace.add(frame + " " + v));
+            }
             for (FlowEvent f : flowSink.queue()) {
                 results.get(f.getHost()).events.add(f);
             }
@@ -86,6 +103,7 @@ public final class FlinkReplay {
         } finally {
             flowSink.release();
             tableSink.release();
+            ctinfoSink.release();
         }
         return results;
     }
@@ -96,15 +114,24 @@ public final class FlinkReplay {
         return h.replace("%7C", "|").replace("%25", "%");
     }
 
-    /** Adds a capture's packets at {@code instant} (the capture's own first time if not set yet). */
-    private static long read(String host, Path capture, long instant, List<InputRecord> out) throws IOException {
-        long id = 0;
+    /**
+     * Adds a capture's packets at {@code instant} (the capture's own first time if not set yet),
+     * each with its frame number as packet id, and notes the frames that never become a datagram.
+     */
+    private static long read(String host, Path capture, long instant, List<InputRecord> out, HostResult r)
+            throws IOException {
         try (CaptureReader reader = CaptureReader.open(capture)) {
             for (CapturedDatagram d; (d = reader.next()) != null; ) {
                 if (instant == Long.MIN_VALUE) {
                     instant = d.timestampNanos();
                 }
-                out.add(InputRecord.packet(PacketEvents.fromDatagram(d, host, ++id, instant)));
+                out.add(InputRecord.packet(PacketEvents.fromDatagram(d, host, d.frameNumber(), instant)));
+                for (int f : d.absorbedFrames()) {
+                    r.frames.put(f, "frag -");
+                }
+            }
+            for (int f : reader.heldFragmentFrames()) {
+                r.frames.put(f, "unseen -");
             }
         }
         return instant;

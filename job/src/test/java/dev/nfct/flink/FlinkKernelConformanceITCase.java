@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The Flink job (its in-process replay path: the real job graph, keyed state and timers, without
  * Kafka) against the real kernel: every capture in {@code ../shared/pcaps} and its {@code public/}
  * folder, replayed side by side in one job with each capture as its own host, must give the
- * kernel's events flow by flow and its final table.
+ * kernel's events flow by flow, its final table and its per-packet ctinfo.
  */
 class FlinkKernelConformanceITCase {
     @RegisterExtension
@@ -60,6 +60,7 @@ class FlinkKernelConformanceITCase {
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         // A table record after every packet: the table output is then exactly `conntrack -L`.
         conf.set(ConntrackOptions.TABLE_UPDATES, dev.nfct.flink.operator.TableUpdates.PACKETS);
+        conf.set(ConntrackOptions.PACKET_CTINFO, true);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
         Map<String, FlinkReplay.HostResult> results = FlinkReplay.run(env, captures, conf);
@@ -82,13 +83,23 @@ class FlinkKernelConformanceITCase {
             table.sort(null);
             List<String> kernelTable = new ArrayList<>(Files.readAllLines(Path.of(sibling(e.getValue(), ".events") + ".table")));
             kernelTable.sort(null);
-            boolean ok = a.equals(b) && table.equals(kernelTable);
-            summary.append(String.format("%-34s flows %d/%d table %s%n", e.getKey(), same, b.size(),
-                    table.equals(kernelTable) ? "same" : "DIFFERENT"));
+            List<String> kernelTrace = new ArrayList<>();
+            Path traceFile = Path.of(sibling(e.getValue(), ".events") + ".trace");
+            if (Files.exists(traceFile)) {
+                for (String l : Files.readAllLines(traceFile)) {
+                    String[] f = l.split(" ", 4);
+                    kernelTrace.add(f[0] + " " + f[1] + " " + f[2]);
+                }
+            }
+            boolean traceSame = kernelTrace.equals(r.trace);
+            boolean ok = a.equals(b) && table.equals(kernelTable) && traceSame;
+            summary.append(String.format("%-34s flows %d/%d table %s ctinfo %s%n", e.getKey(), same, b.size(),
+                    table.equals(kernelTable) ? "same" : "DIFFERENT", traceSame ? "same" : "DIFFERENT"));
             if (!ok) {
                 disagreements.add(e.getKey() + ": flows " + same + "/" + b.size()
                         + (a.equals(b) ? "" : "\n  kernel " + b + "\n  ours   " + a)
-                        + (table.equals(kernelTable) ? "" : "\n  kernel table " + kernelTable + "\n  our table    " + table));
+                        + (table.equals(kernelTable) ? "" : "\n  kernel table " + kernelTable + "\n  our table    " + table)
+                        + (traceSame ? "" : "\n  ctinfo differs"));
             }
         }
         System.out.println(summary);

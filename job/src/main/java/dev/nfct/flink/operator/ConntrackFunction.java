@@ -65,12 +65,16 @@ public class ConntrackFunction extends KeyedProcessFunction<Long, PacketEvent, F
     private static final long NANOS_PER_MS = 1_000_000L;
 
     public static final OutputTag<TableUpdate> TABLE = new OutputTag<>("conntrack-table", Types.POJO(TableUpdate.class)) { };
+    /** Per-packet ct state (only with {@link ConntrackOptions#PACKET_CTINFO}). */
+    public static final OutputTag<PacketCtInfo> CTINFO =
+            new OutputTag<>("conntrack-packet-ctinfo", Types.POJO(PacketCtInfo.class)) { };
     public static final OutputTag<DeadLetter> DEAD_LETTERS =
             new OutputTag<>("conntrack-dead-letters", new AvroTypeInfo<>(DeadLetter.class)) { };
 
     private final HashMap<String, Integer> sysctls;
     private final long pendingTimeoutNs;
     private final TableUpdates tableUpdates;
+    private final boolean emitCtinfo;
 
     private transient Conntrack engine;
     private transient KeyedConnTable table;
@@ -87,9 +91,16 @@ public class ConntrackFunction extends KeyedProcessFunction<Long, PacketEvent, F
     private transient long pendingCount;
 
     public ConntrackFunction(Map<String, Integer> sysctls, long pendingTimeoutNs, TableUpdates tableUpdates) {
+        this(sysctls, pendingTimeoutNs, tableUpdates, false);
+    }
+
+    /** @param emitCtinfo also emit every packet's ct state to {@link #CTINFO} */
+    public ConntrackFunction(Map<String, Integer> sysctls, long pendingTimeoutNs, TableUpdates tableUpdates,
+                             boolean emitCtinfo) {
         this.sysctls = new HashMap<>(sysctls);
         this.pendingTimeoutNs = pendingTimeoutNs;
         this.tableUpdates = tableUpdates;
+        this.emitCtinfo = emitCtinfo;
     }
 
     @Override
@@ -153,7 +164,7 @@ public class ConntrackFunction extends KeyedProcessFunction<Long, PacketEvent, F
         }
         boolean drop = e.getVerdict() == PacketVerdict.DROP;
         if (e.getSeenOnce()) {
-            runEntryHook(e, now);
+            runEntryHook(e, now, ctx);
             if (drop) {
                 engine.dropped(attachment);
             } else {
@@ -164,7 +175,7 @@ public class ConntrackFunction extends KeyedProcessFunction<Long, PacketEvent, F
             switch (hook) {
                 case PRE_ROUTING:
                 case LOCAL_OUT:
-                    runEntryHook(e, now);
+                    runEntryHook(e, now, ctx);
                     if (drop) {
                         engine.dropped(attachment);
                     } else if (attachment.ct != null) {
@@ -188,10 +199,16 @@ public class ConntrackFunction extends KeyedProcessFunction<Long, PacketEvent, F
         finishElement(ctx, out, now);
     }
 
-    private void runEntryHook(PacketEvent e, long now) {
+    private void runEntryHook(PacketEvent e, long now, Context ctx) {
         attachment.reset();
         attachment.zone = e.getZone();
         engine.in(packet, now, attachment);
+        if (emitCtinfo) {
+            CtInfo info = attachment.ct == null && attachment.ctinfo != CtInfo.UNTRACKED
+                    ? CtInfo.INVALID : attachment.ctinfo;
+            ctx.output(CTINFO, new PacketCtInfo(e.getHost(), e.getPacketId(), now, info.stateName,
+                    info.directionName()));
+        }
     }
 
     private void remember(long packetId, long now) throws Exception {

@@ -33,6 +33,11 @@ public final class ConntrackOptions {
                     + "(with every NEW/UPDATE, a tombstone on DESTROY; counters as of the last event); PACKETS "
                     + "(also after every packet, so the table is always exactly `conntrack -L`).");
 
+    public static final ConfigOption<Boolean> PACKET_CTINFO = ConfigOptions.key("conntrack.packet-ctinfo")
+            .booleanType().defaultValue(false)
+            .withDescription("Also emit every packet's ct state and direction (what `ct state` would match), "
+                    + "one record per packet.");
+
     private static Map<String, ConfigOption<Integer>> sysctls() {
         Settings defaults = new Settings();
         // The keyed table has no global view of all entries, so there is no table-wide limit
