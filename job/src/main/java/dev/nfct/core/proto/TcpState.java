@@ -43,47 +43,26 @@ public final class TcpState implements ProtoState {
     /** Only in {@link #lastFlags}: both sides sent a SYN (simultaneous open). */
     public static final int F_SIMULTANEOUS_OPEN = 0x80;
 
-    /** What is known about the packets one direction sends. */
-    public static final class Side {
-        /** Highest sequence number sent, plus one (the end of the data seen so far). */
-        public long tdEnd;
-        /** Highest sequence number the other side allowed this one to send (ack + window). */
-        public long tdMaxend;
-        /** Largest window (scaled) this side ever advertised; 0 = nothing seen from it yet. */
-        public long tdMaxwin;
-        /** Highest ack number this side sent (valid with {@link #F_MAXACK_SET}). */
-        public long tdMaxack;
-        /** Window scale shift this side uses (0..14). */
-        public int tdScale;
-        public int flags;
-
-        void copyFrom(Side o) {
-            tdEnd = o.tdEnd;
-            tdMaxend = o.tdMaxend;
-            tdMaxwin = o.tdMaxwin;
-            tdMaxack = o.tdMaxack;
-            tdScale = o.tdScale;
-            flags = o.flags;
-        }
-
-        /** Forgets everything except the liberal flag. */
-        void reset() {
-            tdEnd = tdMaxend = tdMaxwin = tdMaxack = 0;
-            tdScale = 0;
-            flags &= F_BE_LIBERAL;
-        }
-
-        @Override
-        public String toString() {
-            return "end=" + tdEnd + " maxend=" + tdMaxend + " maxwin=" + tdMaxwin + " maxack=" + tdMaxack
-                    + " scale=" + tdScale + " flags=0x" + Integer.toHexString(flags);
-        }
-    }
-
     public int state = NONE;
-    /** Direction 0 (ORIGINAL) and 1 (REPLY). */
-    public final Side seen0 = new Side();
-    public final Side seen1 = new Side();
+
+    // ------------------------------------------------------------------ per-direction data
+    // What is known about the packets each direction sends (the kernel's seen[0] and seen[1]):
+    // field pairs here rather than two objects, so that a packet's window check reads one object
+    // (the entry's TCP state) instead of three. Suffix 0 is ORIGINAL, 1 is REPLY; the accessors
+    // below take the direction.
+
+    /** Highest sequence number sent, plus one (the end of the data seen so far). */
+    public long tdEnd0, tdEnd1;
+    /** Highest sequence number the other side allowed this one to send (ack + window). */
+    public long tdMaxend0, tdMaxend1;
+    /** Largest window (scaled) this side ever advertised; 0 = nothing seen from it yet. */
+    public long tdMaxwin0, tdMaxwin1;
+    /** Highest ack number this side sent (valid with {@link #F_MAXACK_SET}). */
+    public long tdMaxack0, tdMaxack1;
+    /** Window scale shift this side uses (0..14). */
+    public int tdScale0, tdScale1;
+    /** The direction's {@code F_*} flags. */
+    public int flags0, flags1;
 
     public int lastDir;
     /** Packet class of the last packet remembered (see {@link TcpTables}); starts as "none". */
@@ -98,8 +77,100 @@ public final class TcpState implements ProtoState {
     /** How many times in a row the same ACK-class segment was seen. */
     public int retrans;
 
-    public Side seen(int dir) {
-        return dir == 0 ? seen0 : seen1;
+    public long tdEnd(int dir) {
+        return dir == 0 ? tdEnd0 : tdEnd1;
+    }
+
+    public void setTdEnd(int dir, long v) {
+        if (dir == 0) {
+            tdEnd0 = v;
+        } else {
+            tdEnd1 = v;
+        }
+    }
+
+    public long tdMaxend(int dir) {
+        return dir == 0 ? tdMaxend0 : tdMaxend1;
+    }
+
+    public void setTdMaxend(int dir, long v) {
+        if (dir == 0) {
+            tdMaxend0 = v;
+        } else {
+            tdMaxend1 = v;
+        }
+    }
+
+    public long tdMaxwin(int dir) {
+        return dir == 0 ? tdMaxwin0 : tdMaxwin1;
+    }
+
+    public void setTdMaxwin(int dir, long v) {
+        if (dir == 0) {
+            tdMaxwin0 = v;
+        } else {
+            tdMaxwin1 = v;
+        }
+    }
+
+    public long tdMaxack(int dir) {
+        return dir == 0 ? tdMaxack0 : tdMaxack1;
+    }
+
+    public void setTdMaxack(int dir, long v) {
+        if (dir == 0) {
+            tdMaxack0 = v;
+        } else {
+            tdMaxack1 = v;
+        }
+    }
+
+    public int tdScale(int dir) {
+        return dir == 0 ? tdScale0 : tdScale1;
+    }
+
+    public void setTdScale(int dir, int v) {
+        if (dir == 0) {
+            tdScale0 = v;
+        } else {
+            tdScale1 = v;
+        }
+    }
+
+    public int flags(int dir) {
+        return dir == 0 ? flags0 : flags1;
+    }
+
+    public void setFlags(int dir, int v) {
+        if (dir == 0) {
+            flags0 = v;
+        } else {
+            flags1 = v;
+        }
+    }
+
+    public void addFlags(int dir, int f) {
+        setFlags(dir, flags(dir) | f);
+    }
+
+    public void clearFlags(int dir, int f) {
+        setFlags(dir, flags(dir) & ~f);
+    }
+
+    /** Forgets everything about direction {@code dir} except its liberal flag. */
+    void resetSide(int dir) {
+        setTdEnd(dir, 0);
+        setTdMaxend(dir, 0);
+        setTdMaxwin(dir, 0);
+        setTdMaxack(dir, 0);
+        setTdScale(dir, 0);
+        setFlags(dir, flags(dir) & F_BE_LIBERAL);
+    }
+
+    /** One direction's data as text. */
+    public String sideString(int dir) {
+        return "end=" + tdEnd(dir) + " maxend=" + tdMaxend(dir) + " maxwin=" + tdMaxwin(dir)
+                + " maxack=" + tdMaxack(dir) + " scale=" + tdScale(dir) + " flags=0x" + Integer.toHexString(flags(dir));
     }
 
     public static String name(int state) {
@@ -115,8 +186,18 @@ public final class TcpState implements ProtoState {
     public TcpState copy() {
         TcpState c = new TcpState();
         c.state = state;
-        c.seen0.copyFrom(seen0);
-        c.seen1.copyFrom(seen1);
+        c.tdEnd0 = tdEnd0;
+        c.tdEnd1 = tdEnd1;
+        c.tdMaxend0 = tdMaxend0;
+        c.tdMaxend1 = tdMaxend1;
+        c.tdMaxwin0 = tdMaxwin0;
+        c.tdMaxwin1 = tdMaxwin1;
+        c.tdMaxack0 = tdMaxack0;
+        c.tdMaxack1 = tdMaxack1;
+        c.tdScale0 = tdScale0;
+        c.tdScale1 = tdScale1;
+        c.flags0 = flags0;
+        c.flags1 = flags1;
         c.lastDir = lastDir;
         c.lastIndex = lastIndex;
         c.lastSeq = lastSeq;
@@ -131,7 +212,7 @@ public final class TcpState implements ProtoState {
 
     @Override
     public String toString() {
-        return name(state) + " [" + seen0 + "] [" + seen1 + "] last(dir=" + lastDir + " idx=" + lastIndex
+        return name(state) + " [" + sideString(0) + "] [" + sideString(1) + "] last(dir=" + lastDir + " idx=" + lastIndex
                 + " seq=" + lastSeq + " ack=" + lastAck + " end=" + lastEnd + " win=" + lastWin
                 + " flags=0x" + Integer.toHexString(lastFlags) + ") retrans=" + retrans;
     }

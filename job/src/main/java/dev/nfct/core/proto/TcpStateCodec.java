@@ -11,8 +11,8 @@ final class TcpStateCodec {
 
     static void write(TcpState st, DataOutput out) throws IOException {
         out.writeByte(st.state);
-        writeSide(st.seen0, out);
-        writeSide(st.seen1, out);
+        writeSide(st, 0, out);
+        writeSide(st, 1, out);
         out.writeByte(st.lastDir);
         out.writeByte(st.lastIndex);
         out.writeInt((int) st.lastSeq);
@@ -27,8 +27,8 @@ final class TcpStateCodec {
     static TcpState read(DataInput in) throws IOException {
         TcpState st = new TcpState();
         st.state = in.readUnsignedByte();
-        readSide(st.seen0, in);
-        readSide(st.seen1, in);
+        readSide(st, 0, in);
+        readSide(st, 1, in);
         st.lastDir = in.readUnsignedByte();
         st.lastIndex = in.readUnsignedByte();
         st.lastSeq = in.readInt() & 0xffffffffL;
@@ -41,22 +41,22 @@ final class TcpStateCodec {
         return st;
     }
 
-    private static void writeSide(TcpState.Side s, DataOutput out) throws IOException {
-        out.writeInt((int) s.tdEnd);
-        out.writeInt((int) s.tdMaxend);
+    private static void writeSide(TcpState st, int d, DataOutput out) throws IOException {
+        out.writeInt((int) st.tdEnd(d));
+        out.writeInt((int) st.tdMaxend(d));
         // The largest window can exceed 32 bits once scaled and grown: keep all of it.
-        out.writeLong(s.tdMaxwin);
-        out.writeInt((int) s.tdMaxack);
-        out.writeByte(s.tdScale);
-        out.writeInt(s.flags);
+        out.writeLong(st.tdMaxwin(d));
+        out.writeInt((int) st.tdMaxack(d));
+        out.writeByte(st.tdScale(d));
+        out.writeInt(st.flags(d));
     }
 
-    private static void readSide(TcpState.Side s, DataInput in) throws IOException {
-        s.tdEnd = in.readInt() & 0xffffffffL;
-        s.tdMaxend = in.readInt() & 0xffffffffL;
-        s.tdMaxwin = in.readLong();
-        s.tdMaxack = in.readInt() & 0xffffffffL;
-        s.tdScale = in.readUnsignedByte();
-        s.flags = in.readInt();
+    private static void readSide(TcpState st, int d, DataInput in) throws IOException {
+        st.setTdEnd(d, in.readInt() & 0xffffffffL);
+        st.setTdMaxend(d, in.readInt() & 0xffffffffL);
+        st.setTdMaxwin(d, in.readLong());
+        st.setTdMaxack(d, in.readInt() & 0xffffffffL);
+        st.setTdScale(d, in.readUnsignedByte());
+        st.setFlags(d, in.readInt());
     }
 }

@@ -69,22 +69,20 @@ final class TcpTracker extends PortProtocolTracker {
         int next = TcpTables.next(0, cls, TcpState.NONE);
         TcpState st = new TcpState();
         if (next == SYN_SENT) {
-            TcpState.Side o = st.seen0;
-            o.tdEnd = TcpWindow.segmentEnd(p);
-            o.tdMaxwin = p.tcpWindow == 0 ? 1 : p.tcpWindow & 0xffff;
-            o.tdMaxend = o.tdEnd;
-            TcpWindow.parseOptions(p, o);
+            st.tdEnd0 = TcpWindow.segmentEnd(p);
+            st.tdMaxwin0 = p.tcpWindow == 0 ? 1 : p.tcpWindow & 0xffff;
+            st.tdMaxend0 = st.tdEnd0;
+            TcpWindow.parseOptions(p, st, 0);
         } else if (next == ESTABLISHED) {
             if (s.tcpLoose == 0) {
                 return false;
             }
-            TcpState.Side o = st.seen0;
-            o.tdEnd = TcpWindow.segmentEnd(p);
-            o.tdMaxwin = p.tcpWindow == 0 ? 1 : p.tcpWindow & 0xffff;
-            o.tdMaxend = TcpWindow.u32(o.tdEnd + o.tdMaxwin);
+            st.tdEnd0 = TcpWindow.segmentEnd(p);
+            st.tdMaxwin0 = p.tcpWindow == 0 ? 1 : p.tcpWindow & 0xffff;
+            st.tdMaxend0 = TcpWindow.u32(st.tdEnd0 + st.tdMaxwin0);
             // A picked-up connection is checked liberally for the rest of its life.
-            o.flags = TcpState.F_SACK_PERM | TcpState.F_BE_LIBERAL;
-            st.seen1.flags = TcpState.F_SACK_PERM | TcpState.F_BE_LIBERAL;
+            st.flags0 = TcpState.F_SACK_PERM | TcpState.F_BE_LIBERAL;
+            st.flags1 = TcpState.F_SACK_PERM | TcpState.F_BE_LIBERAL;
         } else {
             return false;
         }
@@ -111,7 +109,7 @@ final class TcpTracker extends PortProtocolTracker {
                     break; // an ordinary (possibly retransmitted) SYN
                 }
                 // SYN on a TIME_WAIT/CLOSE entry: a new connection reusing the ports?
-                if (((st.seen0.flags | st.seen1.flags) & TcpState.F_CLOSE_INIT) != 0
+                if (((st.flags0 | st.flags1) & TcpState.F_CLOSE_INIT) != 0
                         || (st.lastDir == dir && st.lastIndex == C_RST)) {
                     return engine.kill(ct, now) ? Verdict.REPEAT : Verdict.DROP;
                 }
@@ -184,7 +182,7 @@ final class TcpTracker extends PortProtocolTracker {
         st.lastDir = dir;
         st.state = next;
         if (old != next && next == FIN_WAIT) {
-            st.seen(dir).flags |= TcpState.F_CLOSE_INIT;
+            st.addFlags(dir, TcpState.F_CLOSE_INIT);
         }
 
         int timeout = timeout(st, cls, next);
@@ -247,14 +245,14 @@ final class TcpTracker extends PortProtocolTracker {
      * take the SYN side's data from what was remembered and start this side afresh.
      */
     private static void resync(TcpState st, int dir) {
-        TcpState.Side synSide = st.seen(st.lastDir);
-        synSide.tdEnd = st.lastEnd;
-        synSide.tdMaxend = st.lastEnd;
-        synSide.tdMaxwin = st.lastWin == 0 ? 1 : st.lastWin;
-        synSide.tdScale = st.lastWscale;
+        int synSide = st.lastDir;
+        st.setTdEnd(synSide, st.lastEnd);
+        st.setTdMaxend(synSide, st.lastEnd);
+        st.setTdMaxwin(synSide, st.lastWin == 0 ? 1 : st.lastWin);
+        st.setTdScale(synSide, st.lastWscale);
         st.lastFlags &= ~TcpState.F_EXP_CHALLENGE_ACK;
-        synSide.flags = st.lastFlags;
-        st.seen(dir).reset();
+        st.setFlags(synSide, st.lastFlags);
+        st.resetSide(dir);
     }
 
     private static boolean closing(int state) {
@@ -268,8 +266,8 @@ final class TcpTracker extends PortProtocolTracker {
 
     /** The sequence check of an RST against what the other side acknowledged (before the window check). */
     private int validateRst(Conn ct, TcpState st, Packet p, int dir, int old) {
-        TcpState.Side other = st.seen(dir ^ 1);
-        if ((other.flags & TcpState.F_MAXACK_SET) == 0 || st.lastIndex == C_SYN) {
+        int other = dir ^ 1;
+        if ((st.flags(other) & TcpState.F_MAXACK_SET) == 0 || st.lastIndex == C_SYN) {
             return RST_NOT_DECIDED;
         }
         long seq = p.tcpSeq & 0xffffffffL;
@@ -277,10 +275,10 @@ final class TcpTracker extends PortProtocolTracker {
         if (seq == 0 && !establishedAssured) {
             return RST_WINDOW_CHECK;
         }
-        if (TcpWindow.before(seq, other.tdMaxack) && s.tcpIgnoreInvalidRst == 0) {
+        if (TcpWindow.before(seq, st.tdMaxack(other)) && s.tcpIgnoreInvalidRst == 0) {
             return RST_INVALID;
         }
-        if (!establishedAssured || seq == other.tdMaxack) {
+        if (!establishedAssured || seq == st.tdMaxack(other)) {
             return RST_WINDOW_CHECK;
         }
         if (st.lastIndex == C_ACK && st.lastDir == dir && seq == st.lastEnd) {
@@ -344,7 +342,7 @@ final class TcpTracker extends PortProtocolTracker {
             // ESTABLISHED with 10 s (500 s with timeout_close=500; 300 s after 3 dup ACKs).
             return s.tcpTimeoutClose;
         }
-        if (((st.seen0.flags | st.seen1.flags) & TcpState.F_DATA_UNACKNOWLEDGED) != 0
+        if (((st.flags0 | st.flags1) & TcpState.F_DATA_UNACKNOWLEDGED) != 0
                 && t > s.tcpTimeoutUnacknowledged) {
             return s.tcpTimeoutUnacknowledged;
         }

@@ -50,32 +50,32 @@ final class TcpWindow {
     }
 
     /** Takes the SYN options (window scale, SACK permitted) of a segment into a direction's data. */
-    static void parseOptions(Packet p, TcpState.Side side) {
+    static void parseOptions(Packet p, TcpState st, int side) {
         if (p.tcpSackPerm) {
-            side.flags |= TcpState.F_SACK_PERM;
+            st.addFlags(side, TcpState.F_SACK_PERM);
         }
         if (p.tcpWscale >= 0) {
-            side.tdScale = Math.min(p.tcpWscale, MAX_WSCALE);
-            side.flags |= TcpState.F_WINDOW_SCALE;
+            st.setTdScale(side, Math.min(p.tcpWscale, MAX_WSCALE));
+            st.addFlags(side, TcpState.F_WINDOW_SCALE);
         }
     }
 
     /** First SYN (or SYN-ACK) of a direction: its end and window are all we know. */
-    private static void initSender(TcpState.Side sender, TcpState.Side receiver, Packet p, long end, int dir) {
-        sender.tdEnd = end;
-        sender.tdMaxend = end;
-        sender.tdMaxwin = p.tcpWindow == 0 ? 1 : p.tcpWindow;
-        parseOptions(p, sender);
+    private static void initSender(TcpState st, int sender, int receiver, Packet p, long end, int dir) {
+        st.setTdEnd(sender, end);
+        st.setTdMaxend(sender, end);
+        st.setTdMaxwin(sender, p.tcpWindow == 0 ? 1 : p.tcpWindow);
+        parseOptions(p, st, sender);
         // Scaling is only in force when both SYNs offered it.
-        if (dir == 1 && ((sender.flags & TcpState.F_WINDOW_SCALE) == 0
-                || (receiver.flags & TcpState.F_WINDOW_SCALE) == 0)) {
-            sender.tdScale = 0;
-            receiver.tdScale = 0;
+        if (dir == 1 && ((st.flags(sender) & TcpState.F_WINDOW_SCALE) == 0
+                || (st.flags(receiver) & TcpState.F_WINDOW_SCALE) == 0)) {
+            st.setTdScale(sender, 0);
+            st.setTdScale(receiver, 0);
         }
     }
 
-    private static long maxAckWindow(TcpState.Side sender) {
-        return Math.max(sender.tdMaxwin, MIN_ACK_WINDOW);
+    private static long maxAckWindow(TcpState st, int sender) {
+        return Math.max(st.tdMaxwin(sender), MIN_ACK_WINDOW);
     }
 
     /**
@@ -87,8 +87,8 @@ final class TcpWindow {
      * @return {@link #ACCEPT}, {@link #IGNORE} or {@link #INVALID}
      */
     static int check(TcpState st, int dir, int cls, Packet p, boolean globalLiberal) {
-        TcpState.Side sender = st.seen(dir);
-        TcpState.Side receiver = st.seen(dir ^ 1);
+        final int sender = dir;
+        final int receiver = dir ^ 1;
         final int flags = p.tcpFlags;
         final boolean syn = (flags & Packet.TH_SYN) != 0;
         final boolean hasAck = (flags & Packet.TH_ACK) != 0;
@@ -97,7 +97,7 @@ final class TcpWindow {
         long seq = p.tcpSeq & MASK;
         long ack = p.tcpAck & MASK;
         long sack = ack;
-        if ((receiver.flags & TcpState.F_SACK_PERM) != 0 && p.tcpHasSack) {
+        if ((st.flags(receiver) & TcpState.F_SACK_PERM) != 0 && p.tcpHasSack) {
             // The SACK fold (see Packet#tcpSackMax) already started from the ack number; it may
             // end "before" the ack (blocks ~2^31 away), and then it is used as it is.
             sack = p.tcpSackMax & MASK;
@@ -107,29 +107,29 @@ final class TcpWindow {
         long win = rawWin;
 
         // ---------------------------------------------------------- W0: initialisation
-        if (sender.tdMaxwin == 0) {
+        if (st.tdMaxwin(sender) == 0) {
             if (syn) {
-                initSender(sender, receiver, p, end, dir);
+                initSender(st, sender, receiver, p, end, dir);
                 if (!hasAck) {
                     return ACCEPT; // simultaneous open: nothing more to check
                 }
             } else {
                 // Picked up mid-stream: build the window data from this segment.
-                sender.tdEnd = end;
-                long swin = u32(win << sender.tdScale);
-                sender.tdMaxwin = swin == 0 ? 1 : swin;
-                sender.tdMaxend = u32(end + sender.tdMaxwin);
-                if (receiver.tdMaxwin == 0) {
-                    receiver.tdEnd = sack;
-                    receiver.tdMaxend = sack;
-                } else if (sack == u32(receiver.tdEnd + 1)) {
-                    receiver.tdEnd = u32(receiver.tdEnd + 1); // answer to a keep-alive
+                st.setTdEnd(sender, end);
+                long swin = u32(win << st.tdScale(sender));
+                st.setTdMaxwin(sender, swin == 0 ? 1 : swin);
+                st.setTdMaxend(sender, u32(end + st.tdMaxwin(sender)));
+                if (st.tdMaxwin(receiver) == 0) {
+                    st.setTdEnd(receiver, sack);
+                    st.setTdMaxend(receiver, sack);
+                } else if (sack == u32(st.tdEnd(receiver) + 1)) {
+                    st.setTdEnd(receiver, u32(st.tdEnd(receiver) + 1)); // answer to a keep-alive
                 }
             }
-        } else if (syn && after(end, sender.tdEnd)
+        } else if (syn && after(end, st.tdEnd(sender))
                 && (st.state == TcpState.SYN_SENT || st.state == TcpState.SYN_RECV)) {
             // A retried SYN with a new initial sequence number or new options.
-            initSender(sender, receiver, p, end, dir);
+            initSender(st, sender, receiver, p, end, dir);
             if (dir == 1 && !hasAck) {
                 return ACCEPT;
             }
@@ -137,70 +137,70 @@ final class TcpWindow {
 
         // ---------------------------------------------------------- W1: normalise
         if (!hasAck || (rst && ack == 0)) {
-            ack = receiver.tdEnd;
-            sack = receiver.tdEnd;
+            ack = st.tdEnd(receiver);
+            sack = st.tdEnd(receiver);
         }
         if (rst && seq == 0 && st.state == TcpState.SYN_SENT) {
-            seq = sender.tdEnd;
-            end = sender.tdEnd;
+            seq = st.tdEnd(sender);
+            end = st.tdEnd(sender);
         }
 
         // ---------------------------------------------------------- W2: checks
-        boolean liberal = globalLiberal || (sender.flags & TcpState.F_BE_LIBERAL) != 0;
-        if (after(seq, sender.tdMaxend)) {
-            long overshoot = u32(end - sender.tdMaxend + 1);
-            boolean plausible = receiver.tdMaxwin != 0
-                    && !before(end, u32(sender.tdEnd - receiver.tdMaxwin))
-                    && !before(sack, u32(receiver.tdEnd - maxAckWindow(sender)))
-                    && !after(sack, receiver.tdEnd)
-                    && overshoot <= receiver.tdMaxwin;
+        boolean liberal = globalLiberal || (st.flags(sender) & TcpState.F_BE_LIBERAL) != 0;
+        if (after(seq, st.tdMaxend(sender))) {
+            long overshoot = u32(end - st.tdMaxend(sender) + 1);
+            boolean plausible = st.tdMaxwin(receiver) != 0
+                    && !before(end, u32(st.tdEnd(sender) - st.tdMaxwin(receiver)))
+                    && !before(sack, u32(st.tdEnd(receiver) - maxAckWindow(st, sender)))
+                    && !after(sack, st.tdEnd(receiver))
+                    && overshoot <= st.tdMaxwin(receiver);
             if (plausible) {
                 // More than the window allowed, but plausibly so ("N bytes more than expected").
-                sender.tdEnd = end;
-                sender.flags |= TcpState.F_DATA_UNACKNOWLEDGED;
+                st.setTdEnd(sender, end);
+                st.addFlags(sender, TcpState.F_DATA_UNACKNOWLEDGED);
                 return liberal ? ACCEPT : IGNORE;
             }
             return liberal ? ACCEPT : INVALID; // SEQ over upper bound
         }
-        if (after(sack, receiver.tdEnd)) {
+        if (after(sack, st.tdEnd(receiver))) {
             return liberal ? ACCEPT : INVALID; // ACK over upper bound (acks data not seen yet)
         }
-        if (receiver.tdMaxwin != 0 && before(end, u32(sender.tdEnd - receiver.tdMaxwin))) {
+        if (st.tdMaxwin(receiver) != 0 && before(end, u32(st.tdEnd(sender) - st.tdMaxwin(receiver)))) {
             return liberal ? ACCEPT : IGNORE; // SEQ under lower bound (old retransmission)
         }
-        if (before(sack, u32(receiver.tdEnd - maxAckWindow(sender)))) {
+        if (before(sack, u32(st.tdEnd(receiver) - maxAckWindow(st, sender)))) {
             return liberal ? ACCEPT : IGNORE; // ACK under lower bound
         }
 
         // ---------------------------------------------------------- W3: update
         if (!syn) {
-            win = u32(win << sender.tdScale);
+            win = u32(win << st.tdScale(sender));
         }
         long swin = u32(win + (sack - ack));
-        if (sender.tdMaxwin < swin) {
-            sender.tdMaxwin = swin;
+        if (st.tdMaxwin(sender) < swin) {
+            st.setTdMaxwin(sender, swin);
         }
-        if (after(end, sender.tdEnd)) {
-            sender.tdEnd = end;
-            sender.flags |= TcpState.F_DATA_UNACKNOWLEDGED;
+        if (after(end, st.tdEnd(sender))) {
+            st.setTdEnd(sender, end);
+            st.addFlags(sender, TcpState.F_DATA_UNACKNOWLEDGED);
         }
         if (hasAck) {
-            if ((sender.flags & TcpState.F_MAXACK_SET) == 0) {
-                sender.tdMaxack = ack;
-                sender.flags |= TcpState.F_MAXACK_SET;
-            } else if (after(ack, sender.tdMaxack)) {
-                sender.tdMaxack = ack;
+            if ((st.flags(sender) & TcpState.F_MAXACK_SET) == 0) {
+                st.setTdMaxack(sender, ack);
+                st.addFlags(sender, TcpState.F_MAXACK_SET);
+            } else if (after(ack, st.tdMaxack(sender))) {
+                st.setTdMaxack(sender, ack);
             }
         }
-        if (receiver.tdMaxwin != 0 && after(end, sender.tdMaxend)) {
-            receiver.tdMaxwin = u32(receiver.tdMaxwin + (end - sender.tdMaxend));
+        if (st.tdMaxwin(receiver) != 0 && after(end, st.tdMaxend(sender))) {
+            st.setTdMaxwin(receiver, u32(st.tdMaxwin(receiver) + (end - st.tdMaxend(sender))));
         }
         long edge = u32(sack + win);
-        if (!before(edge, receiver.tdMaxend)) {
-            receiver.tdMaxend = win == 0 ? u32(edge + 1) : edge;
+        if (!before(edge, st.tdMaxend(receiver))) {
+            st.setTdMaxend(receiver, win == 0 ? u32(edge + 1) : edge);
         }
-        if (ack == receiver.tdEnd) {
-            receiver.flags &= ~TcpState.F_DATA_UNACKNOWLEDGED;
+        if (ack == st.tdEnd(receiver)) {
+            st.clearFlags(receiver, TcpState.F_DATA_UNACKNOWLEDGED);
         }
 
         // ---------------------------------------------------------- W4: retransmissions

@@ -25,8 +25,8 @@ class TcpWindowTest {
         return v & 0xffffffffL;
     }
 
-    private static boolean has(TcpState.Side s, int flag) {
-        return (s.flags & flag) != 0;
+    private static boolean has(int flags, int flag) {
+        return (flags & flag) != 0;
     }
 
     // ------------------------------------------------------------------ modular arithmetic
@@ -54,7 +54,7 @@ class TcpWindowTest {
             assertEquals(CtInfo.ESTABLISHED_REPLY, f.send(S, ACK, 10));
         }
         assertTrue(f.next[C] < 0x1000 && f.next[S] < 0x1000, "both wrapped");
-        assertEquals(u32(f.next[C]), f.tcp().seen0.tdEnd);
+        assertEquals(u32(f.next[C]), f.tcp().tdEnd0);
         assertEquals(300, f.remaining(), "the server's last data is not acked yet");
         assertEquals(CtInfo.ESTABLISHED, f.send(C, ACK));
         assertEquals(432000, f.remaining());
@@ -67,13 +67,13 @@ class TcpWindowTest {
     void w0FirstSyn() {
         TcpFlow f = new TcpFlow();
         f.send(C, SYN);
-        TcpState.Side o = f.tcp().seen0;
-        assertEquals(f.isn[C] + 1, o.tdEnd);
-        assertEquals(f.isn[C] + 1, o.tdMaxend);
-        assertEquals(64240, o.tdMaxwin);
-        assertEquals(7, o.tdScale);
-        assertTrue(has(o, TcpState.F_WINDOW_SCALE) && has(o, TcpState.F_SACK_PERM));
-        assertEquals(0, f.tcp().seen1.tdMaxwin, "nothing seen from the server");
+        TcpState o = f.tcp();
+        assertEquals(f.isn[C] + 1, o.tdEnd0);
+        assertEquals(f.isn[C] + 1, o.tdMaxend0);
+        assertEquals(64240, o.tdMaxwin0);
+        assertEquals(7, o.tdScale0);
+        assertTrue(has(o.flags0, TcpState.F_WINDOW_SCALE) && has(o.flags0, TcpState.F_SACK_PERM));
+        assertEquals(0, f.tcp().tdMaxwin1, "nothing seen from the server");
     }
 
     @Test
@@ -83,8 +83,8 @@ class TcpWindowTest {
         f.window = 0;
         f.wscale = 15;
         f.send(C, SYN);
-        assertEquals(1, f.tcp().seen0.tdMaxwin);
-        assertEquals(14, f.tcp().seen0.tdScale);
+        assertEquals(1, f.tcp().tdMaxwin0);
+        assertEquals(14, f.tcp().tdScale0);
     }
 
     @Test
@@ -95,12 +95,12 @@ class TcpWindowTest {
         f.window = 29200;
         f.send(S, SYNACK);
         TcpState st = f.tcp();
-        assertEquals(f.isn[S] + 1, st.seen1.tdEnd);
-        assertEquals(29200, st.seen1.tdMaxwin);
-        assertEquals(u32(f.isn[C] + 1 + 29200), st.seen0.tdMaxend, "ack + unscaled window");
-        assertEquals(f.isn[C] + 1, st.seen1.tdMaxack);
-        assertTrue(has(st.seen1, TcpState.F_MAXACK_SET));
-        assertFalse(has(st.seen0, TcpState.F_MAXACK_SET), "a SYN carries no ACK");
+        assertEquals(f.isn[S] + 1, st.tdEnd1);
+        assertEquals(29200, st.tdMaxwin1);
+        assertEquals(u32(f.isn[C] + 1 + 29200), st.tdMaxend0, "ack + unscaled window");
+        assertEquals(f.isn[C] + 1, st.tdMaxack1);
+        assertTrue(has(st.flags1, TcpState.F_MAXACK_SET));
+        assertFalse(has(st.flags0, TcpState.F_MAXACK_SET), "a SYN carries no ACK");
     }
 
     @Test
@@ -111,8 +111,8 @@ class TcpWindowTest {
         f.isn[C] += 1000;
         f.wscale = 3;
         assertEquals(CtInfo.NEW, f.send(C, SYN));
-        assertEquals(f.isn[C] + 1, f.tcp().seen0.tdEnd);
-        assertEquals(3, f.tcp().seen0.tdScale);
+        assertEquals(f.isn[C] + 1, f.tcp().tdEnd0);
+        assertEquals(3, f.tcp().tdScale0);
         // and the SYN-ACK for the new ISN is in window
         assertEquals(CtInfo.ESTABLISHED_REPLY, f.send(S, SYNACK));
         assertEquals("SYN_RECV", f.stateName());
@@ -127,13 +127,13 @@ class TcpWindowTest {
         // keep-alive probe: one byte below what the client has sent, no payload
         f.send(f.seg(C, ACK, 0).seq(4999).build());
         TcpState st = f.tcp();
-        assertEquals(4999, st.seen0.tdEnd);
-        assertEquals(4999 + 64240, st.seen0.tdMaxend);
+        assertEquals(4999, st.tdEnd0);
+        assertEquals(4999 + 64240, st.tdMaxend0);
         assertEquals(CtInfo.ESTABLISHED_REPLY, f.send(S, ACK)); // acks 5000 = td_end + 1
-        assertEquals(5000, st.seen0.tdEnd, "keep-alive answer moved the client's end by one");
-        assertEquals(9000, st.seen1.tdEnd);
-        assertEquals(9000 + 64240, st.seen1.tdMaxend);
-        assertEquals(64240, st.seen1.tdMaxwin);
+        assertEquals(5000, st.tdEnd0, "keep-alive answer moved the client's end by one");
+        assertEquals(9000, st.tdEnd1);
+        assertEquals(9000 + 64240, st.tdMaxend1);
+        assertEquals(64240, st.tdMaxwin1);
     }
 
     @Test
@@ -144,11 +144,11 @@ class TcpWindowTest {
         f.send(C, ACK, 10);
         TcpState st = f.tcp();
         int both = TcpState.F_SACK_PERM | TcpState.F_BE_LIBERAL;
-        assertEquals(both, st.seen0.flags);
-        assertEquals(both, st.seen1.flags);
-        assertEquals(110, st.seen0.tdEnd);
-        assertEquals(110 + 64240, st.seen0.tdMaxend);
-        assertEquals(0, st.seen0.tdScale);
+        assertEquals(both, st.flags0);
+        assertEquals(both, st.flags1);
+        assertEquals(110, st.tdEnd0);
+        assertEquals(110 + 64240, st.tdMaxend0);
+        assertEquals(0, st.tdScale0);
     }
 
     // ------------------------------------------------------------------ W1
@@ -189,22 +189,22 @@ class TcpWindowTest {
         TcpFlow f = new TcpFlow().handshake();
         f.rec.at(3);
         TcpState st = f.tcp();
-        long maxend = st.seen0.tdMaxend;
+        long maxend = st.tdMaxend0;
         long[] before = f.counters();
         long deadline = f.conn().timeout;
         Packet p = f.seg(C, ACK, 100).seq(maxend + 1).build();
         assertEquals(CtInfo.ESTABLISHED, f.send(p));
         assertArrayEquals(before, f.counters(), "ignored: not counted");
         assertEquals(deadline, f.conn().timeout, "ignored: not refreshed");
-        assertEquals(u32(maxend + 101), st.seen0.tdEnd);
-        assertTrue(has(st.seen0, TcpState.F_DATA_UNACKNOWLEDGED));
+        assertEquals(u32(maxend + 101), st.tdEnd0);
+        assertTrue(has(st.flags0, TcpState.F_DATA_UNACKNOWLEDGED));
     }
 
     @Test
     @DisplayName("W2.1: SEQ over the upper bound beyond the receiver's window is INVALID")
     void w2SeqOverUpperBound() {
         TcpFlow f = new TcpFlow().handshake();
-        long maxend = f.tcp().seen0.tdMaxend;
+        long maxend = f.tcp().tdMaxend0;
         String before = f.tcp().toString();
         Packet p = f.seg(C, ACK, 100).seq(maxend + 70_000).build();
         assertEquals(CtInfo.INVALID, f.send(p));
@@ -238,7 +238,7 @@ class TcpWindowTest {
         f.rec.at(2);
         long[] before = f.counters();
         long deadline = f.conn().timeout;
-        long maxwin = f.tcp().seen1.tdMaxwin;
+        long maxwin = f.tcp().tdMaxwin1;
         Packet old = f.seg(C, ACK, 10).seq(f.next[C] - maxwin - 20).build();
         assertEquals(CtInfo.ESTABLISHED, f.send(old));
         assertArrayEquals(before, f.counters());
@@ -254,7 +254,7 @@ class TcpWindowTest {
     void w2AckUnderLowerBound() {
         TcpFlow f = new TcpFlow().handshake();
         long[] before = f.counters();
-        long maxwin = f.tcp().seen0.tdMaxwin; // 64240 << 7 after the client's scaled ACK
+        long maxwin = f.tcp().tdMaxwin0; // 64240 << 7 after the client's scaled ACK
         assertEquals(64240L * 128, maxwin);
         assertEquals(CtInfo.ESTABLISHED, f.send(f.seg(C, ACK, 0).ackNo(f.next[S] - maxwin - 10).build()));
         assertArrayEquals(before, f.counters(), "ignored");
@@ -311,13 +311,13 @@ class TcpWindowTest {
         TcpFlow f = new TcpFlow().handshake();
         TcpState st = f.tcp();
         f.send(C, ACK, 500);
-        assertTrue(has(st.seen0, TcpState.F_DATA_UNACKNOWLEDGED));
+        assertTrue(has(st.flags0, TcpState.F_DATA_UNACKNOWLEDGED));
         assertEquals(300, f.remaining(), "UNACK timeout while data is outstanding");
         f.window = 1000;
         f.send(S, ACK);
-        assertFalse(has(st.seen0, TcpState.F_DATA_UNACKNOWLEDGED));
-        assertEquals(f.next[C], st.seen1.tdMaxack);
-        assertEquals(u32(f.next[C] + 1000L * 128), st.seen0.tdMaxend, "window scaled by 2^7");
+        assertFalse(has(st.flags0, TcpState.F_DATA_UNACKNOWLEDGED));
+        assertEquals(f.next[C], st.tdMaxack1);
+        assertEquals(u32(f.next[C] + 1000L * 128), st.tdMaxend0, "window scaled by 2^7");
         assertEquals(432000, f.remaining());
     }
 
@@ -330,11 +330,11 @@ class TcpWindowTest {
         f.send(S, SYNACK);
         f.send(C, ACK);
         TcpState st = f.tcp();
-        assertEquals(0, st.seen0.tdScale);
-        assertEquals(0, st.seen1.tdScale);
+        assertEquals(0, st.tdScale0);
+        assertEquals(0, st.tdScale1);
         f.window = 1000;
         f.send(S, ACK);
-        long maxendAfter = st.seen0.tdMaxend;
+        long maxendAfter = st.tdMaxend0;
         assertTrue(maxendAfter == u32(f.isn[C] + 1 + 64240) || maxendAfter == u32(f.next[C] + 1000),
                 "never scaled by 128");
         // with scaling a 1000-byte window would allow 128000 bytes; without it this overshoots:
@@ -394,11 +394,11 @@ class TcpWindowTest {
     @DisplayName("zero window: last window 0 selects the RETRANS timeout; the receiver's maxend never shrinks")
     void zeroWindow() {
         TcpFlow f = new TcpFlow().handshake();
-        long maxend = f.tcp().seen0.tdMaxend;
+        long maxend = f.tcp().tdMaxend0;
         f.window = 0;
         f.send(S, ACK);
         assertEquals(300, f.remaining());
-        assertEquals(maxend, f.tcp().seen0.tdMaxend);
+        assertEquals(maxend, f.tcp().tdMaxend0);
         f.window = 100;
         f.send(S, ACK);
         assertEquals(432000, f.remaining());
