@@ -26,19 +26,7 @@ final class Flows {
     static Packet tcp(Packet p, int i, boolean fromClient, int flags, long seq, long ack, int payload) {
         p.family = Packet.AF_INET;
         p.protocol = Packet.IPPROTO_TCP;
-        p.srcHi = 0;
-        p.dstHi = 0;
-        if (fromClient) {
-            p.srcLo = client(i);
-            p.dstLo = SERVER;
-            p.srcPort = clientPort(i);
-            p.dstPort = SERVER_PORT;
-        } else {
-            p.srcLo = SERVER;
-            p.dstLo = client(i);
-            p.srcPort = SERVER_PORT;
-            p.dstPort = clientPort(i);
-        }
+        endpoints(p, i, fromClient);
         p.tcpFlags = flags;
         p.tcpSeq = seq & 0xffffffffL;
         p.tcpAck = ack & 0xffffffffL;
@@ -58,19 +46,7 @@ final class Flows {
     static Packet udp(Packet p, int i, boolean fromClient, int payload) {
         p.family = Packet.AF_INET;
         p.protocol = Packet.IPPROTO_UDP;
-        p.srcHi = 0;
-        p.dstHi = 0;
-        if (fromClient) {
-            p.srcLo = client(i);
-            p.dstLo = SERVER;
-            p.srcPort = clientPort(i);
-            p.dstPort = SERVER_PORT;
-        } else {
-            p.srcLo = SERVER;
-            p.dstLo = client(i);
-            p.srcPort = SERVER_PORT;
-            p.dstPort = clientPort(i);
-        }
+        endpoints(p, i, fromClient);
         p.l4Length = 8 + payload;
         p.udpLengthField = p.l4Length;
         p.udpChecksumField = 0;
@@ -78,5 +54,15 @@ final class Flows {
         p.inner = null;
         p.l4Unreachable = false;
         return p;
+    }
+
+    /** Addresses and ports of flow {@code i} in the packet's direction. */
+    private static void endpoints(Packet p, int i, boolean fromClient) {
+        p.srcHi = 0;
+        p.dstHi = 0;
+        p.srcLo = fromClient ? client(i) : SERVER;
+        p.dstLo = fromClient ? SERVER : client(i);
+        p.srcPort = fromClient ? clientPort(i) : SERVER_PORT;
+        p.dstPort = fromClient ? SERVER_PORT : clientPort(i);
     }
 }

@@ -55,4 +55,23 @@ public final class CommittedReader implements AutoCloseable {
     public void close() {
         consumer.close(Duration.ofSeconds(2));
     }
+
+    /**
+     * Everything committed in a topic: reads from the beginning until at least {@code atLeast}
+     * records have come and every partition is read to its committed end, or {@code maxWait} passes.
+     */
+    public static List<ConsumerRecord<byte[], byte[]>> readAll(String topic, Map<String, Object> clientConfig,
+                                                                 int atLeast, Duration maxWait) {
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        long deadline = System.nanoTime() + maxWait.toNanos();
+        try (CommittedReader reader = new CommittedReader(topic, clientConfig)) {
+            while (System.nanoTime() < deadline) {
+                out.addAll(reader.poll(Duration.ofMillis(200)));
+                if (out.size() >= atLeast && reader.atEnd()) {
+                    break;
+                }
+            }
+        }
+        return out;
+    }
 }

@@ -1,8 +1,11 @@
 package dev.nfct.flink;
 
+import org.junit.jupiter.api.Test;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
 import org.testcontainers.kafka.KafkaContainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The job end to end against Kafka in a container (Testcontainers), as on a developer machine with
@@ -16,5 +19,10 @@ class KafkaConntrackJobContainerITCase extends KafkaConntrackJobTestBase {
     @Override
     protected String bootstrapServers() {
         return KAFKA.getBootstrapServers();
+    }
+
+    @Test
+    void theContainerBrokerIsRunning() {
+        assertThat(KAFKA.isRunning()).isTrue();
     }
 }

@@ -3,6 +3,9 @@ package dev.nfct.flink;
 import dev.nfct.kafka.EmbeddedKafka;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The job end to end against the in-JVM KRaft broker (no Docker needed). */
 class KafkaConntrackJobITCase extends KafkaConntrackJobTestBase {
@@ -23,5 +26,10 @@ class KafkaConntrackJobITCase extends KafkaConntrackJobTestBase {
     @Override
     protected String bootstrapServers() {
         return kafka.bootstrapServers();
+    }
+
+    @Test
+    void theBrokerListensOnLoopbackOnly() {
+        assertThat(bootstrapServers()).startsWith("127.0.0.1:");
     }
 }

@@ -1,10 +1,5 @@
 package dev.nfct.replay;
 
-import dev.nfct.core.ConnEvent;
-import dev.nfct.core.Conntrack;
-import dev.nfct.core.HashConnTable;
-import dev.nfct.core.Settings;
-import dev.nfct.packet.CaptureReader;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -15,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -58,24 +52,10 @@ class FuzzRegressionTest {
         List<String> kernelTable = new ArrayList<>(lines(dir.resolve(name + ".table")));
         kernelTable.sort(null);
 
-        List<String> events = new ArrayList<>();
-        Conntrack engine = new Conntrack(Settings.replayDefaults(), new HashConnTable(),
-                e -> events.add(OracleFormat.event(e)));
-        CaptureReplay replay = new CaptureReplay(engine, Timing.TOP, AtEnd.KEEP);
-        List<String> ctinfo = new ArrayList<>();
-        try (CaptureReader reader = CaptureReader.open(pcap)) {
-            for (FrameVerdict v : replay.run(reader)) {
-                ctinfo.add(v.line());
-            }
-        }
-        List<String> table = new ArrayList<>();
-        engine.table().forEach(c -> {
-            ConnEvent e = engine.dumpEntry(c, replay.now());
-            table.add(OracleFormat.entry(e));
-        });
-        table.sort(null);
+        OracleReplay.Result r = OracleReplay.replay(pcap);
+        List<String> events = r.events(), ctinfo = r.ctinfo(), table = r.table();
 
-        Map<String, List<String>> ours = byFlow(events), theirs = byFlow(kernelEvents);
+        Map<String, List<String>> ours = OracleReplay.byFlow(events), theirs = OracleReplay.byFlow(kernelEvents);
         assertThat(ours.keySet()).as("flows with events in %s", name).containsExactlyInAnyOrderElementsOf(theirs.keySet());
         for (Map.Entry<String, List<String>> e : theirs.entrySet()) {
             assertThat(ours.get(e.getKey())).as("events of flow %s in %s", e.getKey(), name)
@@ -83,20 +63,6 @@ class FuzzRegressionTest {
         }
         assertThat(ctinfo).as("per-frame ctinfo of %s", name).containsExactlyElementsOf(kernelTrace);
         assertThat(table).as("final table of %s", name).containsExactlyElementsOf(kernelTable);
-    }
-
-    /** Groups normalised event lines by flow: L3, L4 and the ORIGINAL tuple, as compare.py does. */
-    private static Map<String, List<String>> byFlow(List<String> lines) {
-        Map<String, List<String>> m = new LinkedHashMap<>();
-        for (String l : lines) {
-            if (l.isEmpty() || l.startsWith("#")) {
-                continue;
-            }
-            String[] f = l.split(" \\| ");
-            String[] head = f[0].split(" ");
-            m.computeIfAbsent(head[1] + " " + head[2] + " " + f[1], k -> new ArrayList<>()).add(l);
-        }
-        return m;
     }
 
     private static String base(Path p) {

@@ -1,10 +1,5 @@
 package dev.nfct.replay;
 
-import dev.nfct.core.ConnEvent;
-import dev.nfct.core.Conntrack;
-import dev.nfct.core.HashConnTable;
-import dev.nfct.core.Settings;
-import dev.nfct.packet.CaptureReader;
 import dev.nfct.testing.SharedData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -68,9 +63,9 @@ class KernelConformanceTest {
     }
 
     private static void check(Path pcap, Map<String, String> known) throws IOException {
-        Result r = replay(pcap);
+        OracleReplay.Result r = OracleReplay.replay(pcap);
         List<String> kernelEvents = readLines(eventsFile(pcap));
-        Map<String, List<String>> ours = byFlow(r.events), theirs = byFlow(kernelEvents);
+        Map<String, List<String>> ours = OracleReplay.byFlow(r.events()), theirs = OracleReplay.byFlow(kernelEvents);
         List<String> keys = new ArrayList<>(theirs.keySet());
         ours.keySet().stream().filter(k -> !theirs.containsKey(k)).forEach(keys::add);
         List<String> differing = new ArrayList<>();
@@ -90,7 +85,7 @@ class KernelConformanceTest {
         int traceAgree = 0;
         List<String> traceDiffs = new ArrayList<>();
         Map<String, String> ourTrace = new LinkedHashMap<>();
-        for (String l : r.ctinfo) {
+        for (String l : r.ctinfo()) {
             ourTrace.put(l.substring(0, l.indexOf(' ')), l);
         }
         for (String k : kernelTrace) {
@@ -103,7 +98,7 @@ class KernelConformanceTest {
         }
         List<String> kernelTable = new ArrayList<>(readLines(Path.of(eventsFile(pcap) + ".table")));
         kernelTable.sort(null);
-        boolean tableSame = kernelTable.equals(r.table);
+        boolean tableSame = kernelTable.equals(r.table());
 
         boolean allSame = differing.isEmpty() && traceAgree == kernelTrace.size() && tableSame;
         String id = name(pcap);
@@ -123,44 +118,7 @@ class KernelConformanceTest {
         }
         assertThat(differing).as("flows whose events differ from the kernel's in %s%s", id, detail).isEmpty();
         assertThat(traceDiffs).as("per-packet ctinfo differing from the kernel's in %s", id).isEmpty();
-        assertThat(r.table).as("final table of %s", id).isEqualTo(kernelTable);
-    }
-
-    private record Result(List<String> events, List<String> ctinfo, List<String> table) {
-    }
-
-    private static Result replay(Path pcap) throws IOException {
-        List<String> events = new ArrayList<>();
-        Conntrack engine = new Conntrack(Settings.replayDefaults(), new HashConnTable(),
-                e -> events.add(OracleFormat.event(e)));
-        CaptureReplay replay = new CaptureReplay(engine, Timing.TOP, AtEnd.KEEP);
-        List<String> ctinfo = new ArrayList<>();
-        try (CaptureReader reader = CaptureReader.open(pcap)) {
-            for (FrameVerdict v : replay.run(reader)) {
-                ctinfo.add(v.line());
-            }
-        }
-        List<String> table = new ArrayList<>();
-        engine.table().forEach(c -> {
-            ConnEvent e = engine.dumpEntry(c, replay.now());
-            table.add(OracleFormat.entry(e));
-        });
-        table.sort(null);
-        return new Result(events, ctinfo, table);
-    }
-
-    /** Groups normalised event lines by flow: L3, L4 and the ORIGINAL tuple, as compare.py does. */
-    private static Map<String, List<String>> byFlow(List<String> lines) {
-        Map<String, List<String>> m = new LinkedHashMap<>();
-        for (String l : lines) {
-            if (l.isEmpty() || l.startsWith("#")) {
-                continue;
-            }
-            String[] f = l.split(" \\| ");
-            String[] head = f[0].split(" ");
-            m.computeIfAbsent(head[1] + " " + head[2] + " " + f[1], k -> new ArrayList<>()).add(l);
-        }
-        return m;
+        assertThat(r.table()).as("final table of %s", id).isEqualTo(kernelTable);
     }
 
     private static Path eventsFile(Path pcap) {

@@ -2,6 +2,9 @@ package dev.nfct.flink.operator;
 
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Every operator test again with RocksDB, where each state access (de)serialises: proves the
@@ -11,5 +14,10 @@ class ConntrackFunctionRocksDbTest extends ConntrackFunctionTest {
     @Override
     protected StateBackend stateBackend() {
         return new EmbeddedRocksDBStateBackend();
+    }
+
+    @Test
+    void theOperatorReallyKeepsItsStateInRocksDb() {
+        assertThat(h.getOperator().getKeyedStateBackend().getClass().getSimpleName()).contains("RocksDB");
     }
 }

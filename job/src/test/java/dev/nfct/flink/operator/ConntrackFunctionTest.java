@@ -35,7 +35,7 @@ class ConntrackFunctionTest {
     private static final long S = 1_000_000_000L;
     private static final String HOST = "fw-1";
 
-    private KeyedOneInputStreamOperatorTestHarness<Long, PacketEvent, FlowEvent> h;
+    protected KeyedOneInputStreamOperatorTestHarness<Long, PacketEvent, FlowEvent> h;
     private long packetIds;
 
     @BeforeEach

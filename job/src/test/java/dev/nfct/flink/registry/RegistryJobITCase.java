@@ -12,6 +12,7 @@ import dev.nfct.flink.KafkaConntrackJob;
 import dev.nfct.flink.avro.FlowEvents;
 import dev.nfct.flink.avro.PacketEvents;
 import dev.nfct.flink.operator.ConntrackOptions;
+import dev.nfct.kafka.CommittedReader;
 import dev.nfct.kafka.EmbeddedKafka;
 import dev.nfct.kafka.Topics;
 import dev.nfct.packet.CapturedDatagram;
@@ -21,11 +22,8 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -150,31 +148,6 @@ class RegistryJobITCase {
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic, int atLeast) {
-        Map<String, Object> c = new HashMap<>(kafka.clientConfig());
-        c.put("key.deserializer", ByteArrayDeserializer.class.getName());
-        c.put("value.deserializer", ByteArrayDeserializer.class.getName());
-        c.put("isolation.level", "read_committed");
-        c.put("enable.auto.commit", "false");
-        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c)) {
-            List<TopicPartition> parts = new ArrayList<>();
-            consumer.partitionsFor(topic).forEach(p -> parts.add(new TopicPartition(topic, p.partition())));
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            long quietSince = System.nanoTime();
-            while (System.nanoTime() < deadline) {
-                var batch = consumer.poll(Duration.ofMillis(200));
-                batch.forEach(out::add);
-                if (!batch.isEmpty()) {
-                    quietSince = System.nanoTime();
-                } else if (out.size() >= atLeast && System.nanoTime() - quietSince > Duration.ofSeconds(1).toNanos()) {
-                    break;
-                } else if (System.nanoTime() - quietSince > Duration.ofSeconds(3).toNanos()) {
-                    break;
-                }
-            }
-        }
-        return out;
+        return CommittedReader.readAll(topic, kafka.clientConfig(), atLeast, Duration.ofSeconds(30));
     }
 }
