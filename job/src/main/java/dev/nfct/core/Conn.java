@@ -10,8 +10,11 @@ package dev.nfct.core;
  * <p>Extensions (counters, timestamps, the event cache) are decided at creation and never added
  * later, as in the kernel: {@link #acct} is null and {@link #hasTimestamp}/{@link #hasEcache} are
  * false when the corresponding setting was off at that moment.
+ *
+ * <p>Not final: a tracker may make its entries a subclass that holds its per-entry data inline
+ * ({@link ProtocolTracker#newEntry}); TCP does, see {@code proto.TcpConn}.
  */
-public final class Conn {
+public class Conn {
     public final Tuple orig;
     public final Tuple reply;
     /** {@link Status} bits. */
@@ -21,7 +24,10 @@ public final class Conn {
     /** Stable, opaque 32-bit id ({@code conntrack -o id}); deterministic for a given run. */
     public final int id;
     public final int mark;
-    /** Tracker-private state (TCP, SCTP); null for protocols without one. */
+    /**
+     * Tracker-private state kept as an object of its own (SCTP, GRE); null for protocols without
+     * one, and for TCP, whose data is in the entry itself.
+     */
     public ProtoState proto;
     /** UDP: the moment after which a packet on a replied flow makes it a stream (first packet + 2 s). */
     public long streamTs;

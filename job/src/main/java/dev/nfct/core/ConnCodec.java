@@ -65,7 +65,7 @@ public final class ConnCodec {
         out.writeLong(ct.timeout);
         out.writeLong(ct.streamTs);
         int flags = (ct.acct != null ? HAS_ACCT : 0) | (ct.hasTimestamp ? HAS_TSTAMP : 0)
-                | (ct.hasEcache ? HAS_ECACHE : 0) | (ct.proto != null ? HAS_PROTO : 0);
+                | (ct.hasEcache ? HAS_ECACHE : 0) | (ProtoStateCodec.hasData(ct) ? HAS_PROTO : 0);
         out.writeByte(flags);
         if (ct.acct != null) {
             for (long v : ct.acct) {
@@ -79,8 +79,8 @@ public final class ConnCodec {
         if (ct.hasEcache) {
             out.writeInt(ct.ecache);
         }
-        if (ct.proto != null) {
-            ProtoStateCodec.write(ct.proto, out);
+        if ((flags & HAS_PROTO) != 0) {
+            ProtoStateCodec.write(ct, out);
         }
     }
 
@@ -97,8 +97,8 @@ public final class ConnCodec {
         long timeout = in.readLong();
         long streamTs = in.readLong();
         int flags = in.readUnsignedByte();
-        Conn ct = new Conn(orig, reply, id, mark, (flags & HAS_ACCT) != 0, (flags & HAS_TSTAMP) != 0,
-                (flags & HAS_ECACHE) != 0);
+        Conn ct = ProtoStateCodec.newEntry(orig, reply, id, mark, (flags & HAS_ACCT) != 0,
+                (flags & HAS_TSTAMP) != 0, (flags & HAS_ECACHE) != 0);
         ct.status = status;
         ct.timeout = timeout;
         ct.streamTs = streamTs;
@@ -115,14 +115,14 @@ public final class ConnCodec {
             ct.ecache = in.readInt();
         }
         if ((flags & HAS_PROTO) != 0) {
-            ct.proto = ProtoStateCodec.read(in);
+            ProtoStateCodec.read(in, ct);
         }
         return ct;
     }
 
     /** A deep copy through the codec's own fields (for copy-on-write state backends). */
     public static Conn copy(Conn ct) {
-        Conn c = new Conn(ct.orig.copyWithoutOwner(), ct.reply.copyWithoutOwner(), ct.id, ct.mark,
+        Conn c = ProtoStateCodec.newEntry(ct.orig.copyWithoutOwner(), ct.reply.copyWithoutOwner(), ct.id, ct.mark,
                 ct.acct != null, ct.hasTimestamp, ct.hasEcache);
         c.status = ct.status;
         c.timeout = ct.timeout;
@@ -133,7 +133,7 @@ public final class ConnCodec {
         c.start = ct.start;
         c.stop = ct.stop;
         c.ecache = ct.ecache;
-        c.proto = ct.proto == null ? null : ct.proto.copy();
+        ProtoStateCodec.copy(ct, c);
         return c;
     }
 }

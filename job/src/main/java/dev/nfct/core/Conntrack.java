@@ -187,7 +187,7 @@ public final class Conntrack {
             return null;
         }
         boolean ecache = settings.events == 1 || (settings.events == 2 && listener != null);
-        Conn ct = new Conn(tuple, reply, nextId(), settings.acct == 1, settings.timestamp == 1, ecache);
+        Conn ct = tracker.newEntry(tuple, reply, nextId(), 0, settings.acct == 1, settings.timestamp == 1, ecache);
         count++;
         if (!tracker.newConn(ct, p, this, now)) {
             discard(ct);

@@ -23,6 +23,15 @@ public interface ProtocolTracker {
         return t == null ? -1 : (t.srcU << 16 | t.dstU) & 0xffffffffL;
     }
 
+    /**
+     * A new entry for a flow of this protocol, before {@link #newConn}. Trackers whose per-entry
+     * data is on every packet's path return a subclass of {@link Conn} that holds it inline, so an
+     * entry is one object; the default is a plain entry, with any data in {@link Conn#proto}.
+     */
+    default Conn newEntry(Tuple orig, Tuple reply, int id, int mark, boolean acct, boolean timestamp, boolean ecache) {
+        return new Conn(orig, reply, id, mark, acct, timestamp, ecache);
+    }
+
     /** The REPLY tuple of an ORIGINAL one, or null when it cannot be inverted (no entry possible). */
     Tuple invert(Tuple orig);
 

@@ -1,14 +1,18 @@
 package dev.nfct.core.proto;
 
+import dev.nfct.core.Conn;
+import dev.nfct.core.Packet;
 import dev.nfct.core.ProtoState;
+import dev.nfct.core.Tuple;
 
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 
 /**
- * Binary form of the trackers' private states, for {@link dev.nfct.core.ConnCodec}. Each state
- * is written after a one-byte kind, so entries of every protocol can share one state type.
+ * Binary form of the trackers' per-entry data, for {@link dev.nfct.core.ConnCodec}: the TCP data
+ * a {@link TcpConn} holds inline, or the state object other trackers keep in {@link Conn#proto}.
+ * Each is written after a one-byte kind, so entries of every protocol can share one state type.
  */
 public final class ProtoStateCodec {
     private static final int TCP = 1, SCTP = 2, GRE = 3;
@@ -16,11 +20,55 @@ public final class ProtoStateCodec {
     private ProtoStateCodec() {
     }
 
-    public static void write(ProtoState s, DataOutput out) throws IOException {
-        if (s instanceof TcpState) {
+    /**
+     * A new, empty entry of the class entries of this protocol have: a {@link TcpConn} for TCP (as
+     * {@link TcpTracker#newEntry} makes them), a plain {@link Conn} otherwise.
+     */
+    public static Conn newEntry(Tuple orig, Tuple reply, int id, int mark, boolean acct, boolean timestamp,
+                                boolean ecache) {
+        return orig.protocol == Packet.IPPROTO_TCP
+                ? new TcpConn(orig, reply, id, mark, acct, timestamp, ecache)
+                : new Conn(orig, reply, id, mark, acct, timestamp, ecache);
+    }
+
+    /** Whether the entry has tracker data to write. */
+    public static boolean hasData(Conn ct) {
+        return ct instanceof TcpConn || ct.proto != null;
+    }
+
+    /** Writes the entry's tracker data (only when {@link #hasData}). */
+    public static void write(Conn ct, DataOutput out) throws IOException {
+        if (ct instanceof TcpConn) {
             out.writeByte(TCP);
-            TcpStateCodec.write((TcpState) s, out);
-        } else if (s instanceof SctpState) {
+            TcpStateCodec.write((TcpConn) ct, out);
+        } else {
+            write(ct.proto, out);
+        }
+    }
+
+    /** Reads tracker data written by {@link #write} into an entry made by {@link #newEntry}. */
+    public static void read(DataInput in, Conn ct) throws IOException {
+        int kind = in.readUnsignedByte();
+        if (kind == TCP) {
+            if (!(ct instanceof TcpConn)) {
+                throw new IOException("TCP tracker data for an entry of protocol " + ct.protocol());
+            }
+            TcpStateCodec.read(in, (TcpConn) ct);
+        } else {
+            ct.proto = read(kind, in);
+        }
+    }
+
+    /** Copies the tracker data of {@code from} into {@code to}, an entry made by {@link #newEntry}. */
+    public static void copy(Conn from, Conn to) {
+        if (from instanceof TcpConn) {
+            ((TcpConn) to).copyTcpFrom((TcpConn) from);
+        }
+        to.proto = from.proto == null ? null : from.proto.copy();
+    }
+
+    private static void write(ProtoState s, DataOutput out) throws IOException {
+        if (s instanceof SctpState) {
             SctpState st = (SctpState) s;
             out.writeByte(SCTP);
             out.writeByte(st.state);
@@ -39,11 +87,8 @@ public final class ProtoStateCodec {
         }
     }
 
-    public static ProtoState read(DataInput in) throws IOException {
-        int kind = in.readUnsignedByte();
+    private static ProtoState read(int kind, DataInput in) throws IOException {
         switch (kind) {
-            case TCP:
-                return TcpStateCodec.read(in);
             case SCTP: {
                 SctpState st = new SctpState();
                 st.state = in.readUnsignedByte();

@@ -8,6 +8,7 @@ import dev.nfct.core.Packet;
 import dev.nfct.core.ProtocolTracker;
 import dev.nfct.core.Settings;
 import dev.nfct.core.Status;
+import dev.nfct.core.Tuple;
 import dev.nfct.core.Verdict;
 
 import static dev.nfct.core.proto.TcpTables.C_ACK;
@@ -31,8 +32,8 @@ import static dev.nfct.core.proto.TcpState.TIME_WAIT;
  * check that follows both sides' sequence spaces, and the special rules for ignored packets,
  * resynchronisation, reopening, simultaneous open, challenge ACKs and RST validation.
  *
- * <p>Stateless itself (all per-connection data is in {@link TcpState}); allocates nothing per
- * packet once an entry exists.
+ * <p>Stateless itself (all per-connection data is in the entry, a {@link TcpConn}); allocates
+ * nothing per packet once an entry exists.
  */
 final class TcpTracker extends PortProtocolTracker {
     private static final long NANOS = 1_000_000_000L;
@@ -60,6 +61,12 @@ final class TcpTracker extends PortProtocolTracker {
 
     // ------------------------------------------------------------------ first packet
 
+    /** A TCP entry holds its tracking data inline. */
+    @Override
+    public Conn newEntry(Tuple orig, Tuple reply, int id, int mark, boolean acct, boolean timestamp, boolean ecache) {
+        return new TcpConn(orig, reply, id, mark, acct, timestamp, ecache);
+    }
+
     @Override
     public boolean newConn(Conn ct, Packet p, Conntrack engine, long now) {
         if (!sane(p)) {
@@ -67,26 +74,25 @@ final class TcpTracker extends PortProtocolTracker {
         }
         int cls = TcpTables.classify(p.tcpFlags);
         int next = TcpTables.next(0, cls, TcpState.NONE);
-        TcpState st = new TcpState();
+        TcpConn st = (TcpConn) ct;
         if (next == SYN_SENT) {
-            st.tdEnd0 = TcpWindow.segmentEnd(p);
-            st.tdMaxwin0 = p.tcpWindow == 0 ? 1 : p.tcpWindow & 0xffff;
-            st.tdMaxend0 = st.tdEnd0;
+            st.setTdEnd(0, TcpWindow.segmentEnd(p));
+            st.setTdMaxwin(0, p.tcpWindow == 0 ? 1 : p.tcpWindow & 0xffff);
+            st.setTdMaxend(0, st.tdEnd(0));
             TcpWindow.parseOptions(p, st, 0);
         } else if (next == ESTABLISHED) {
             if (s.tcpLoose == 0) {
                 return false;
             }
-            st.tdEnd0 = TcpWindow.segmentEnd(p);
-            st.tdMaxwin0 = p.tcpWindow == 0 ? 1 : p.tcpWindow & 0xffff;
-            st.tdMaxend0 = TcpWindow.u32(st.tdEnd0 + st.tdMaxwin0);
+            st.setTdEnd(0, TcpWindow.segmentEnd(p));
+            st.setTdMaxwin(0, p.tcpWindow == 0 ? 1 : p.tcpWindow & 0xffff);
+            st.setTdMaxend(0, TcpWindow.u32(st.tdEnd(0) + st.tdMaxwin(0)));
             // A picked-up connection is checked liberally for the rest of its life.
             st.flags0 = TcpState.F_SACK_PERM | TcpState.F_BE_LIBERAL;
             st.flags1 = TcpState.F_SACK_PERM | TcpState.F_BE_LIBERAL;
         } else {
             return false;
         }
-        ct.proto = st;
         return true;
     }
 
@@ -97,7 +103,7 @@ final class TcpTracker extends PortProtocolTracker {
         if (!sane(p)) {
             return Verdict.INVALID;
         }
-        final TcpState st = (TcpState) ct.proto;
+        final TcpConn st = (TcpConn) ct;
         final int cls = TcpTables.classify(p.tcpFlags);
         int old = st.state;
         int next = TcpTables.next(dir, cls, old);
@@ -117,7 +123,7 @@ final class TcpTracker extends PortProtocolTracker {
                 return ignore(st, p, dir, cls, old);
             case IG: {
                 if (cls == C_SYNACK && st.lastIndex == C_SYN && st.lastDir != dir
-                        && (p.tcpAck & 0xffffffffL) == st.lastEnd) {
+                        && (p.tcpAck & 0xffffffffL) == st.lastEnd()) {
                     resync(st, dir);
                     old = SYN_SENT;
                     next = SYN_RECV;
@@ -151,14 +157,14 @@ final class TcpTracker extends PortProtocolTracker {
                     checkWindow = false; // the entry may already be reused; do not validate
                     break;
                 }
-                int rst = validateRst(ct, st, p, dir, old);
+                int rst = validateRst(st, p, dir, old);
                 if (rst == RST_INVALID) {
                     return Verdict.INVALID;
                 }
                 if (rst == RST_KEEP_STATE) {
                     next = old;
                 }
-                if (rst != RST_WINDOW_CHECK && skipsWindowCheck(ct, st, p, dir, old)) {
+                if (rst != RST_WINDOW_CHECK && skipsWindowCheck(st, p, dir, old)) {
                     checkWindow = false;
                 }
                 break;
@@ -172,7 +178,7 @@ final class TcpTracker extends PortProtocolTracker {
                 return Verdict.ACCEPT;
             }
             if (res == TcpWindow.INVALID) {
-                invalidFinRst(ct, st, dir, cls, engine, now);
+                invalidFinRst(st, dir, cls, engine, now);
                 return Verdict.INVALID;
             }
         }
@@ -214,11 +220,11 @@ final class TcpTracker extends PortProtocolTracker {
      * Lets a packet through without touching the entry, remembering it so that a later answer
      * can resynchronise the entry or be recognised as a reset/challenge ACK for it.
      */
-    private static Verdict ignore(TcpState st, Packet p, int dir, int cls, int old) {
+    private static Verdict ignore(TcpConn st, Packet p, int dir, int cls, int old) {
         st.lastIndex = cls;
         st.lastDir = dir;
-        st.lastSeq = p.tcpSeq & 0xffffffffL;
-        st.lastEnd = TcpWindow.segmentEnd(p);
+        st.setLastSeq(p.tcpSeq & 0xffffffffL);
+        st.setLastEnd(TcpWindow.segmentEnd(p));
         st.lastWin = p.tcpWindow & 0xffff;
         if (cls == C_SYN && dir == 0) {
             st.lastFlags = 0;
@@ -235,7 +241,7 @@ final class TcpTracker extends PortProtocolTracker {
             }
         }
         if (old == SYN_SENT && cls == C_ACK && dir == 1) {
-            st.lastAck = p.tcpAck & 0xffffffffL; // may be a challenge ACK
+            st.setLastAck(p.tcpAck & 0xffffffffL); // may be a challenge ACK
         }
         return Verdict.ACCEPT;
     }
@@ -244,10 +250,10 @@ final class TcpTracker extends PortProtocolTracker {
      * A SYN-ACK acknowledged the SYN we ignored earlier: both ends agree on a new connection, so
      * take the SYN side's data from what was remembered and start this side afresh.
      */
-    private static void resync(TcpState st, int dir) {
+    private static void resync(TcpConn st, int dir) {
         int synSide = st.lastDir;
-        st.setTdEnd(synSide, st.lastEnd);
-        st.setTdMaxend(synSide, st.lastEnd);
+        st.setTdEnd(synSide, st.lastEnd());
+        st.setTdMaxend(synSide, st.lastEnd());
         st.setTdMaxwin(synSide, st.lastWin == 0 ? 1 : st.lastWin);
         st.setTdScale(synSide, st.lastWscale);
         st.lastFlags &= ~TcpState.F_EXP_CHALLENGE_ACK;
@@ -265,13 +271,13 @@ final class TcpTracker extends PortProtocolTracker {
     private static final int RST_NOT_DECIDED = 3;
 
     /** The sequence check of an RST against what the other side acknowledged (before the window check). */
-    private int validateRst(Conn ct, TcpState st, Packet p, int dir, int old) {
+    private int validateRst(TcpConn st, Packet p, int dir, int old) {
         int other = dir ^ 1;
         if ((st.flags(other) & TcpState.F_MAXACK_SET) == 0 || st.lastIndex == C_SYN) {
             return RST_NOT_DECIDED;
         }
         long seq = p.tcpSeq & 0xffffffffL;
-        boolean establishedAssured = old == ESTABLISHED && ct.is(Status.ASSURED);
+        boolean establishedAssured = old == ESTABLISHED && st.is(Status.ASSURED);
         if (seq == 0 && !establishedAssured) {
             return RST_WINDOW_CHECK;
         }
@@ -281,7 +287,7 @@ final class TcpTracker extends PortProtocolTracker {
         if (!establishedAssured || seq == st.tdMaxack(other)) {
             return RST_WINDOW_CHECK;
         }
-        if (st.lastIndex == C_ACK && st.lastDir == dir && seq == st.lastEnd) {
+        if (st.lastIndex == C_ACK && st.lastDir == dir && seq == st.lastEnd()) {
             return RST_WINDOW_CHECK; // the reset right after this side's last data
         }
         return RST_KEEP_STATE; // in the window but not exact: leave room for a challenge ACK
@@ -295,32 +301,32 @@ final class TcpTracker extends PortProtocolTracker {
      * with ack 0 in SYN_SENT (last_end still 0), while the server's same RST skipped the check. The
      * ACK case has no direction condition (an RST from the ACK's own side skipped it too).
      */
-    private static boolean skipsWindowCheck(Conn ct, TcpState st, Packet p, int dir, int old) {
+    private static boolean skipsWindowCheck(TcpConn st, Packet p, int dir, int old) {
         long ack = p.tcpAck & 0xffffffffL;
-        if (ack == st.lastEnd
-                && ((ct.is(Status.SEEN_REPLY) && st.lastIndex == C_SYN && st.lastDir != dir)
-                    || (!ct.is(Status.ASSURED) && st.lastIndex == C_ACK))) {
+        if (ack == st.lastEnd()
+                && ((st.is(Status.SEEN_REPLY) && st.lastIndex == C_SYN && st.lastDir != dir)
+                    || (!st.is(Status.ASSURED) && st.lastIndex == C_ACK))) {
             return true;
         }
         return old == SYN_SENT && st.lastIndex == C_ACK && st.lastDir == 1
-                && (p.tcpSeq & 0xffffffffL) == st.lastAck;
+                && (p.tcpSeq & 0xffffffffL) == st.lastAck();
     }
 
     /**
      * A FIN or RST failed the window check on an assured entry: when both sides did so in turn,
      * the connection is probably dead and out of sync, so let it age out sooner.
      */
-    private void invalidFinRst(Conn ct, TcpState st, int dir, int cls, Conntrack engine, long now) {
-        if ((cls != C_FIN && cls != C_RST) || ct.is(Status.FIXED_TIMEOUT) || !ct.is(Status.ASSURED)) {
+    private void invalidFinRst(TcpConn st, int dir, int cls, Conntrack engine, long now) {
+        if ((cls != C_FIN && cls != C_RST) || st.is(Status.FIXED_TIMEOUT) || !st.is(Status.ASSURED)) {
             return;
         }
         if (st.lastDir != dir && (st.lastIndex == C_FIN || st.lastIndex == C_RST)) {
-            long remaining = ct.confirmed() ? ct.timeout - now : ct.timeout;
+            long remaining = st.confirmed() ? st.timeout - now : st.timeout;
             if (remaining < LOWER_TIMEOUT_FLOOR_NANOS) {
                 return;
             }
             if (remaining > s.tcpTimeoutUnacknowledged * NANOS) {
-                engine.setTimeout(ct, s.tcpTimeoutUnacknowledged, now);
+                engine.setTimeout(st, s.tcpTimeoutUnacknowledged, now);
             }
             return;
         }
@@ -330,7 +336,7 @@ final class TcpTracker extends PortProtocolTracker {
 
     // ------------------------------------------------------------------ timeouts
 
-    private int timeout(TcpState st, int cls, int state) {
+    private int timeout(TcpConn st, int cls, int state) {
         int t = stateTimeout(state);
         if (st.retrans >= s.tcpMaxRetrans && t > s.tcpTimeoutMaxRetrans) {
             return s.tcpTimeoutMaxRetrans;
@@ -373,11 +379,11 @@ final class TcpTracker extends PortProtocolTracker {
 
     @Override
     public String stateName(Conn ct) {
-        return ct.proto == null ? null : ((TcpState) ct.proto).stateName();
+        return ct instanceof TcpConn ? TcpState.name(((TcpConn) ct).state) : null;
     }
 
     /** Entries in a closing state may be early-dropped even when ASSURED. */
     public boolean canEarlyDropAssured(Conn ct) {
-        return ct.proto != null && closing(((TcpState) ct.proto).state);
+        return ct instanceof TcpConn && closing(((TcpConn) ct).state);
     }
 }

@@ -50,7 +50,7 @@ final class TcpWindow {
     }
 
     /** Takes the SYN options (window scale, SACK permitted) of a segment into a direction's data. */
-    static void parseOptions(Packet p, TcpState st, int side) {
+    static void parseOptions(Packet p, TcpConn st, int side) {
         if (p.tcpSackPerm) {
             st.addFlags(side, TcpState.F_SACK_PERM);
         }
@@ -61,7 +61,7 @@ final class TcpWindow {
     }
 
     /** First SYN (or SYN-ACK) of a direction: its end and window are all we know. */
-    private static void initSender(TcpState st, int sender, int receiver, Packet p, long end, int dir) {
+    private static void initSender(TcpConn st, int sender, int receiver, Packet p, long end, int dir) {
         st.setTdEnd(sender, end);
         st.setTdMaxend(sender, end);
         st.setTdMaxwin(sender, p.tcpWindow == 0 ? 1 : p.tcpWindow);
@@ -74,7 +74,7 @@ final class TcpWindow {
         }
     }
 
-    private static long maxAckWindow(TcpState st, int sender) {
+    private static long maxAckWindow(TcpConn st, int sender) {
         return Math.max(st.tdMaxwin(sender), MIN_ACK_WINDOW);
     }
 
@@ -86,7 +86,7 @@ final class TcpWindow {
      *                      updates); the sender's BE_LIBERAL flag has the same effect
      * @return {@link #ACCEPT}, {@link #IGNORE} or {@link #INVALID}
      */
-    static int check(TcpState st, int dir, int cls, Packet p, boolean globalLiberal) {
+    static int check(TcpConn st, int dir, int cls, Packet p, boolean globalLiberal) {
         final int sender = dir;
         final int receiver = dir ^ 1;
         final int flags = p.tcpFlags;
@@ -205,14 +205,14 @@ final class TcpWindow {
 
         // ---------------------------------------------------------- W4: retransmissions
         if (cls == TcpTables.C_ACK) {
-            if (st.lastDir == dir && st.lastSeq == seq && st.lastAck == ack && st.lastEnd == end
+            if (st.lastDir == dir && st.lastSeq() == seq && st.lastAck() == ack && st.lastEnd() == end
                     && st.lastWin == rawWin) {
                 st.retrans++;
             } else {
                 st.lastDir = dir;
-                st.lastSeq = seq;
-                st.lastAck = ack;
-                st.lastEnd = end;
+                st.setLastSeq(seq);
+                st.setLastAck(ack);
+                st.setLastEnd(end);
                 st.lastWin = rawWin;
                 st.retrans = 0;
             }

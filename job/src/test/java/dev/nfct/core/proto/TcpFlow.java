@@ -192,8 +192,8 @@ final class TcpFlow {
         return rec.only();
     }
 
-    TcpState tcp() {
-        return (TcpState) conn().proto;
+    TcpConn tcp() {
+        return (TcpConn) conn();
     }
 
     int state() {
@@ -201,7 +201,7 @@ final class TcpFlow {
     }
 
     String stateName() {
-        return tcp().stateName();
+        return TcpState.name(tcp().state);
     }
 
     long remaining() {

@@ -1,6 +1,7 @@
 package dev.nfct.core.proto;
 
 import dev.nfct.core.Conn;
+import dev.nfct.core.ConnCodec;
 import dev.nfct.core.CtInfo;
 import dev.nfct.core.Packet;
 import dev.nfct.core.Settings;
@@ -78,8 +79,8 @@ class TcpSpecialCasesTest {
         f.isn[S] += 100_000;
         assertEquals(CtInfo.ESTABLISHED_REPLY, f.send(S, SYNACK));
         assertEquals("SYN_RECV", f.stateName());
-        TcpState st = f.tcp();
-        assertEquals(f.isn[C] + 1, st.tdEnd0, "SYN side restored from the remembered SYN");
+        TcpConn st = f.tcp();
+        assertEquals(f.isn[C] + 1, st.tdEnd(0), "SYN side restored from the remembered SYN");
         assertEquals(7, st.tdScale0);
         assertTrue((st.flags0 & TcpState.F_SACK_PERM) != 0);
         assertEquals(CtInfo.ESTABLISHED, f.send(C, ACK));
@@ -170,7 +171,7 @@ class TcpSpecialCasesTest {
         Packet challenge = f.seg(S, ACK, 0).seq(f.isn[S] + 1).ackNo(old).build();
         assertEquals(CtInfo.ESTABLISHED_REPLY, f.send(challenge)); // ignored
         assertEquals("SYN_SENT", f.stateName());
-        assertEquals(old, f.tcp().lastAck);
+        assertEquals(old, f.tcp().lastAck());
         Packet rst = f.seg(C, RST, 0).seq(old).build();
         assertEquals(CtInfo.ESTABLISHED, f.send(rst));
         assertEquals("CLOSE", f.stateName());
@@ -253,16 +254,30 @@ class TcpSpecialCasesTest {
     }
 
     @Test
-    @DisplayName("TcpState.copy is a deep copy")
+    @DisplayName("ConnCodec.copy of a TCP entry is a TcpConn with its own copy of the TCP data")
     void deepCopy() {
         TcpFlow f = new TcpFlow().handshake();
-        TcpState a = f.tcp();
-        TcpState b = a.copy();
-        assertEquals(a.toString(), b.toString());
-        b.tdEnd0++;
-        assertNotEquals(a.toString(), b.toString(), "per-direction data is copied, not shared");
-        b.tdEnd0--;
+        TcpConn a = f.tcp();
+        TcpConn b = (TcpConn) ConnCodec.copy(a);
+        assertEquals(a.tcpString(), b.tcpString());
+        b.setTdEnd(0, b.tdEnd(0) + 1);
+        assertNotEquals(a.tcpString(), b.tcpString(), "per-direction data is copied, not shared");
+        b.setTdEnd(0, a.tdEnd(0));
         b.state = TcpState.CLOSE;
-        assertNotEquals(a.toString(), b.toString());
+        assertNotEquals(a.tcpString(), b.tcpString());
+    }
+
+    @Test
+    @DisplayName("ConnCodec round trip of a TCP entry keeps every TCP field")
+    void codecRoundTrip() throws Exception {
+        TcpFlow f = new TcpFlow().handshake();
+        f.send(f.seg(C, ACK, 100).build());
+        TcpConn a = f.tcp();
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        ConnCodec.writeConn(a, new java.io.DataOutputStream(bytes));
+        Conn back = ConnCodec.readConn(new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
+        assertTrue(back instanceof TcpConn, "a TCP entry comes back as a TcpConn");
+        assertEquals(a.tcpString(), ((TcpConn) back).tcpString());
+        assertEquals(a.toString(), back.toString());
     }
 }

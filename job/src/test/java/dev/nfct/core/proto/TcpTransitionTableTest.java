@@ -326,11 +326,11 @@ class TcpTransitionTableTest {
         Settings s = f.rec.settings;
 
         Conn before = c.from == NONE ? null : f.conn();
-        String protoBefore = before == null ? null : before.proto.toString();
+        String protoBefore = before == null ? null : ((TcpConn) before).tcpString();
         int statusBefore = before == null ? 0 : before.status;
         long timeoutBefore = before == null ? 0 : before.timeout;
         long[] countersBefore = before == null ? null : before.acct.clone();
-        int stateBefore = before == null ? NONE : ((TcpState) before.proto).state;
+        int stateBefore = before == null ? NONE : ((TcpConn) before).state;
 
         CtInfo ci = f.send(c.dir, flagsOf(c.cls));
         List<ConnEvent> events = new ArrayList<>(f.rec.events);
@@ -343,7 +343,7 @@ class TcpTransitionTableTest {
                     assertEquals(0, f.entries(), "no entry created");
                 } else {
                     assertEquals(1, f.entries());
-                    assertEquals(protoBefore, before.proto.toString(), "TCP data untouched");
+                    assertEquals(protoBefore, ((TcpConn) before).tcpString(), "TCP data untouched");
                     assertEquals(statusBefore, before.status, "status untouched");
                     assertEquals(timeoutBefore, before.timeout, "timeout untouched");
                     assertArrayEquals(countersBefore, before.acct, "counters untouched");

@@ -54,7 +54,7 @@ class TcpWindowTest {
             assertEquals(CtInfo.ESTABLISHED_REPLY, f.send(S, ACK, 10));
         }
         assertTrue(f.next[C] < 0x1000 && f.next[S] < 0x1000, "both wrapped");
-        assertEquals(u32(f.next[C]), f.tcp().tdEnd0);
+        assertEquals(u32(f.next[C]), f.tcp().tdEnd(0));
         assertEquals(300, f.remaining(), "the server's last data is not acked yet");
         assertEquals(CtInfo.ESTABLISHED, f.send(C, ACK));
         assertEquals(432000, f.remaining());
@@ -67,13 +67,13 @@ class TcpWindowTest {
     void w0FirstSyn() {
         TcpFlow f = new TcpFlow();
         f.send(C, SYN);
-        TcpState o = f.tcp();
-        assertEquals(f.isn[C] + 1, o.tdEnd0);
-        assertEquals(f.isn[C] + 1, o.tdMaxend0);
-        assertEquals(64240, o.tdMaxwin0);
+        TcpConn o = f.tcp();
+        assertEquals(f.isn[C] + 1, o.tdEnd(0));
+        assertEquals(f.isn[C] + 1, o.tdMaxend(0));
+        assertEquals(64240, o.tdMaxwin(0));
         assertEquals(7, o.tdScale0);
         assertTrue(has(o.flags0, TcpState.F_WINDOW_SCALE) && has(o.flags0, TcpState.F_SACK_PERM));
-        assertEquals(0, f.tcp().tdMaxwin1, "nothing seen from the server");
+        assertEquals(0, f.tcp().tdMaxwin(1), "nothing seen from the server");
     }
 
     @Test
@@ -83,7 +83,7 @@ class TcpWindowTest {
         f.window = 0;
         f.wscale = 15;
         f.send(C, SYN);
-        assertEquals(1, f.tcp().tdMaxwin0);
+        assertEquals(1, f.tcp().tdMaxwin(0));
         assertEquals(14, f.tcp().tdScale0);
     }
 
@@ -94,11 +94,11 @@ class TcpWindowTest {
         f.send(C, SYN);
         f.window = 29200;
         f.send(S, SYNACK);
-        TcpState st = f.tcp();
-        assertEquals(f.isn[S] + 1, st.tdEnd1);
-        assertEquals(29200, st.tdMaxwin1);
-        assertEquals(u32(f.isn[C] + 1 + 29200), st.tdMaxend0, "ack + unscaled window");
-        assertEquals(f.isn[C] + 1, st.tdMaxack1);
+        TcpConn st = f.tcp();
+        assertEquals(f.isn[S] + 1, st.tdEnd(1));
+        assertEquals(29200, st.tdMaxwin(1));
+        assertEquals(u32(f.isn[C] + 1 + 29200), st.tdMaxend(0), "ack + unscaled window");
+        assertEquals(f.isn[C] + 1, st.tdMaxack(1));
         assertTrue(has(st.flags1, TcpState.F_MAXACK_SET));
         assertFalse(has(st.flags0, TcpState.F_MAXACK_SET), "a SYN carries no ACK");
     }
@@ -111,7 +111,7 @@ class TcpWindowTest {
         f.isn[C] += 1000;
         f.wscale = 3;
         assertEquals(CtInfo.NEW, f.send(C, SYN));
-        assertEquals(f.isn[C] + 1, f.tcp().tdEnd0);
+        assertEquals(f.isn[C] + 1, f.tcp().tdEnd(0));
         assertEquals(3, f.tcp().tdScale0);
         // and the SYN-ACK for the new ISN is in window
         assertEquals(CtInfo.ESTABLISHED_REPLY, f.send(S, SYNACK));
@@ -126,14 +126,14 @@ class TcpWindowTest {
         f.next[S] = 9000;
         // keep-alive probe: one byte below what the client has sent, no payload
         f.send(f.seg(C, ACK, 0).seq(4999).build());
-        TcpState st = f.tcp();
-        assertEquals(4999, st.tdEnd0);
-        assertEquals(4999 + 64240, st.tdMaxend0);
+        TcpConn st = f.tcp();
+        assertEquals(4999, st.tdEnd(0));
+        assertEquals(4999 + 64240, st.tdMaxend(0));
         assertEquals(CtInfo.ESTABLISHED_REPLY, f.send(S, ACK)); // acks 5000 = td_end + 1
-        assertEquals(5000, st.tdEnd0, "keep-alive answer moved the client's end by one");
-        assertEquals(9000, st.tdEnd1);
-        assertEquals(9000 + 64240, st.tdMaxend1);
-        assertEquals(64240, st.tdMaxwin1);
+        assertEquals(5000, st.tdEnd(0), "keep-alive answer moved the client's end by one");
+        assertEquals(9000, st.tdEnd(1));
+        assertEquals(9000 + 64240, st.tdMaxend(1));
+        assertEquals(64240, st.tdMaxwin(1));
     }
 
     @Test
@@ -142,12 +142,12 @@ class TcpWindowTest {
         TcpFlow f = new TcpFlow();
         f.next[C] = 100;
         f.send(C, ACK, 10);
-        TcpState st = f.tcp();
+        TcpConn st = f.tcp();
         int both = TcpState.F_SACK_PERM | TcpState.F_BE_LIBERAL;
         assertEquals(both, st.flags0);
         assertEquals(both, st.flags1);
-        assertEquals(110, st.tdEnd0);
-        assertEquals(110 + 64240, st.tdMaxend0);
+        assertEquals(110, st.tdEnd(0));
+        assertEquals(110 + 64240, st.tdMaxend(0));
         assertEquals(0, st.tdScale0);
     }
 
@@ -188,15 +188,15 @@ class TcpWindowTest {
     void w2OvershootIgnored() {
         TcpFlow f = new TcpFlow().handshake();
         f.rec.at(3);
-        TcpState st = f.tcp();
-        long maxend = st.tdMaxend0;
+        TcpConn st = f.tcp();
+        long maxend = st.tdMaxend(0);
         long[] before = f.counters();
         long deadline = f.conn().timeout;
         Packet p = f.seg(C, ACK, 100).seq(maxend + 1).build();
         assertEquals(CtInfo.ESTABLISHED, f.send(p));
         assertArrayEquals(before, f.counters(), "ignored: not counted");
         assertEquals(deadline, f.conn().timeout, "ignored: not refreshed");
-        assertEquals(u32(maxend + 101), st.tdEnd0);
+        assertEquals(u32(maxend + 101), st.tdEnd(0));
         assertTrue(has(st.flags0, TcpState.F_DATA_UNACKNOWLEDGED));
     }
 
@@ -204,7 +204,7 @@ class TcpWindowTest {
     @DisplayName("W2.1: SEQ over the upper bound beyond the receiver's window is INVALID")
     void w2SeqOverUpperBound() {
         TcpFlow f = new TcpFlow().handshake();
-        long maxend = f.tcp().tdMaxend0;
+        long maxend = f.tcp().tdMaxend(0);
         String before = f.tcp().toString();
         Packet p = f.seg(C, ACK, 100).seq(maxend + 70_000).build();
         assertEquals(CtInfo.INVALID, f.send(p));
@@ -238,7 +238,7 @@ class TcpWindowTest {
         f.rec.at(2);
         long[] before = f.counters();
         long deadline = f.conn().timeout;
-        long maxwin = f.tcp().tdMaxwin1;
+        long maxwin = f.tcp().tdMaxwin(1);
         Packet old = f.seg(C, ACK, 10).seq(f.next[C] - maxwin - 20).build();
         assertEquals(CtInfo.ESTABLISHED, f.send(old));
         assertArrayEquals(before, f.counters());
@@ -254,7 +254,7 @@ class TcpWindowTest {
     void w2AckUnderLowerBound() {
         TcpFlow f = new TcpFlow().handshake();
         long[] before = f.counters();
-        long maxwin = f.tcp().tdMaxwin0; // 64240 << 7 after the client's scaled ACK
+        long maxwin = f.tcp().tdMaxwin(0); // 64240 << 7 after the client's scaled ACK
         assertEquals(64240L * 128, maxwin);
         assertEquals(CtInfo.ESTABLISHED, f.send(f.seg(C, ACK, 0).ackNo(f.next[S] - maxwin - 10).build()));
         assertArrayEquals(before, f.counters(), "ignored");
@@ -286,7 +286,7 @@ class TcpWindowTest {
         assertEquals(CtInfo.ESTABLISHED, f.send(f.seg(C, ACK, 0).ackNo(f.next[S] + 10_000_000).build()));
         assertEquals(CtInfo.ESTABLISHED, f.send(f.seg(C, ACK, 10).seq(f.next[C] - 10_000_000).build()));
         assertEquals(counters[0] + 3, f.counters()[0]);
-        TcpState st = f.tcp();
+        TcpConn st = f.tcp();
         assertEquals(before.substring(0, before.indexOf("last(")), st.toString().substring(0, st.toString().indexOf("last(")),
                 "windows untouched");
         // invalid table transitions are not covered by liberal mode
@@ -309,15 +309,15 @@ class TcpWindowTest {
     @DisplayName("W3: maxack, DATA_UNACKNOWLEDGED set by data and cleared by the exact ack, receiver maxend = sack + scaled window")
     void w3Updates() {
         TcpFlow f = new TcpFlow().handshake();
-        TcpState st = f.tcp();
+        TcpConn st = f.tcp();
         f.send(C, ACK, 500);
         assertTrue(has(st.flags0, TcpState.F_DATA_UNACKNOWLEDGED));
         assertEquals(300, f.remaining(), "UNACK timeout while data is outstanding");
         f.window = 1000;
         f.send(S, ACK);
         assertFalse(has(st.flags0, TcpState.F_DATA_UNACKNOWLEDGED));
-        assertEquals(f.next[C], st.tdMaxack1);
-        assertEquals(u32(f.next[C] + 1000L * 128), st.tdMaxend0, "window scaled by 2^7");
+        assertEquals(f.next[C], st.tdMaxack(1));
+        assertEquals(u32(f.next[C] + 1000L * 128), st.tdMaxend(0), "window scaled by 2^7");
         assertEquals(432000, f.remaining());
     }
 
@@ -329,12 +329,12 @@ class TcpWindowTest {
         f.wscale = -1;
         f.send(S, SYNACK);
         f.send(C, ACK);
-        TcpState st = f.tcp();
+        TcpConn st = f.tcp();
         assertEquals(0, st.tdScale0);
         assertEquals(0, st.tdScale1);
         f.window = 1000;
         f.send(S, ACK);
-        long maxendAfter = st.tdMaxend0;
+        long maxendAfter = st.tdMaxend(0);
         assertTrue(maxendAfter == u32(f.isn[C] + 1 + 64240) || maxendAfter == u32(f.next[C] + 1000),
                 "never scaled by 128");
         // with scaling a 1000-byte window would allow 128000 bytes; without it this overshoots:
@@ -394,11 +394,11 @@ class TcpWindowTest {
     @DisplayName("zero window: last window 0 selects the RETRANS timeout; the receiver's maxend never shrinks")
     void zeroWindow() {
         TcpFlow f = new TcpFlow().handshake();
-        long maxend = f.tcp().tdMaxend0;
+        long maxend = f.tcp().tdMaxend(0);
         f.window = 0;
         f.send(S, ACK);
         assertEquals(300, f.remaining());
-        assertEquals(maxend, f.tcp().tdMaxend0);
+        assertEquals(maxend, f.tcp().tdMaxend(0));
         f.window = 100;
         f.send(S, ACK);
         assertEquals(432000, f.remaining());
