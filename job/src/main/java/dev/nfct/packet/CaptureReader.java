@@ -26,6 +26,7 @@ public final class CaptureReader implements Closeable {
     private final Defragmenter defragmenter = new Defragmenter();
     private final PacketDecoder decoder = new PacketDecoder();
     private final List<SkippedFrame> skipped = new ArrayList<>();
+    private boolean fragmentClock;
 
     public static CaptureReader open(Path file) throws IOException {
         return new CaptureReader(Files.newInputStream(file), file.toString());
@@ -38,6 +39,15 @@ public final class CaptureReader implements Closeable {
     public CaptureReader(InputStream in, String sourceName) throws IOException {
         this.frames = new PcapReader(in, sourceName);
         this.source = sourceName;
+    }
+
+    /**
+     * Whether incomplete fragmented datagrams are given up on by the capture's own clock, as the
+     * kernel would when the capture is replayed in its own timing. Off by default: at top speed the
+     * kernel sees every fragment within a fraction of a second, so nothing times out.
+     */
+    public void fragmentTimeoutsByCaptureTime(boolean on) {
+        fragmentClock = on;
     }
 
     /**
@@ -57,9 +67,10 @@ public final class CaptureReader implements Closeable {
                 skipped.add(new SkippedFrame(frame.number(), ip.skipReason()));
                 continue;
             }
-            Defragmenter.Datagram d = defragmenter.offer(ip.buf(), ip.offset(), ip.length(), frame.number());
+            Defragmenter.Datagram d = defragmenter.offer(ip.buf(), ip.offset(), ip.length(), frame.number(),
+                    fragmentClock ? frame.timestampNanos() : Defragmenter.NO_EXPIRY);
             if (d == null) {
-                continue; // a fragment held until its datagram is complete
+                continue; // a fragment held until its datagram is complete, or dropped
             }
             Packet packet = new Packet();
             try {
@@ -78,7 +89,10 @@ public final class CaptureReader implements Closeable {
         return Collections.unmodifiableList(skipped);
     }
 
-    /** Fragments whose datagram is still incomplete; after the last {@link #next()} these never reach conntrack. */
+    /**
+     * Fragments that have not reached conntrack: those of datagrams still incomplete (after the last
+     * {@link #next()} they never will), given up on, or dropped over the reassembly memory limit.
+     */
     public List<Integer> heldFragmentFrames() {
         return defragmenter.heldFrames();
     }

@@ -2,15 +2,31 @@ package dev.nfct.packet;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Reassembles IPv4 and IPv6 fragments before conntrack, as the kernel's defragmentation hook does:
  * conntrack only ever sees whole datagrams. Not thread-safe; one instance per capture or stream.
+ *
+ * <p>Bounded as the kernel's reassembly is: a datagram still incomplete when its first fragment
+ * is older than the timeout (30 s for IPv4, the {@code ipfrag_time} default; 60 s for IPv6, the
+ * {@code nf_conntrack_frag6_timeout} default) is given up, and a fragment that would take the
+ * bytes held past the memory limit (4 MiB, the default high threshold of both) is dropped.
+ * Fragments given up on never reach conntrack; {@link #heldFrames()} lists them with the ones
+ * still waiting. Time is whatever the caller passes, the capture's own clock in a replay, and
+ * {@link #NO_EXPIRY} for a replay at top speed, where the kernel would see every fragment within
+ * a fraction of a second.
  */
 public final class Defragmenter {
+    /** A time for {@link #offer} that never expires a datagram. */
+    public static final long NO_EXPIRY = Long.MIN_VALUE;
+    public static final long DEFAULT_MEMORY_LIMIT = 4L << 20;
+    public static final long IPV4_TIMEOUT_NANOS = 30_000_000_000L;
+    public static final long IPV6_TIMEOUT_NANOS = 60_000_000_000L;
+
     private static final int[] NO_FRAMES = new int[0];
 
     /**
@@ -25,37 +41,111 @@ public final class Defragmenter {
     private record Key(int version, long srcHi, long srcLo, long dstHi, long dstLo, long id, int protocol) {
     }
 
-    private final Map<Key, FragmentQueue> queues = new HashMap<>();
+    /** What the fragment adders return for a fragment dropped over the memory limit. */
+    private static final Key DROPPED = new Key(0, 0, 0, 0, 0, 0, 0);
+
+    // One map per IP version, each in order of creation, so that the oldest queue is at the head
+    // and expiry looks only at heads (each version has one timeout).
+    private final Map<Key, FragmentQueue> queues4 = new LinkedHashMap<>();
+    private final Map<Key, FragmentQueue> queues6 = new LinkedHashMap<>();
+    private final long memoryLimit;
+    private long heldBytes;
+    /** Frames of fragments dropped or of datagrams given up on. */
+    private final List<Integer> givenUp = new ArrayList<>();
+
+    public Defragmenter() {
+        this(DEFAULT_MEMORY_LIMIT);
+    }
+
+    /** @param memoryLimit bytes of fragments held at most, counted as their IP lengths */
+    public Defragmenter(long memoryLimit) {
+        this.memoryLimit = memoryLimit;
+    }
+
+    /** {@link #offer(byte[], int, int, int, long)} without expiry. */
+    public Datagram offer(byte[] buf, int off, int len, int frameNumber) {
+        return offer(buf, off, len, frameNumber, NO_EXPIRY);
+    }
 
     /**
-     * Feeds one IP datagram as captured.
+     * Feeds one IP datagram as captured at time {@code now} (ns), first giving up on the
+     * datagrams whose time is out.
      *
      * @return the same bytes (not copied) when it is not a fragment; the reassembled datagram when
-     *         this fragment completes one; null while the fragment is held waiting for the others
+     *         this fragment completes one; null while the fragment is held waiting for the others,
+     *         or dropped
      */
-    public Datagram offer(byte[] buf, int off, int len, int frameNumber) {
+    public Datagram offer(byte[] buf, int off, int len, int frameNumber, long now) {
+        if (now != NO_EXPIRY) {
+            expire(queues4, now);
+            expire(queues6, now);
+        }
         if (len < 1) {
             return new Datagram(buf, off, len, frameNumber, NO_FRAMES);
         }
         int version = (buf[off] & 0xff) >>> 4;
-        Key key = version == 4 ? addIpv4Fragment(buf, off, len, frameNumber)
-                : version == 6 ? addIpv6Fragment(buf, off, len, frameNumber) : null;
+        Key key = version == 4 ? addIpv4Fragment(buf, off, len, frameNumber, now)
+                : version == 6 ? addIpv6Fragment(buf, off, len, frameNumber, now) : null;
         if (key == null) {
             return new Datagram(buf, off, len, frameNumber, NO_FRAMES);
         }
-        return releaseIfComplete(key);
+        return key == DROPPED ? null : releaseIfComplete(key);
     }
 
-    /** Frames of datagrams still incomplete, ascending: they never reach conntrack. */
+    /**
+     * Frames of fragments that have not reached conntrack, ascending: those of datagrams still
+     * incomplete, of datagrams given up on, and fragments dropped over the memory limit.
+     */
     public List<Integer> heldFrames() {
-        List<Integer> all = new ArrayList<>();
-        queues.values().forEach(q -> all.addAll(q.frames()));
+        List<Integer> all = new ArrayList<>(givenUp);
+        queues4.values().forEach(q -> all.addAll(q.frames()));
+        queues6.values().forEach(q -> all.addAll(q.frames()));
         Collections.sort(all);
         return all;
     }
 
-    /** Queues the datagram if it is an IPv4 fragment and returns its key; null if it is not one. */
-    private Key addIpv4Fragment(byte[] b, int off, int len, int frame) {
+    /** Bytes of fragments held now (their IP lengths). */
+    public long heldBytes() {
+        return heldBytes;
+    }
+
+    private void expire(Map<Key, FragmentQueue> queues, long now) {
+        for (Iterator<FragmentQueue> it = queues.values().iterator(); it.hasNext(); ) {
+            FragmentQueue q = it.next();
+            if (q.deadline() > now) {
+                return;
+            }
+            it.remove();
+            heldBytes -= q.bytes();
+            givenUp.addAll(q.frames());
+        }
+    }
+
+    /**
+     * Whether a fragment of {@code len} bytes fits under the memory limit; when it does not, it is
+     * dropped (its frame given up on), as the kernel drops fragments above its high threshold.
+     */
+    private boolean admit(int len, int frame) {
+        if (heldBytes + len > memoryLimit) {
+            givenUp.add(frame);
+            return false;
+        }
+        heldBytes += len;
+        return true;
+    }
+
+    private FragmentQueue queue(Map<Key, FragmentQueue> queues, Key key, boolean ipv6, long now) {
+        FragmentQueue q = queues.get(key);
+        if (q == null) {
+            long timeout = ipv6 ? IPV6_TIMEOUT_NANOS : IPV4_TIMEOUT_NANOS;
+            q = new FragmentQueue(ipv6, now == NO_EXPIRY ? Long.MAX_VALUE : now + timeout);
+            queues.put(key, q);
+        }
+        return q;
+    }
+
+    /** Queues the datagram if it is an IPv4 fragment and returns its key; null if it is not one, {@link #DROPPED} if dropped. */
+    private Key addIpv4Fragment(byte[] b, int off, int len, int frame, long now) {
         int headerLength = (b[off] & 0x0f) * 4;
         if (len < 20 || headerLength < 20 || headerLength > len) {
             return null; // not decodable: let the decoder report it
@@ -68,13 +158,16 @@ public final class Defragmenter {
         }
         Key key = new Key(4, 0, Bytes.u32(b, off + 12), 0, Bytes.u32(b, off + 16), Bytes.u16(b, off + 4),
                 Bytes.u8(b, off + 9));
-        queues.computeIfAbsent(key, k -> new FragmentQueue(false)).add(frame, offset, more, b, off,
+        if (!admit(len, frame)) {
+            return DROPPED;
+        }
+        queue(queues4, key, false, now).add(frame, len, offset, more, b, off,
                 headerLength, off + headerLength, len - headerLength, 0, 0);
         return key;
     }
 
-    /** Queues the datagram if it is an IPv6 fragment and returns its key; null if it is not one. */
-    private Key addIpv6Fragment(byte[] b, int off, int len, int frame) {
+    /** Queues the datagram if it is an IPv6 fragment and returns its key; null if it is not one, {@link #DROPPED} if dropped. */
+    private Key addIpv6Fragment(byte[] b, int off, int len, int frame, long now) {
         if (len < 40) {
             return null;
         }
@@ -101,17 +194,22 @@ public final class Defragmenter {
         }
         Key key = new Key(6, Bytes.u64(b, off + 8), Bytes.u64(b, off + 16), Bytes.u64(b, off + 24),
                 Bytes.u64(b, off + 32), Bytes.u32(b, pos + 4), 0);
-        queues.computeIfAbsent(key, k -> new FragmentQueue(true)).add(frame, offset, more, b, off,
+        if (!admit(len, frame)) {
+            return DROPPED;
+        }
+        queue(queues6, key, true, now).add(frame, len, offset, more, b, off,
                 pos - off, pos + 8, end - pos - 8, nextHeaderAt - off, Bytes.u8(b, pos));
         return key;
     }
 
     private Datagram releaseIfComplete(Key key) {
+        Map<Key, FragmentQueue> queues = key.version() == 6 ? queues6 : queues4;
         FragmentQueue q = queues.get(key);
         if (!q.complete()) {
             return null;
         }
         queues.remove(key);
+        heldBytes -= q.bytes();
         byte[] whole = q.reassemble();
         int first = q.firstFrame();
         int[] absorbed = q.frames().stream().mapToInt(Integer::intValue).filter(f -> f != first).sorted().toArray();

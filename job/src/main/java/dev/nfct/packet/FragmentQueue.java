@@ -23,9 +23,22 @@ final class FragmentQueue {
     /** IPv6: where in {@link #head} the next-header byte naming the fragment header sits, and its replacement. */
     private int nextHeaderAt, nextHeader;
     private int firstFrame;
+    /** When the datagram is given up on (ns), from its first fragment's arrival. */
+    private final long deadline;
+    /** IP lengths of the fragments held, for the memory limit. */
+    private long bytes;
 
-    FragmentQueue(boolean ipv6) {
+    FragmentQueue(boolean ipv6, long deadline) {
         this.ipv6 = ipv6;
+        this.deadline = deadline;
+    }
+
+    long deadline() {
+        return deadline;
+    }
+
+    long bytes() {
+        return bytes;
     }
 
     /**
@@ -33,14 +46,16 @@ final class FragmentQueue {
      * 8 bytes, a second different final length, a datagram that would exceed 64 KiB) still belong to
      * the datagram's frames but contribute no bytes.
      *
+     * @param ipLength   the fragment's whole length as captured, charged to the memory limit
      * @param headLength bytes before the fragment payload in {@code buf} (from {@code headStart})
      */
-    void add(int frame, int offset, boolean more, byte[] buf, int headStart, int headLength,
+    void add(int frame, int ipLength, int offset, boolean more, byte[] buf, int headStart, int headLength,
              int payloadStart, int payloadLength, int fragmentNextHeaderAt, int fragmentNextHeader) {
         frames.add(frame);
+        bytes += ipLength;
         int end = offset + payloadLength;
-        int ipLength = ipv6 ? headLength - 40 + end : headLength + end;
-        if ((more && payloadLength % 8 != 0) || ipLength > 0xFFFF || (!more && payloadEnd >= 0 && payloadEnd != end)) {
+        int wholeLength = ipv6 ? headLength - 40 + end : headLength + end;
+        if ((more && payloadLength % 8 != 0) || wholeLength > 0xFFFF || (!more && payloadEnd >= 0 && payloadEnd != end)) {
             return;
         }
         if (!more) {

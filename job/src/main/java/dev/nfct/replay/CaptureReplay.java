@@ -30,8 +30,12 @@ public final class CaptureReplay {
         this.atEnd = atEnd;
     }
 
-    /** Replays the whole capture; returns the per-frame verdicts in frame order. */
+    /**
+     * Replays the whole capture; returns the per-frame verdicts in frame order. In capture timing
+     * the reader also gives up on fragmented datagrams by the capture's clock.
+     */
     public List<FrameVerdict> run(CaptureReader reader) throws IOException {
+        reader.fragmentTimeoutsByCaptureTime(timing == Timing.CAPTURE);
         PacketCt r = new PacketCt();
         for (CapturedDatagram d; (d = reader.next()) != null; ) {
             advanceClock(d.timestampNanos());

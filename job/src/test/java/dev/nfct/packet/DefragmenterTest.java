@@ -169,4 +169,70 @@ class DefragmenterTest {
 
         assertThat(offer(atomic, 1).buf()).isSameAs(atomic);
     }
+
+    // ------------------------------------------------------------------ limits
+
+    private static final long SECOND = 1_000_000_000L;
+
+    private Defragmenter.Datagram offerAt(Defragmenter d, byte[] datagram, int frame, long seconds) {
+        return d.offer(datagram, 0, datagram.length, frame, seconds * SECOND);
+    }
+
+    @Test
+    void ipv4DatagramIsGivenUpThirtySecondsAfterItsFirstFragment() {
+        assertThat(offerAt(defrag, v4Frag(3, 0, 16, true), 1, 100)).isNull();
+        assertThat(offerAt(defrag, v4Frag(3, 16, 32, true), 2, 129)).isNull();
+        // at 130 s the datagram is given up before the last fragment is looked at: that one starts
+        // a new datagram, which lacks the others
+        assertThat(offerAt(defrag, v4Frag(3, 32, 48, false), 3, 130)).isNull();
+
+        assertThat(defrag.heldFrames()).containsExactly(1, 2, 3);
+        assertThat(defrag.heldBytes()).isEqualTo(20 + 16);
+    }
+
+    @Test
+    void ipv4DatagramCompletedInsideThirtySecondsIsReleased() {
+        offerAt(defrag, v4Frag(3, 0, 16, true), 1, 100);
+        offerAt(defrag, v4Frag(3, 16, 32, true), 2, 115);
+        Defragmenter.Datagram d = offerAt(defrag, v4Frag(3, 32, 48, false), 3, 129);
+
+        assertThat(d).isNotNull();
+        assertThat(d.absorbedFrames()).containsExactly(2, 3);
+        assertThat(defrag.heldBytes()).isZero();
+    }
+
+    @Test
+    void ipv6DatagramHasSixtySeconds() {
+        assertThat(offerAt(defrag, v6Frag(24, 48, false), 1, 0)).isNull();
+        assertThat(offerAt(defrag, v6Frag(0, 24, true), 2, 59)).isNotNull();
+
+        assertThat(offerAt(defrag, v6Frag(24, 48, false), 3, 100)).isNull();
+        assertThat(offerAt(defrag, v6Frag(0, 24, true), 4, 160)).isNull();
+        assertThat(defrag.heldFrames()).containsExactly(3, 4);
+    }
+
+    @Test
+    void withoutATimeNothingExpires() {
+        offer(v4Frag(3, 0, 16, true), 1);
+        offerAt(defrag, Pkt.ipv4(17, SRC, DST, UDP), 2, Long.MAX_VALUE / SECOND);
+
+        assertThat(defrag.offer(v4Frag(3, 16, 48, false), 0, 20 + 32, 3)).isNotNull();
+    }
+
+    @Test
+    void fragmentsOverTheMemoryLimitAreDroppedAndListed() {
+        Defragmenter small = new Defragmenter(130);
+        assertThat(offerAt(small, v4Frag(1, 0, 16, true), 1, 0)).isNull();     // 36 bytes held
+        assertThat(offerAt(small, v4Frag(2, 0, 16, true), 2, 0)).isNull();     // 72
+        assertThat(offerAt(small, Pkt.ipv4(17, SRC, DST, UDP), 3, 0)).isNotNull(); // whole: not counted
+        assertThat(offerAt(small, v4Frag(1, 16, 48, false), 4, 0)).isNotNull(); // 124, completes: 36
+        assertThat(small.heldBytes()).isEqualTo(36);
+
+        assertThat(offerAt(small, v4Frag(5, 0, 16, true), 5, 0)).isNull();     // 72
+        assertThat(offerAt(small, v4Frag(6, 0, 16, true), 6, 0)).isNull();     // 108
+        assertThat(offerAt(small, v4Frag(7, 0, 16, true), 7, 0)).isNull();     // 144 > 130: dropped
+        assertThat(offerAt(small, v4Frag(2, 16, 48, false), 8, 0)).isNull();   // 160: dropped too
+        assertThat(small.heldBytes()).isEqualTo(108);
+        assertThat(small.heldFrames()).containsExactly(2, 5, 6, 7, 8);
+    }
 }
