@@ -12,7 +12,7 @@ package dev.nfct.core;
  * false when the corresponding setting was off at that moment.
  *
  * <p>Not final: a tracker may make its entries a subclass that holds its per-entry data inline
- * ({@link ProtocolTracker#newEntry}); TCP does, see {@code proto.TcpConn}.
+ * (the class is chosen in {@code proto.Trackers.newEntry}); TCP does, see {@code proto.TcpConn}.
  */
 public class Conn {
     public final Tuple orig;
@@ -69,7 +69,6 @@ public class Conn {
         this.reply = reply;
         orig.conn = this;
         reply.conn = this;
-        reply.dir = 1;
         this.keySrcHi = orig.srcHi;
         this.keySrcLo = orig.srcLo;
         this.keyDstHi = orig.dstHi;
@@ -122,7 +121,7 @@ public class Conn {
                     && protocol == keyProtocol && family == keyFamily && zone == keyZone) {
                 return 1;
             }
-        } else if (l4 == (reply.srcU << 16 | reply.dstU) && srcLo == reply.srcLo && dstLo == reply.dstLo
+        } else if (l4 == replyL4 && srcLo == reply.srcLo && dstLo == reply.dstLo
                 && srcHi == reply.srcHi && dstHi == reply.dstHi && protocol == reply.protocol
                 && family == reply.family && zone == reply.zone) {
             return 1;

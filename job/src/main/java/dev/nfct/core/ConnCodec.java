@@ -1,6 +1,7 @@
 package dev.nfct.core;
 
 import dev.nfct.core.proto.ProtoStateCodec;
+import dev.nfct.core.proto.Trackers;
 
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -97,7 +98,7 @@ public final class ConnCodec {
         long timeout = in.readLong();
         long streamTs = in.readLong();
         int flags = in.readUnsignedByte();
-        Conn ct = ProtoStateCodec.newEntry(orig, reply, id, mark, (flags & HAS_ACCT) != 0,
+        Conn ct = Trackers.newEntry(orig, reply, id, mark, (flags & HAS_ACCT) != 0,
                 (flags & HAS_TSTAMP) != 0, (flags & HAS_ECACHE) != 0);
         ct.status = status;
         ct.timeout = timeout;
@@ -122,7 +123,7 @@ public final class ConnCodec {
 
     /** A deep copy through the codec's own fields (for copy-on-write state backends). */
     public static Conn copy(Conn ct) {
-        Conn c = ProtoStateCodec.newEntry(ct.orig.copyWithoutOwner(), ct.reply.copyWithoutOwner(), ct.id, ct.mark,
+        Conn c = Trackers.newEntry(ct.orig.copyWithoutOwner(), ct.reply.copyWithoutOwner(), ct.id, ct.mark,
                 ct.acct != null, ct.hasTimestamp, ct.hasEcache);
         c.status = ct.status;
         c.timeout = ct.timeout;

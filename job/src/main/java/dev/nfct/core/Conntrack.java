@@ -94,28 +94,20 @@ public final class Conntrack {
                 stats.invalid++;
                 return;
             }
-            int srcU = (int) (l4 >>> 16) & 0xffff, dstU = (int) l4 & 0xffff, tupleZone = zone & 0xffff;
-            Conn ct = table.find(p.family, p.protocol, p.srcHi, p.srcLo, p.dstHi, p.dstLo, srcU, dstU, tupleZone);
-            if (ct != null && ct.expiredAt(now)) {
-                kill(ct, now);
-                ct = null;
-            }
+            int words = (int) l4, tupleZone = zone & 0xffff;
+            Conn ct = live(table.find(p.family, p.protocol, p.srcHi, p.srcLo, p.dstHi, p.dstLo,
+                    words >>> 16, words & 0xffff, tupleZone), now);
             int dir;
             CtInfo ctinfo;
             if (ct == null) {
-                Tuple tuple = tracker.tuple(p, zone);
-                if (tuple == null) {
-                    stats.invalid++;
-                    return;
-                }
-                ct = create(tracker, tuple, p, now, r);
+                ct = create(tracker, Tuple.ofPacket(p, words, zone), p, now, r);
                 if (ct == null) {
                     return; // invalid or dropped; r and stats already say which
                 }
                 dir = 0;
                 ctinfo = ct.is(Status.EXPECTED) ? CtInfo.RELATED : CtInfo.NEW;
             } else {
-                dir = ct.dirOf(p.family, p.protocol, p.srcHi, p.srcLo, p.dstHi, p.dstLo, srcU << 16 | dstU, tupleZone);
+                dir = ct.dirOf(p.family, p.protocol, p.srcHi, p.srcLo, p.dstHi, p.dstLo, words, tupleZone);
                 if (dir < 0) {
                     throw new IllegalStateException("the table returned " + ct + " for a packet it does not match");
                 }
@@ -152,12 +144,7 @@ public final class Conntrack {
 
     /** Looks a tuple up among confirmed entries, reaping an expired entry met on the way. */
     public Conn lookup(Tuple tuple, long now) {
-        Conn found = table.find(tuple);
-        if (found != null && found.expiredAt(now)) {
-            kill(found, now);
-            return null;
-        }
-        return found;
+        return live(table.find(tuple), now);
     }
 
     /**
@@ -166,8 +153,13 @@ public final class Conntrack {
      */
     public Tuple lookupTuple(Tuple tuple, long now) {
         Tuple found = table.findTuple(tuple);
-        if (found != null && found.conn().expiredAt(now)) {
-            kill(found.conn(), now);
+        return found != null && live(found.conn(), now) != null ? found : null;
+    }
+
+    /** The entry the table gave, or null when there was none or it had expired (it is reaped then). */
+    private Conn live(Conn found, long now) {
+        if (found != null && found.expiredAt(now)) {
+            kill(found, now);
             return null;
         }
         return found;
@@ -187,7 +179,7 @@ public final class Conntrack {
             return null;
         }
         boolean ecache = settings.events == 1 || (settings.events == 2 && listener != null);
-        Conn ct = tracker.newEntry(tuple, reply, nextId(), 0, settings.acct == 1, settings.timestamp == 1, ecache);
+        Conn ct = Trackers.newEntry(tuple, reply, nextId(), 0, settings.acct == 1, settings.timestamp == 1, ecache);
         count++;
         if (!tracker.newConn(ct, p, this, now)) {
             discard(ct);
@@ -403,8 +395,9 @@ public final class Conntrack {
 
     // ------------------------------------------------------------------------------ events
 
+    /** Sends the entry's cached events; {@link #confirm} calls it with a confirmed entry only. */
     private void deliver(Conn ct, long now) {
-        if (!ct.confirmed() || ct.is(Status.DYING)) {
+        if (ct.is(Status.DYING)) {
             return;
         }
         int bits = ct.ecache;

@@ -20,7 +20,6 @@ import java.util.function.Consumer;
 public final class HashConnTable implements ConnTable {
     private final ConnIndex index;
     private final PriorityQueue<Node> deadlines = new PriorityQueue<>();
-    private int size;
     /** Oldest first; linked through the entries themselves. */
     private Conn unassuredHead, unassuredTail;
 
@@ -72,7 +71,6 @@ public final class HashConnTable implements ConnTable {
     public void insert(Conn ct) {
         index.add(ct, 0);
         index.add(ct, 1);
-        size++;
         if (!ct.is(Status.ASSURED)) {
             linkUnassured(ct);
         }
@@ -85,7 +83,6 @@ public final class HashConnTable implements ConnTable {
         if (!index.remove(ct, 0) | !index.remove(ct, 1)) {
             throw new IllegalStateException("removing an entry that is not in the table: " + ct);
         }
-        size--;
         unlinkUnassured(ct);
         // Its queue node (if any) is recognised as dead when it surfaces.
         ct.queuedDeadline = Long.MAX_VALUE;
@@ -93,7 +90,7 @@ public final class HashConnTable implements ConnTable {
 
     @Override
     public int size() {
-        return size;
+        return index.size() >>> 1; // every entry is filed twice
     }
 
     @Override

@@ -7,29 +7,17 @@ package dev.nfct.core;
  */
 public interface ProtocolTracker {
     /**
-     * The ORIGINAL-direction tuple candidate of a packet, or null when the L4 header is too short
-     * to extract it (the packet is then invalid).
+     * The packet's two L4 words ({@link Tuple#srcU}, {@link Tuple#dstU}) packed as
+     * {@code srcU << 16 | dstU}, each masked to 16 bits, in the low 32 bits of the result; or -1
+     * when the L4 header is too short or unfit to extract them (the packet is then invalid). What
+     * the entry hook looks a packet up by, without building a tuple.
      */
-    Tuple tuple(Packet p, int zone);
+    long l4Words(Packet p);
 
-    /**
-     * The two L4 words of {@link #tuple}'s result packed as {@code srcU << 16 | dstU} (each masked
-     * to 16 bits, in the low 32 bits of the result), or -1 exactly when {@code tuple} would return
-     * null: what the entry hook needs to look a packet up without building a tuple. The default
-     * builds the tuple; trackers override it to allocate nothing.
-     */
-    default long l4Words(Packet p) {
-        Tuple t = tuple(p, 0);
-        return t == null ? -1 : (t.srcU << 16 | t.dstU) & 0xffffffffL;
-    }
-
-    /**
-     * A new entry for a flow of this protocol, before {@link #newConn}. Trackers whose per-entry
-     * data is on every packet's path return a subclass of {@link Conn} that holds it inline, so an
-     * entry is one object; the default is a plain entry, with any data in {@link Conn#proto}.
-     */
-    default Conn newEntry(Tuple orig, Tuple reply, int id, int mark, boolean acct, boolean timestamp, boolean ecache) {
-        return new Conn(orig, reply, id, mark, acct, timestamp, ecache);
+    /** The ORIGINAL-direction tuple candidate of a packet, or null exactly when {@link #l4Words} is -1. */
+    default Tuple tuple(Packet p, int zone) {
+        long l4 = l4Words(p);
+        return l4 < 0 ? null : Tuple.ofPacket(p, (int) l4, zone);
     }
 
     /** The REPLY tuple of an ORIGINAL one, or null when it cannot be inverted (no entry possible). */

@@ -19,12 +19,11 @@ public final class Tuple {
     public final int zone;
     private final int hash;
     /**
-     * The entry this tuple belongs to and which of its two tuples it is (0 ORIGINAL, 1 REPLY), once
-     * an entry owns it; null/0 for a tuple built from a packet for a lookup. Like the kernel's tuple
-     * hash nodes embedded in the entry, this lets one probe of the index yield entry and direction.
+     * The entry this tuple belongs to, once an entry owns it; null for a tuple built from a packet
+     * for a lookup. Like the kernel's tuple hash nodes embedded in the entry, this lets a tuple
+     * found in the table yield entry and direction.
      */
     Conn conn;
-    int dir;
 
     public Tuple(int family, int protocol, long srcHi, long srcLo, long dstHi, long dstLo,
                  int srcU, int dstU, int zone) {
@@ -38,6 +37,11 @@ public final class Tuple {
         this.dstU = dstU & 0xffff;
         this.zone = zone & 0xffff;
         this.hash = mix(family, protocol, srcHi, srcLo, dstHi, dstLo, this.srcU, this.dstU, this.zone);
+    }
+
+    /** The tuple of a packet's addresses with these L4 words ({@code srcU << 16 | dstU}). */
+    public static Tuple ofPacket(Packet p, int l4, int zone) {
+        return new Tuple(p.family, p.protocol, p.srcHi, p.srcLo, p.dstHi, p.dstLo, l4 >>> 16, l4, zone);
     }
 
     /** An equal tuple that no entry owns yet (for copying an entry). */
@@ -60,9 +64,9 @@ public final class Tuple {
         return conn;
     }
 
-    /** 0 when this is its entry's ORIGINAL tuple, 1 for REPLY. */
+    /** 0 when this is its entry's ORIGINAL tuple (or no entry's), 1 for REPLY. */
     public int dir() {
-        return dir;
+        return conn != null && conn.reply == this ? 1 : 0;
     }
 
     public int icmpType() {
@@ -71,20 +75,6 @@ public final class Tuple {
 
     public int icmpCode() {
         return dstU & 0xff;
-    }
-
-    /**
-     * A hash that is the same for a tuple and its inversion by address/port swap: the input
-     * contract of the Flink job keys both directions of a flow together with it.
-     */
-    public long directionIndependentHash() {
-        long a = srcHi * 31 + srcLo, b = dstHi * 31 + dstLo;
-        long lo = Math.min(a, b), hi = Math.max(a, b);
-        int ua = srcU, ub = dstU;
-        long h = lo * 0x9E3779B97F4A7C15L ^ hi * 0xC2B2AE3D27D4EB4FL;
-        h ^= ((long) Math.min(ua, ub) << 16 | Math.max(ua, ub)) * 0x165667B19E3779F9L;
-        h ^= (long) protocol << 40 ^ (long) family << 48 ^ (long) zone << 24;
-        return fmix(h);
     }
 
     @Override

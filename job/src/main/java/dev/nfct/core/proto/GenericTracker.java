@@ -21,11 +21,6 @@ final class GenericTracker implements ProtocolTracker {
     }
 
     @Override
-    public Tuple tuple(Packet p, int zone) {
-        return new Tuple(p.family, p.protocol, p.srcHi, p.srcLo, p.dstHi, p.dstLo, 0, 0, zone);
-    }
-
-    @Override
     public long l4Words(Packet p) {
         return 0;
     }

@@ -25,18 +25,6 @@ final class GreTracker implements ProtocolTracker {
     }
 
     @Override
-    public Tuple tuple(Packet p, int zone) {
-        int dstKey = 0;
-        if (p.l4Length >= 8 && p.greVersion == 1) {
-            if (p.greProtocol != GRE_PROTO_PPP) {
-                return null;
-            }
-            dstKey = p.greCallId;
-        }
-        return new Tuple(p.family, p.protocol, p.srcHi, p.srcLo, p.dstHi, p.dstLo, 0, dstKey, zone);
-    }
-
-    @Override
     public long l4Words(Packet p) {
         int dstKey = 0;
         if (p.l4Length >= 8 && p.greVersion == 1) {
@@ -95,11 +83,6 @@ final class GreTracker implements ProtocolTracker {
             engine.refresh(ct, dir, p.l3Length, g.timeout, now);
         }
         return Verdict.ACCEPT;
-    }
-
-    @Override
-    public String stateName(Conn ct) {
-        return null;
     }
 
     @Override

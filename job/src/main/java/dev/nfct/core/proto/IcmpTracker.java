@@ -24,17 +24,8 @@ final class IcmpTracker implements ProtocolTracker {
     }
 
     @Override
-    public Tuple tuple(Packet p, int zone) {
-        // ICMP over IPv6 or ICMPv6 over IPv4 is nonsense: no tuple, so the packet is invalid.
-        if (p.l4Length < 8 || (p.family == Packet.AF_INET6) != v6) {
-            return null;
-        }
-        return new Tuple(p.family, p.protocol, p.srcHi, p.srcLo, p.dstHi, p.dstLo,
-                p.icmpId, (p.icmpType & 0xff) << 8 | (p.icmpCode & 0xff), zone);
-    }
-
-    @Override
     public long l4Words(Packet p) {
+        // ICMP over IPv6 or ICMPv6 over IPv4 is nonsense: no tuple, so the packet is invalid.
         if (p.l4Length < 8 || (p.family == Packet.AF_INET6) != v6) {
             return -1;
         }

@@ -10,17 +10,9 @@ import dev.nfct.core.Tuple;
  */
 abstract class PortProtocolTracker implements ProtocolTracker {
     @Override
-    public final Tuple tuple(Packet p, int zone) {
-        if (p.l4Length < 4) {
-            return null; // not even the ports are there
-        }
-        return new Tuple(p.family, p.protocol, p.srcHi, p.srcLo, p.dstHi, p.dstLo, p.srcPort, p.dstPort, zone);
-    }
-
-    @Override
     public final long l4Words(Packet p) {
         if (p.l4Length < 4) {
-            return -1;
+            return -1; // not even the ports are there
         }
         return ((p.srcPort & 0xffff) << 16 | (p.dstPort & 0xffff)) & 0xffffffffL;
     }

@@ -1,9 +1,7 @@
 package dev.nfct.core.proto;
 
 import dev.nfct.core.Conn;
-import dev.nfct.core.Packet;
 import dev.nfct.core.ProtoState;
-import dev.nfct.core.Tuple;
 
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -18,17 +16,6 @@ public final class ProtoStateCodec {
     private static final int TCP = 1, SCTP = 2, GRE = 3;
 
     private ProtoStateCodec() {
-    }
-
-    /**
-     * A new, empty entry of the class entries of this protocol have: a {@link TcpConn} for TCP (as
-     * {@link TcpTracker#newEntry} makes them), a plain {@link Conn} otherwise.
-     */
-    public static Conn newEntry(Tuple orig, Tuple reply, int id, int mark, boolean acct, boolean timestamp,
-                                boolean ecache) {
-        return orig.protocol == Packet.IPPROTO_TCP
-                ? new TcpConn(orig, reply, id, mark, acct, timestamp, ecache)
-                : new Conn(orig, reply, id, mark, acct, timestamp, ecache);
     }
 
     /** Whether the entry has tracker data to write. */
@@ -46,7 +33,7 @@ public final class ProtoStateCodec {
         }
     }
 
-    /** Reads tracker data written by {@link #write} into an entry made by {@link #newEntry}. */
+    /** Reads tracker data written by {@link #write} into an entry made by {@link Trackers#newEntry}. */
     public static void read(DataInput in, Conn ct) throws IOException {
         int kind = in.readUnsignedByte();
         if (kind == TCP) {
@@ -59,7 +46,7 @@ public final class ProtoStateCodec {
         }
     }
 
-    /** Copies the tracker data of {@code from} into {@code to}, an entry made by {@link #newEntry}. */
+    /** Copies the tracker data of {@code from} into {@code to}, an entry made by {@link Trackers#newEntry}. */
     public static void copy(Conn from, Conn to) {
         if (from instanceof TcpConn) {
             ((TcpConn) to).copyTcpFrom((TcpConn) from);

@@ -23,7 +23,6 @@ public final class SctpState implements ProtoState {
     public static final int HEARTBEAT_SENT = 8;
     /** Has a name (and a place in the table) but no transition leads to it any more. */
     public static final int HEARTBEAT_ACKED = 9;
-    public static final int COUNT = 10;
 
     private static final String[] NAMES = {
         "NONE", "CLOSED", "COOKIE_WAIT", "COOKIE_ECHOED", "ESTABLISHED", "SHUTDOWN_SENT",

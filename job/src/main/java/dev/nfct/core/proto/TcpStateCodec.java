@@ -30,9 +30,9 @@ final class TcpStateCodec {
         readSide(st, 1, in);
         st.lastDir = in.readUnsignedByte();
         st.lastIndex = in.readUnsignedByte();
-        st.setLastSeq(in.readInt() & 0xffffffffL);
-        st.setLastAck(in.readInt() & 0xffffffffL);
-        st.setLastEnd(in.readInt() & 0xffffffffL);
+        st.setLastSeq(in.readInt());
+        st.setLastAck(in.readInt());
+        st.setLastEnd(in.readInt());
         st.lastWin = in.readInt();
         st.lastWscale = in.readByte();
         st.lastFlags = in.readInt();
@@ -50,10 +50,10 @@ final class TcpStateCodec {
     }
 
     private static void readSide(TcpConn st, int d, DataInput in) throws IOException {
-        st.setTdEnd(d, in.readInt() & 0xffffffffL);
-        st.setTdMaxend(d, in.readInt() & 0xffffffffL);
+        st.setTdEnd(d, in.readInt());
+        st.setTdMaxend(d, in.readInt());
         st.setTdMaxwin(d, in.readLong());
-        st.setTdMaxack(d, in.readInt() & 0xffffffffL);
+        st.setTdMaxack(d, in.readInt());
         st.setTdScale(d, in.readUnsignedByte());
         st.setFlags(d, in.readInt());
     }

@@ -8,7 +8,6 @@ import dev.nfct.core.Packet;
 import dev.nfct.core.ProtocolTracker;
 import dev.nfct.core.Settings;
 import dev.nfct.core.Status;
-import dev.nfct.core.Tuple;
 import dev.nfct.core.Verdict;
 
 import static dev.nfct.core.proto.TcpTables.C_ACK;
@@ -60,12 +59,6 @@ final class TcpTracker extends PortProtocolTracker {
     }
 
     // ------------------------------------------------------------------ first packet
-
-    /** A TCP entry holds its tracking data inline. */
-    @Override
-    public Conn newEntry(Tuple orig, Tuple reply, int id, int mark, boolean acct, boolean timestamp, boolean ecache) {
-        return new TcpConn(orig, reply, id, mark, acct, timestamp, ecache);
-    }
 
     @Override
     public boolean newConn(Conn ct, Packet p, Conntrack engine, long now) {
@@ -231,7 +224,7 @@ final class TcpTracker extends PortProtocolTracker {
             st.lastWscale = 0;
             if (p.tcpWscale >= 0) {
                 st.lastFlags |= TcpState.F_WINDOW_SCALE;
-                st.lastWscale = Math.min(p.tcpWscale, 14);
+                st.lastWscale = Math.min(p.tcpWscale, TcpWindow.MAX_WSCALE);
             }
             if (p.tcpSackPerm) {
                 st.lastFlags |= TcpState.F_SACK_PERM;

@@ -16,7 +16,7 @@ final class TcpWindow {
     /** The lower bound of acceptable acks is never closer than this to the receiver's end. */
     private static final long MIN_ACK_WINDOW = 66000;
     private static final long MASK = 0xffffffffL;
-    private static final int MAX_WSCALE = 14;
+    static final int MAX_WSCALE = 14;
 
     private TcpWindow() {
     }

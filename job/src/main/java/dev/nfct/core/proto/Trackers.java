@@ -1,8 +1,10 @@
 package dev.nfct.core.proto;
 
+import dev.nfct.core.Conn;
 import dev.nfct.core.Packet;
 import dev.nfct.core.ProtocolTracker;
 import dev.nfct.core.Settings;
+import dev.nfct.core.Tuple;
 
 /**
  * The protocol trackers by protocol number. Every protocol without a tracker of its own (ESP,
@@ -23,6 +25,19 @@ public final class Trackers {
         byProtocol[Packet.IPPROTO_GRE] = new GreTracker(s);
         byProtocol[Packet.IPPROTO_SCTP] = new SctpTracker(s);
         icmpErrors = new IcmpErrorPrepass(s, this);
+    }
+
+    /**
+     * A new, empty entry of the class entries of this protocol have: a {@link TcpConn} for TCP, which
+     * holds its tracking data inline so that an entry is one object, a plain {@link Conn} otherwise
+     * (other trackers keep their data in {@link Conn#proto}). The one place that decides it, for
+     * the engine and for entries read back from state.
+     */
+    public static Conn newEntry(Tuple orig, Tuple reply, int id, int mark, boolean acct, boolean timestamp,
+                                boolean ecache) {
+        return orig.protocol == Packet.IPPROTO_TCP
+                ? new TcpConn(orig, reply, id, mark, acct, timestamp, ecache)
+                : new Conn(orig, reply, id, mark, acct, timestamp, ecache);
     }
 
     public ProtocolTracker get(int protocol) {
