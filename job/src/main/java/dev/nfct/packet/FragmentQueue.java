@@ -2,20 +2,24 @@ package dev.nfct.packet;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** The fragments of one not-yet-complete datagram, in arrival order. */
 final class FragmentQueue {
     private record Piece(int offset, byte[] data) {
-        int end() {
-            return offset + data.length;
-        }
     }
 
     private final boolean ipv6;
     private final List<Integer> frames = new ArrayList<>();
     private final List<Piece> pieces = new ArrayList<>();
+    /**
+     * What the pieces cover, as closed intervals start → end merged when they overlap or touch, so
+     * that a fragment costs a logarithmic update instead of a sort of every piece held. Complete
+     * means one run from 0 reaching the end (a piece beyond a gap keeps it incomplete).
+     */
+    private final TreeMap<Integer, Integer> runs = new TreeMap<>();
     /** Payload length of the whole datagram, known once the last fragment (no more-fragments flag) arrived. */
     private int payloadEnd = -1;
     /** IPv4 header, or IPv6 header plus unfragmentable extension headers, of the offset-0 fragment. */
@@ -70,22 +74,27 @@ final class FragmentQueue {
         byte[] data = new byte[payloadLength];
         System.arraycopy(buf, payloadStart, data, 0, payloadLength);
         pieces.add(new Piece(offset, data));
+        cover(offset, end);
+    }
+
+    private void cover(int start, int end) {
+        Map.Entry<Integer, Integer> before = runs.floorEntry(start);
+        if (before != null && before.getValue() >= start) {
+            start = before.getKey();
+            end = Math.max(end, before.getValue());
+            runs.remove(start);
+        }
+        for (Map.Entry<Integer, Integer> next = runs.ceilingEntry(start); next != null && next.getKey() <= end;
+                next = runs.ceilingEntry(start)) {
+            end = Math.max(end, next.getValue());
+            runs.remove(next.getKey());
+        }
+        runs.put(start, end);
     }
 
     boolean complete() {
-        if (payloadEnd < 0 || head == null) {
-            return false;
-        }
-        List<Piece> sorted = new ArrayList<>(pieces);
-        sorted.sort(Comparator.comparingInt(Piece::offset));
-        int reach = 0;
-        for (Piece p : sorted) {
-            if (p.offset() > reach) {
-                return false;
-            }
-            reach = Math.max(reach, p.end());
-        }
-        return reach >= payloadEnd;
+        return payloadEnd >= 0 && head != null && runs.size() == 1 && runs.firstKey() == 0
+                && runs.firstEntry().getValue() >= payloadEnd;
     }
 
     List<Integer> frames() {
