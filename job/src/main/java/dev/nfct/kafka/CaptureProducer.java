@@ -38,6 +38,7 @@ public final class CaptureProducer {
         byte[] key = host.getBytes(StandardCharsets.UTF_8);
         long n = 0;
         long first = Long.MIN_VALUE;
+        capture.fragmentTimeoutsByCaptureTime(timing == Timing.CAPTURE);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(c)) {
             for (CapturedDatagram d; (d = capture.next()) != null; ) {
                 if (first == Long.MIN_VALUE) {

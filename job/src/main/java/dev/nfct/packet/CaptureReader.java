@@ -27,6 +27,8 @@ public final class CaptureReader implements Closeable {
     private final PacketDecoder decoder = new PacketDecoder();
     private final List<SkippedFrame> skipped = new ArrayList<>();
     private boolean fragmentClock;
+    /** The capture's clock for reassembly: the latest frame time so far (captures can step back a little). */
+    private long fragmentNow = Defragmenter.NO_EXPIRY;
 
     public static CaptureReader open(Path file) throws IOException {
         return new CaptureReader(Files.newInputStream(file), file.toString());
@@ -67,8 +69,10 @@ public final class CaptureReader implements Closeable {
                 skipped.add(new SkippedFrame(frame.number(), ip.skipReason()));
                 continue;
             }
-            Defragmenter.Datagram d = defragmenter.offer(ip.buf(), ip.offset(), ip.length(), frame.number(),
-                    fragmentClock ? frame.timestampNanos() : Defragmenter.NO_EXPIRY);
+            if (fragmentClock) {
+                fragmentNow = Math.max(fragmentNow, frame.timestampNanos());
+            }
+            Defragmenter.Datagram d = defragmenter.offer(ip.buf(), ip.offset(), ip.length(), frame.number(), fragmentNow);
             if (d == null) {
                 continue; // a fragment held until its datagram is complete, or dropped
             }

@@ -56,4 +56,18 @@ class FragmentTimingTest {
             assertThat(d.absorbedFrames()).containsExactly(2);
         }
     }
+
+    @Test
+    void theClockDoesNotGoBackForAFrameStampedEarlier() throws IOException {
+        byte[] first = Pkt.ether(0x0800, Pkt.ipv4(17, A, B, 9, 0, true, Arrays.copyOf(UDP, 24)));
+        byte[] other = Pkt.ether(0x0800, Pkt.ipv4(17, A, B, Pkt.udp(5001, 6000, new byte[8])));
+        byte[] last = Pkt.ether(0x0800, Pkt.ipv4(17, A, B, 9, 24, false, Arrays.copyOfRange(UDP, 24, 48)));
+        // the last fragment is stamped 10 s after the first, but comes after a frame of 40 s
+        PcapBytes file = PcapBytes.classic(1).record(1000, 0, first).record(1040, 0, other).record(1010, 0, last);
+        Conntrack engine = new Conntrack(new Settings(), new HashConnTable(), null);
+        try (CaptureReader reader = new CaptureReader(file.stream(), "frag.pcap")) {
+            assertThat(new CaptureReplay(engine, Timing.CAPTURE, AtEnd.KEEP).run(reader).stream().map(FrameVerdict::line))
+                    .containsExactly("1 unseen -", "2 new original", "3 unseen -");
+        }
+    }
 }
