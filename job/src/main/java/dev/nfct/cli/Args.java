@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /** Small {@code --name value} / {@code --flag} parser with clear errors for the command line. */
 final class Args {
@@ -52,5 +53,23 @@ final class Args {
 
     boolean has(String name) {
         return values.containsKey(name);
+    }
+
+    /**
+     * Splits every value of a repeatable {@code KEY=VALUE} option at its first '=' and hands key and
+     * value to {@code action}, in the order given.
+     *
+     * @param form how the usage error names the expected shape, e.g. {@code KEY=VALUE}
+     * @throws IllegalArgumentException {@code "OPTION needs FORM, not 'VALUE'"} for a value without
+     *                                  '=' or with nothing before it
+     */
+    void forEachKeyValue(String name, String form, BiConsumer<String, String> action) {
+        for (String kv : all(name)) {
+            int eq = kv.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException(name + " needs " + form + ", not '" + kv + "'");
+            }
+            action.accept(kv.substring(0, eq), kv.substring(eq + 1));
+        }
     }
 }

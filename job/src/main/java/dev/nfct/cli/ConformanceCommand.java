@@ -108,9 +108,7 @@ final class ConformanceCommand {
                 trace.add(v.line());
             }
         }
-        List<String> table = new ArrayList<>();
-        engine.table().forEach(c -> table.add(OracleFormat.entry(engine.dumpEntry(c, replay.now()))));
-        table.sort(null);
+        List<String> table = replay.tableLines(OracleFormat::entry);
         write(dir.resolve(name + ".engine.events"), events);
         write(dir.resolve(name + ".engine.table"), table);
         write(dir.resolve(name + ".engine.trace"), trace);

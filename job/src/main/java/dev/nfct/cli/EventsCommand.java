@@ -230,13 +230,8 @@ final class EventsCommand {
                 consumerProperty(consumer, k, p.getProperty(k), "--consumer-config " + file);
             }
         }
-        for (String kv : args.all("--consumer-property")) {
-            int eq = kv.indexOf('=');
-            if (eq <= 0) {
-                throw new IllegalArgumentException("--consumer-property needs KEY=VALUE, not '" + kv + "'");
-            }
-            consumerProperty(consumer, kv.substring(0, eq).trim(), kv.substring(eq + 1), "--consumer-property");
-        }
+        args.forEachKeyValue("--consumer-property", "KEY=VALUE",
+                (k, v) -> consumerProperty(consumer, k.trim(), v, "--consumer-property"));
 
         boolean extended = false, json = false, id = false, timestamp = false;
         if (o.has("--output")) {
@@ -283,21 +278,8 @@ final class EventsCommand {
             }
             family = p.family;
         }
-        if (origSrc != null) {
-            f.origSrc(origSrc);
-        }
-        if (origDst != null) {
-            f.origDst(origDst);
-        }
-        if (replySrc != null) {
-            f.replySrc(replySrc);
-        }
-        if (replyDst != null) {
-            f.replyDst(replyDst);
-        }
-        if (any != null) {
-            f.anyAddress(any);
-        }
+        // A null prefix leaves its condition unset, as the builder starts.
+        f.origSrc(origSrc).origDst(origDst).replySrc(replySrc).replyDst(replyDst).anyAddress(any);
         if (o.has("--sport")) {
             f.origSport(FlowEventFilter.parsePort(display("--sport"), o.get("--sport", null)));
         }

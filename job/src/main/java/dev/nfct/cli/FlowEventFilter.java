@@ -176,17 +176,18 @@ final class FlowEventFilter implements Predicate<FlowEvent> {
     }
 
     static int parsePort(String option, String s) {
-        Integer n = number(s.trim(), 65535);
-        if (n == null) {
-            throw new IllegalArgumentException(option + " needs a port number 0-65535, not '" + s + "'");
-        }
-        return n;
+        return parse16(option, "port", s);
     }
 
     static int parseZone(String s) {
+        return parse16("--zone", "zone", s);
+    }
+
+    /** A decimal 0-65535 (surrounding blanks allowed); {@code "OPTION needs a WHAT number 0-65535, not 'S'"}. */
+    private static int parse16(String option, String what, String s) {
         Integer n = number(s.trim(), 65535);
         if (n == null) {
-            throw new IllegalArgumentException("--zone needs a zone number 0-65535, not '" + s + "'");
+            throw new IllegalArgumentException(option + " needs a " + what + " number 0-65535, not '" + s + "'");
         }
         return n;
     }

@@ -89,13 +89,7 @@ final class ReplayCommand {
         try {
             timing = Timing.parse(args.get("--timing", "top"));
             atEnd = AtEnd.parse(args.get("--at-end", "keep"));
-            for (String kv : args.all("--set")) {
-                int eq = kv.indexOf('=');
-                if (eq <= 0) {
-                    throw new IllegalArgumentException("--set needs NAME=VALUE, not '" + kv + "'");
-                }
-                settings.set(kv.substring(0, eq), kv.substring(eq + 1));
-            }
+            args.forEachKeyValue("--set", "NAME=VALUE", settings::set);
             String format = args.get("--format", "extended");
             switch (format) {
                 case "extended":
@@ -165,11 +159,7 @@ final class ReplayCommand {
             }
             String table = args.get("--table", null);
             if (table != null) {
-                List<String> lines = new ArrayList<>();
-                long now = replay.now();
-                engine.table().forEach(c -> lines.add(entryFormat.apply(engine.dumpEntry(c, now))));
-                lines.sort(null);
-                Files.write(Path.of(table), lines, StandardCharsets.UTF_8);
+                Files.write(Path.of(table), replay.tableLines(entryFormat), StandardCharsets.UTF_8);
             }
         } catch (IOException e) {
             err.println("replay: cannot write output: " + e);

@@ -80,13 +80,7 @@ final class RunCommand {
         Configuration conf = new Configuration();
         KafkaConntrackJob.Options o = new KafkaConntrackJob.Options();
         try {
-            for (String kv : args.all("--set")) {
-                int eq = kv.indexOf('=');
-                if (eq <= 0) {
-                    throw new IllegalArgumentException("--set needs KEY=VALUE, not '" + kv + "'");
-                }
-                conf.setString(kv.substring(0, eq), kv.substring(eq + 1));
-            }
+            args.forEachKeyValue("--set", "KEY=VALUE", conf::setString);
             // Reading every conntrack option now turns a typo'd value into a usage error, not a job failure.
             ConntrackOptions.settings(conf);
             String backend = args.get("--state-backend", "hashmap");
@@ -153,13 +147,7 @@ final class RunCommand {
             throw new IllegalArgumentException("--registry-auto-register must be true or false, not '" + auto + "'");
         }
         o.registryAutoRegister = Boolean.parseBoolean(auto);
-        for (String kv : args.all("--registry-set")) {
-            int eq = kv.indexOf('=');
-            if (eq <= 0) {
-                throw new IllegalArgumentException("--registry-set needs KEY=VALUE, not '" + kv + "'");
-            }
-            o.registryProperties.put(kv.substring(0, eq), kv.substring(eq + 1));
-        }
+        args.forEachKeyValue("--registry-set", "KEY=VALUE", o.registryProperties::put);
         o.valueFormat(); // checks URL and properties now: a usage error, not a job failure
     }
 

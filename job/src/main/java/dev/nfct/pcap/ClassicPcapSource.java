@@ -17,6 +17,8 @@ final class ClassicPcapSource implements FrameSource {
     private final String source;
     private final boolean nanos;
     private final int snaplen;
+    /** The largest captured length accepted: the snaplen, but never less than the standard maximum. */
+    private final long limit;
     private final int linkType;
     private final ByteBuffer recordHeader = ByteBuffer.allocate(16);
     private int frameNumber;
@@ -33,6 +35,7 @@ final class ClassicPcapSource implements FrameSource {
         }
         ByteBuffer h = ByteBuffer.wrap(header).order(order);
         snaplen = h.getInt(16);
+        limit = Math.max(Integer.toUnsignedLong(snaplen), MAX_STANDARD_SNAPLEN);
         // The top bits of the link-type field carry FCS information, not the link type.
         linkType = h.getInt(20) & 0x0fffffff;
         recordHeader.order(order);
@@ -47,29 +50,24 @@ final class ClassicPcapSource implements FrameSource {
         }
         int number = frameNumber + 1;
         if (n < 16) {
-            throw error(number, at, "truncated record header (" + n + " of 16 bytes)");
+            throw PcapFormatException.frame(source, number, at, "truncated record header (" + n + " of 16 bytes)");
         }
         long seconds = Integer.toUnsignedLong(recordHeader.getInt(0));
         long fraction = Integer.toUnsignedLong(recordHeader.getInt(4));
         long captured = Integer.toUnsignedLong(recordHeader.getInt(8));
         long original = Integer.toUnsignedLong(recordHeader.getInt(12));
-        long limit = Math.max(Integer.toUnsignedLong(snaplen), MAX_STANDARD_SNAPLEN);
         if (captured > limit) {
-            throw error(number, at, "record length " + captured + " exceeds snaplen "
+            throw PcapFormatException.frame(source, number, at, "record length " + captured + " exceeds snaplen "
                     + Integer.toUnsignedLong(snaplen) + " (and the " + MAX_STANDARD_SNAPLEN + "-byte maximum)");
         }
         byte[] data = new byte[(int) captured];
         int got = in.readFully(data, 0, data.length);
         if (got < data.length) {
-            throw error(number, at, "truncated record: header announces " + captured
+            throw PcapFormatException.frame(source, number, at, "truncated record: header announces " + captured
                     + " captured bytes but the file ends after " + got);
         }
         frameNumber = number;
         long ts = seconds * 1_000_000_000L + (nanos ? fraction : fraction * 1_000L);
         return new PcapFrame(number, ts, linkType, data, (int) Math.min(original, Integer.MAX_VALUE));
-    }
-
-    private PcapFormatException error(int number, long offset, String what) {
-        return new PcapFormatException(source + ": frame " + number + " at offset " + offset + ": " + what);
     }
 }

@@ -14,4 +14,9 @@ public final class PcapFormatException extends IOException {
     public PcapFormatException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** A problem with one frame: {@code "SOURCE: frame N at offset O: WHAT"}. */
+    static PcapFormatException frame(String source, int number, long offset, String what) {
+        return new PcapFormatException(source + ": frame " + number + " at offset " + offset + ": " + what);
+    }
 }

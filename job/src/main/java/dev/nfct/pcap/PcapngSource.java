@@ -72,7 +72,7 @@ final class PcapngSource implements FrameSource {
                 String what = "truncated block: type 0x" + Integer.toHexString(type) + " announces " + length
                         + " bytes but the file ends at offset " + in.offset();
                 boolean packet = type == ENHANCED_PACKET || type == SIMPLE_PACKET;
-                throw packet ? frameError(frameNumber + 1, at, what) : error(at, what);
+                throw packet ? PcapFormatException.frame(source, frameNumber + 1, at, what) : error(at, what);
             }
             if (Integer.toUnsignedLong(ByteBuffer.wrap(trailer).order(order).getInt()) != length) {
                 throw error(at, "block length " + length + " does not match the trailing length field");
@@ -132,18 +132,18 @@ final class PcapngSource implements FrameSource {
     private PcapFrame enhancedPacket(ByteBuffer b, long at) throws PcapFormatException {
         int number = frameNumber + 1;
         if (b.capacity() < 20) {
-            throw frameError(number, at, "enhanced packet block too short");
+            throw PcapFormatException.frame(source, number, at, "enhanced packet block too short");
         }
         long ifIndex = Integer.toUnsignedLong(b.getInt(0));
         if (ifIndex >= interfaces.size()) {
-            throw frameError(number, at, "refers to interface " + ifIndex + " but the section describes "
-                    + interfaces.size());
+            throw PcapFormatException.frame(source, number, at, "refers to interface " + ifIndex
+                    + " but the section describes " + interfaces.size());
         }
         Interface itf = interfaces.get((int) ifIndex);
         long ticks = (Integer.toUnsignedLong(b.getInt(4)) << 32) | Integer.toUnsignedLong(b.getInt(8));
         long captured = Integer.toUnsignedLong(b.getInt(12));
         if (captured > b.capacity() - 20) {
-            throw frameError(number, at, "captured length " + captured + " overruns its block ("
+            throw PcapFormatException.frame(source, number, at, "captured length " + captured + " overruns its block ("
                     + (b.capacity() - 20) + " bytes of packet data)");
         }
         byte[] data = new byte[(int) captured];
@@ -156,10 +156,10 @@ final class PcapngSource implements FrameSource {
     private PcapFrame simplePacket(ByteBuffer b, long at) throws PcapFormatException {
         int number = frameNumber + 1;
         if (interfaces.isEmpty()) {
-            throw frameError(number, at, "simple packet block before any interface description");
+            throw PcapFormatException.frame(source, number, at, "simple packet block before any interface description");
         }
         if (b.capacity() < 4) {
-            throw frameError(number, at, "simple packet block too short");
+            throw PcapFormatException.frame(source, number, at, "simple packet block too short");
         }
         Interface itf = interfaces.get(0);
         long original = Integer.toUnsignedLong(b.getInt(0));
@@ -176,9 +176,5 @@ final class PcapngSource implements FrameSource {
 
     private PcapFormatException error(long offset, String what) {
         return new PcapFormatException(source + ": block at offset " + offset + ": " + what);
-    }
-
-    private PcapFormatException frameError(int number, long offset, String what) {
-        return new PcapFormatException(source + ": frame " + number + " at offset " + offset + ": " + what);
     }
 }

@@ -1,5 +1,6 @@
 package dev.nfct.replay;
 
+import dev.nfct.core.ConnEvent;
 import dev.nfct.core.Conntrack;
 import dev.nfct.core.CtInfo;
 import dev.nfct.core.PacketCt;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Runs a capture through the engine the way the kernel sees a forwarded packet: the entry hook at
@@ -86,6 +88,17 @@ public final class CaptureReplay {
     /** The replay's clock after the run (the last packet's time, or the first one's with top timing). */
     public long now() {
         return now;
+    }
+
+    /**
+     * The engine's table at {@link #now()}: every entry as {@code format} renders its dump, sorted
+     * (natural string order), one line each.
+     */
+    public List<String> tableLines(Function<ConnEvent, String> format) {
+        List<String> lines = new ArrayList<>();
+        engine.table().forEach(c -> lines.add(format.apply(engine.dumpEntry(c, now))));
+        lines.sort(null);
+        return lines;
     }
 
     public long datagrams() {
