@@ -74,8 +74,8 @@ def compare_capture(name, kernel_dir, java_dir, flink):
     """Per-flow events, table and ctinfo of one capture; returns a result dict."""
     k_events = by_flow(lines(kernel_dir / (name + '.events')))
     res = {'name': name, 'flows': len(k_events), 'diffs': []}
-    sides = [('engine', True)] + ([('flink', True)] if flink else [])
-    for side, has_trace in sides:
+    sides = ['engine'] + (['flink'] if flink else [])
+    for side in sides:
         ours = by_flow(lines(java_dir / ('%s.%s.events' % (name, side))))
         keys = list(k_events) + [k for k in ours if k not in k_events]
         bad = [k for k in keys if k_events.get(k) != ours.get(k)]
@@ -90,14 +90,13 @@ def compare_capture(name, kernel_dir, java_dir, flink):
             only_k = [l for l in k_table if l not in o_table]
             only_o = [l for l in o_table if l not in k_table]
             res['diffs'].append({'side': side, 'what': 'table', 'kernel': only_k, 'ours': only_o})
-        if has_trace:
-            k_trace = {l.split()[0]: l for l in lines(kernel_dir / (name + '.trace'))}
-            o_trace = {l.split()[0]: l for l in lines(java_dir / ('%s.%s.trace' % (name, side)))}
-            wrong = [f for f in k_trace if k_trace[f] != o_trace.get(f)]
-            res[side + '_ctinfo'] = '%d/%d' % (len(k_trace) - len(wrong), len(k_trace))
-            for f in wrong:
-                res['diffs'].append({'side': side, 'what': 'ctinfo', 'frame': int(f),
-                                     'kernel': k_trace[f], 'ours': o_trace.get(f)})
+        k_trace = {l.split()[0]: l for l in lines(kernel_dir / (name + '.trace'))}
+        o_trace = {l.split()[0]: l for l in lines(java_dir / ('%s.%s.trace' % (name, side)))}
+        wrong = [f for f in k_trace if k_trace[f] != o_trace.get(f)]
+        res[side + '_ctinfo'] = '%d/%d' % (len(k_trace) - len(wrong), len(k_trace))
+        for f in wrong:
+            res['diffs'].append({'side': side, 'what': 'ctinfo', 'frame': int(f),
+                                 'kernel': k_trace[f], 'ours': o_trace.get(f)})
     return res
 
 

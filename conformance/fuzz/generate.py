@@ -163,10 +163,8 @@ class Side:
         self.win = 0              # last raw window advertised
         self.maxwin = 0           # max scaled window advertised
         self.wscale = None        # offered window scale (None = not offered)
-        self.sack_perm = False
         self.ts = None            # timestamps in use: current tsval
         self.sent = []            # (seq, len) of data segments, for retransmission choices
-        self.syn_seen = False
 
 
 class Tcp:
@@ -223,7 +221,7 @@ class Tcp:
             c.append((1, 'overlap', s0 + max(ln // 2, 1)))
         if R.ack is not None:
             c += [(2, 'rack', R.ack), (1, 'rack-1', R.ack - 1), (1, 'rack+1', R.ack + 1)]
-        w, label, v = pick(self.rng, [(w, (w, l, v)) for w, l, v in c])
+        label, v = pick(self.rng, [(w, (l, v)) for w, l, v in c])
         return label, v & M32
 
     def ack_choice(self, d):
@@ -238,7 +236,7 @@ class Tcp:
         ]
         if S.ack is not None:
             c.append((3, 'last', S.ack))
-        w, label, v = pick(self.rng, [(w, (w, l, v)) for w, l, v in c])
+        label, v = pick(self.rng, [(w, (l, v)) for w, l, v in c])
         return label, v & M32
 
     # -- packet emission ------------------------------------------------------------
@@ -298,8 +296,7 @@ class Tcp:
             kw['wscale'] = S.wscale
         else:
             S.wscale = None
-        S.sack_perm = self.use_sackp and self.rng.random() < 0.9
-        kw['sack_perm'] = S.sack_perm
+        kw['sack_perm'] = self.use_sackp and self.rng.random() < 0.9
         if self.use_ts:
             S.ts = self.rng.getrandbits(32)
             kw['ts'] = (S.ts, self.s[1 - d].ts or 0)
@@ -314,11 +311,9 @@ class Tcp:
 
     # -- canonical steps ------------------------------------------------------------
     def syn(self, d=0, note='syn'):
-        self.s[d].syn_seen = True
         return self.send(d, SYN, ack=0, win=self.rand_window() or 64240, note=note)
 
     def synack(self, d=1, note='synack'):
-        self.s[d].syn_seen = True
         return self.send(d, SYN | ACK, win=self.rand_window() or 65160, note=note)
 
     def ack(self, d, note='ack', **kw):
@@ -368,7 +363,7 @@ class Tcp:
             if R.ack is not None:
                 c += [(4, 'rmaxack', R.ack), (3, 'rmaxack-1', R.ack - 1), (1, 'rmaxack+1', R.ack + 1)]
             c += [(1, 'far', S.nxt + 10_000_000), (1, 'rand', rng.getrandbits(32))]
-            _, sl, seq = pick(rng, [(w, (w, l, v)) for w, l, v in c])
+            sl, seq = pick(rng, [(w, (l, v)) for w, l, v in c])
             with_ack = rng.random() < 0.5
             ack = R.nxt
             al = 'exact'
@@ -547,7 +542,7 @@ def _rst_variant(t):
     c = [(4, 'nxt', S.nxt), (2, 'zero', 0), (2, 'inwin', S.nxt + rng.randint(1, 3000))]
     if R.ack is not None:
         c += [(4, 'rmaxack', R.ack), (3, 'rmaxack-1', R.ack - 1)]
-    _, sl, seq = pick(rng, [(w, (w, l, v)) for w, l, v in c])
+    sl, seq = pick(rng, [(w, (l, v)) for w, l, v in c])
     t.rst(d, seq=seq, track=False, note='rst seq=%s' % sl,
           ack=rng.choice([R.nxt, R.nxt, 0]))
 

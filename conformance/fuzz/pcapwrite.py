@@ -295,13 +295,11 @@ class PcapWriter:
     def __init__(self, f, linktype=LINKTYPE_ETHERNET, snaplen=SNAPLEN):
         self.f = f
         f.write(struct.pack('<IHHiIII', PCAP_MAGIC_US, 2, 4, 0, 0, snaplen, linktype))
-        self.count = 0
 
     def write_frame(self, frame, ts_us):
         sec, usec = divmod(ts_us, 1_000_000)
         self.f.write(struct.pack('<IIII', sec, usec, len(frame), len(frame)))
         self.f.write(frame)
-        self.count += 1
 
     def write_packet(self, packet, ts_us):
         self.write_frame(ether(packet), ts_us)

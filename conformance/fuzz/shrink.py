@@ -18,6 +18,7 @@ The predicate is any callable taking a list of packets and returning True while 
 disagreement still reproduces; the CLI builds one from the kernel harness and the engine.
 """
 import argparse
+import functools
 import os
 import shutil
 import subprocess
@@ -72,14 +73,8 @@ def ddmin(items, predicate, log=None):
             if n >= len(cur):
                 break
             n = min(n * 2, len(cur))
-    # single-element removal pass (cheap guarantee of 1-minimality after chunking)
-    i = 0
-    while len(cur) > 1 and i < len(cur):
-        cand = cur[:i] + cur[i + 1:]
-        if test(cand):
-            cur = cand
-        else:
-            i += 1
+    # 1-minimal: the loop only stops at granularity n >= len(cur), where the subsets are the
+    # single elements and every one-element removal (complement) has been tested False.
     return [items[i] for i in cur]
 
 
@@ -92,34 +87,30 @@ def _tmp():
     return tempfile.mkdtemp(prefix='nfct-shrink-')
 
 
-def kernel_replay(packets, oracle=smoke.DEFAULT_ORACLE, keep_dir=None):
-    d = keep_dir or _tmp()
+def _replay(packets, what, out_name, run, load):
+    """In a fresh temp dir: write the packets as a pcap, run(pcap, out) -> (rc, text) with
+    out = DIR/out_name, return load(out); `what` names the tool in the error."""
+    d = _tmp()
     try:
-        pcap = os.path.join(d, 'k.pcap')
+        pcap = os.path.join(d, out_name[0] + '.pcap')
         pw.write_pcap(pcap, packets)
-        rc, log = smoke.run_oracle(oracle, pcap, os.path.join(d, 'k.events'))
+        out = os.path.join(d, out_name)
+        rc, text = run(pcap, out)
         if rc != 0:
-            raise RuntimeError('oracle failed (rc=%d): %s' % (rc, log[-800:]))
-        k, _ = smoke.load_outputs(os.path.join(d, 'k.events'), os.path.join(d, 'none'))
-        return k
+            raise RuntimeError('%s failed (rc=%d): %s' % (what, rc, text[-800:]))
+        return load(out)
     finally:
-        if not keep_dir:
-            shutil.rmtree(d, ignore_errors=True)
+        shutil.rmtree(d, ignore_errors=True)
 
 
-def engine_replay(packets, jar=smoke.DEFAULT_JAR, keep_dir=None):
-    d = keep_dir or _tmp()
-    try:
-        pcap = os.path.join(d, 'e.pcap')
-        pw.write_pcap(pcap, packets)
-        rc, err = smoke.run_engine(jar, pcap, os.path.join(d, 'e'))
-        if rc != 0:
-            raise RuntimeError('engine failed (rc=%d): %s' % (rc, err[-800:]))
-        _, e = smoke.load_outputs(os.path.join(d, 'none'), os.path.join(d, 'e'))
-        return e
-    finally:
-        if not keep_dir:
-            shutil.rmtree(d, ignore_errors=True)
+def kernel_replay(packets, oracle=smoke.DEFAULT_ORACLE):
+    return _replay(packets, 'oracle', 'k.events', functools.partial(smoke.run_oracle, oracle),
+                   smoke.load_kernel)
+
+
+def engine_replay(packets, jar=smoke.DEFAULT_JAR):
+    return _replay(packets, 'engine', 'e', functools.partial(smoke.run_engine, jar),
+                   smoke.load_engine)
 
 
 def differences(kernel, engine, what=('events', 'ctinfo', 'table')):
@@ -135,9 +126,13 @@ def differences(kernel, engine, what=('events', 'ctinfo', 'table')):
 
 def disagreement_predicate(what=('events', 'ctinfo', 'table'), jar=smoke.DEFAULT_JAR,
                            oracle=smoke.DEFAULT_ORACLE):
-    """predicate(packets) -> True when the kernel and the engine disagree on `what`."""
+    """predicate(packets) -> True when the kernel and the engine disagree on `what`.
+    predicate.replays maps each tested packet list (a tuple of bytes) to its (kernel, engine)."""
     def pred(packets):
-        return bool(differences(kernel_replay(packets, oracle), engine_replay(packets, jar), what))
+        k, e = kernel_replay(packets, oracle), engine_replay(packets, jar)
+        pred.replays[tuple(map(bytes, packets))] = (k, e)
+        return bool(differences(k, e, what))
+    pred.replays = {}
     return pred
 
 
@@ -173,7 +168,7 @@ def main(argv=None):
     notes = dict(zip(map(bytes, packets), meta['notes']))
     print('seed %d index %d kind %s: %d packets' % (a.seed, a.index, meta['kind'], len(packets)))
     mini = shrink_packets(packets, pred, log=print)
-    k, e = kernel_replay(mini, a.oracle), engine_replay(mini, a.jar)
+    k, e = pred.replays[tuple(map(bytes, mini))]     # ddmin tested exactly this list
     name = a.name or 'fuzz-%d-%d' % (a.seed, a.index)
     base = write_regression(name, mini, k, a.out_dir, not a.no_table)
     print('minimal: %d packets, differs in %s -> %s.{pcap,events,trace%s}' % (

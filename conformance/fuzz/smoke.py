@@ -4,7 +4,7 @@ reference kernel harness, and compare per sequence: events, per-packet ctinfo, f
 
     python3 smoke.py --seed S --count N [--per-capture K] [--work DIR] [--jar JAR]
                      [--oracle /work/shared/oracle/replay-oracle.sh | --no-oracle]
-                     [--jobs J] [--engine-only]
+                     [--jobs J]
     python3 smoke.py --compare-dir DIR      # re-compare outputs already in DIR
 
 Output: one summary line per run plus one block per disagreeing sequence (seed, index, kind,
@@ -111,11 +111,20 @@ def compare_capture(manifest_seqs, kernel, engine):
     return out
 
 
+def load_kernel(prefix):
+    """Oracle outputs PREFIX, PREFIX.trace, PREFIX.table (None where missing)."""
+    return {'events': read_lines(prefix), 'trace': read_lines(prefix + '.trace'),
+            'table': read_lines(prefix + '.table')}
+
+
+def load_engine(prefix):
+    """Engine outputs PREFIX.events, PREFIX.ctinfo, PREFIX.table (None where missing)."""
+    return {'events': read_lines(prefix + '.events'), 'trace': read_lines(prefix + '.ctinfo'),
+            'table': read_lines(prefix + '.table')}
+
+
 def load_outputs(prefix_kernel, prefix_engine):
-    return ({'events': read_lines(prefix_kernel), 'trace': read_lines(prefix_kernel + '.trace'),
-             'table': read_lines(prefix_kernel + '.table')},
-            {'events': read_lines(prefix_engine + '.events'), 'trace': read_lines(prefix_engine + '.ctinfo'),
-             'table': read_lines(prefix_engine + '.table')})
+    return load_kernel(prefix_kernel), load_engine(prefix_engine)
 
 
 def format_diff(seq, diffs):

@@ -73,29 +73,22 @@ def main(argv=None):
     say = lab.stderr_log
     log = (lambda m: None) if args.quiet else say
 
-    if args.cleanup_stale:
-        if os.geteuid() != 0:
-            say("batch: must run as root")
+    def check_args():
+        if not args.outdir or not args.inputs:
+            parser.print_usage(sys.stderr)
+            say("batch: OUTDIR and at least one INPUT are required")
             return lab.EXIT_USAGE
-        say("batch: %d stale item(s) removed" % lab.cleanup_stale(say))
-        return lab.EXIT_OK
-    if not args.outdir or not args.inputs:
-        parser.print_usage(sys.stderr)
-        say("batch: OUTDIR and at least one INPUT are required")
-        return lab.EXIT_USAGE
+        return None
 
-    lab.install_signal_handlers()
-    the_lab = None
-    worst = lab.EXIT_OK
-    differences = 0
-    try:
+    def work(open_lab):
+        worst = lab.EXIT_OK
+        differences = 0
         captures = collect(args.inputs)
         if not captures:
             raise lab.LabError(lab.EXIT_USAGE, "no captures found")
         os.makedirs(args.outdir, exist_ok=True)
         t0 = time.monotonic()
-        the_lab = lab.Lab(lab.parse_sysctl_args(args.sysctl), args.timing, log, args.rcvbuf)
-        the_lab.start()
+        the_lab = open_lab()
         setup = time.monotonic() - t0
         for path in captures:
             name = os.path.splitext(os.path.basename(path))[0]
@@ -103,7 +96,7 @@ def main(argv=None):
             res.write(os.path.join(args.outdir, name))
             line = "%-32s %6d pkts %5d events %4d entries %6.3fs" % (
                 name, res.sent, len(res.events), len(res.table), res.total_seconds)
-            if res.lost_events or res.lost_records:
+            if res.lost:
                 line += "  LOST (ENOBUFS events=%d nflog=%d)" % (res.lost_events,
                                                                  res.lost_records)
                 worst = lab.EXIT_LOST
@@ -123,15 +116,8 @@ def main(argv=None):
             say("batch: FAILED: events were lost (ENOBUFS) in at least one capture")
             return worst
         return 1 if differences else lab.EXIT_OK
-    except lab.LabError as exc:
-        say("batch: %s" % exc)
-        return exc.code
-    except lab.Interrupted as exc:
-        say("batch: interrupted (%s), cleaning up" % exc)
-        return lab.EXIT_SETUP
-    finally:
-        if the_lab is not None:
-            the_lab.close()
+
+    return lab.run_cli("batch", args, log, work, check_args)
 
 
 if __name__ == "__main__":

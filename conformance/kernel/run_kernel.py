@@ -31,46 +31,30 @@ def main(argv=None):
     args = parser.parse_args(argv)
     log = (lambda m: None) if args.quiet else lab.stderr_log
 
-    if args.cleanup_stale:
-        if os.geteuid() != 0:
-            lab.stderr_log("run_kernel: must run as root")
+    def check_args():
+        if not args.capture or not args.out:
+            parser.print_usage(sys.stderr)
+            lab.stderr_log("run_kernel: CAPTURE and OUT are required")
             return lab.EXIT_USAGE
-        n = lab.cleanup_stale(lab.stderr_log)
-        lab.stderr_log("run_kernel: %d stale item(s) removed" % n)
-        return lab.EXIT_OK
-    if not args.capture or not args.out:
-        parser.print_usage(sys.stderr)
-        lab.stderr_log("run_kernel: CAPTURE and OUT are required")
-        return lab.EXIT_USAGE
-    if not os.path.isfile(args.capture):
-        lab.stderr_log("run_kernel: no such capture: %s" % args.capture)
-        return lab.EXIT_USAGE
-    out = args.out[:-len(".events")] if args.out.endswith(".events") else args.out
+        if not os.path.isfile(args.capture):
+            lab.stderr_log("run_kernel: no such capture: %s" % args.capture)
+            return lab.EXIT_USAGE
+        return None
 
-    lab.install_signal_handlers()
-    the_lab = None
-    try:
-        sysctls = lab.parse_sysctl_args(args.sysctl)
-        the_lab = lab.Lab(sysctls, args.timing, log, args.rcvbuf)
-        the_lab.start()
+    def work(open_lab):
+        out = args.out[:-len(".events")] if args.out.endswith(".events") else args.out
+        the_lab = open_lab()
         res = the_lab.replay(args.capture)
         res.write(out)
         log("%s -> %s.{events,table,trace}\n%s" % (args.capture, out, res.summary()))
-        if res.lost_events or res.lost_records:
+        if res.lost:
             lab.stderr_log("run_kernel: FAILED: the kernel reported ENOBUFS %d time(s) on the "
                            "event socket and %d on the NFLOG socket: output is incomplete"
                            % (res.lost_events, res.lost_records))
             return lab.EXIT_LOST
         return lab.EXIT_OK
-    except lab.LabError as exc:
-        lab.stderr_log("run_kernel: %s" % exc)
-        return exc.code
-    except lab.Interrupted as exc:
-        lab.stderr_log("run_kernel: interrupted (%s), cleaning up" % exc)
-        return lab.EXIT_SETUP
-    finally:
-        if the_lab is not None:
-            the_lab.close()
+
+    return lab.run_cli("run_kernel", args, log, work, check_args)
 
 
 if __name__ == "__main__":

@@ -19,10 +19,14 @@ import re
 import shutil
 import struct
 import subprocess
+import sys
 import tempfile
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.normpath(os.path.join(HERE, '..', 'fuzz')))
+import pcapwrite as pw  # noqa: E402
+
 SCRIPT = os.path.normpath(os.path.join(HERE, '..', 'traffic', 'make-traffic.sh'))
 SEED = 5
 KINDS = ['http-v4', 'http-v6', 'dns', 'ping-v4', 'ping-v6', 'udp-reqresp', 'udp-oneway',
@@ -53,31 +57,15 @@ class Pkt:
 
 def read_pcap(path):
     """Classic pcap (either byte order, us or ns), link type Ethernet."""
-    with open(path, 'rb') as f:
-        data = f.read()
-    if len(data) < 24:
+    if os.path.getsize(path) < 24:
         raise ValueError('%s: too short for a pcap header' % path)
-    magic_le = struct.unpack('<I', data[:4])[0]
-    if magic_le in (0xa1b2c3d4, 0xa1b23c4d):
-        end = '<'
-    elif struct.unpack('>I', data[:4])[0] in (0xa1b2c3d4, 0xa1b23c4d):
-        end = '>'
-    else:
-        raise ValueError('%s: not a classic pcap file' % path)
-    linktype = struct.unpack(end + 'I', data[20:24])[0]
+    try:
+        frames, linktype = pw.read_pcap(path)
+    except ValueError as e:        # not a classic pcap, truncated record, trailing bytes
+        raise ValueError('%s: %s' % (path, e)) from None
     if linktype != 1:
         raise ValueError('%s: link type %d, expected Ethernet (1)' % (path, linktype))
-    off, pkts = 24, []
-    while off + 16 <= len(data):
-        incl = struct.unpack(end + 'IIII', data[off:off + 16])[2]
-        frame = data[off + 16:off + 16 + incl]
-        if len(frame) < incl:
-            raise ValueError('%s: truncated record at offset %d' % (path, off))
-        pkts.append(parse_ether(frame))
-        off += 16 + incl
-    if off != len(data):
-        raise ValueError('%s: %d trailing bytes' % (path, len(data) - off))
-    return pkts
+    return [parse_ether(frame) for _ts, frame in frames]
 
 
 def parse_ether(frame):

@@ -672,3 +672,45 @@ def add_common_options(parser):
 def stderr_log(msg):
     sys.stderr.write(msg + "\n")
     sys.stderr.flush()
+
+
+def run_cli(prog, args, log, work, check_args=lambda: None):
+    """The frame run_kernel.py and batch.py share; returns the exit status.
+
+    --cleanup-stale (root only) removes what killed runs left behind and ends there. Else
+    check_args() may return an exit status to stop with (bad arguments); then the signal
+    handlers are installed and work(open_lab) runs, where open_lab() builds a Lab from
+    args.sysctl / args.timing / args.rcvbuf (logging to `log`) and starts it. A LabError or
+    an interruption is reported on stderr as "PROG: ..." and gives its exit status; every
+    lab opened is closed."""
+    if args.cleanup_stale:
+        if os.geteuid() != 0:
+            stderr_log("%s: must run as root" % prog)
+            return EXIT_USAGE
+        n = cleanup_stale(stderr_log)
+        stderr_log("%s: %d stale item(s) removed" % (prog, n))
+        return EXIT_OK
+    code = check_args()
+    if code is not None:
+        return code
+
+    install_signal_handlers()
+    labs = []
+
+    def open_lab():
+        the_lab = Lab(parse_sysctl_args(args.sysctl), args.timing, log, args.rcvbuf)
+        labs.append(the_lab)
+        the_lab.start()
+        return the_lab
+
+    try:
+        return work(open_lab)
+    except LabError as exc:
+        stderr_log("%s: %s" % (prog, exc))
+        return exc.code
+    except Interrupted as exc:
+        stderr_log("%s: interrupted (%s), cleaning up" % (prog, exc))
+        return EXIT_SETUP
+    finally:
+        for the_lab in labs:
+            the_lab.close()
