@@ -11,7 +11,7 @@ import dev.nfct.core.EventBits;
 import dev.nfct.core.EventType;
 import dev.nfct.flink.avro.AvroSingleObjectDeserializer;
 import dev.nfct.flink.avro.FlowKeys;
-import dev.nfct.kafka.EmbeddedKafka;
+import dev.nfct.kafka.EmbeddedKafkaExtension;
 import dev.nfct.kafka.Topics;
 import dev.nfct.testing.SharedData;
 import org.apache.avro.Schema;
@@ -23,9 +23,9 @@ import org.apache.avro.message.MissingSchemaException;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,22 +50,15 @@ class ConsumingExampleTest {
     private static final Path EXAMPLE = SharedData.projectRoot()
             .resolve("job/src/test/java/dev/nfct/cli/FlowEventConsumerExample.java");
 
-    private static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     @BeforeAll
     static void start() {
-        kafka = EmbeddedKafka.start();
         // The example uses the default topic names: they must be the job's.
         assertThat(FlowEventConsumerExample.FLOW_EVENTS).isEqualTo(Topics.FLOW_EVENTS);
         assertThat(FlowEventConsumerExample.TABLE).isEqualTo(Topics.TABLE);
-        Topics.defaults().createAll(kafka, 3);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (kafka != null) {
-            kafka.close();
-        }
+        Topics.defaults().createAll(KAFKA.broker(), 3);
     }
 
     @Test
@@ -91,7 +84,7 @@ class ConsumingExampleTest {
     @Test
     void theExampleReadsCommittedFlowEventsInPerFlowOrderAndSkipsGarbage() throws Exception {
         List<Event> events = EventsTestData.sampleEvents("gw1");
-        try (KafkaProducer<byte[], byte[]> p = EventsTestData.transactionalProducer(kafka)) {
+        try (KafkaProducer<byte[], byte[]> p = EventsTestData.transactionalProducer(KAFKA.broker())) {
             p.beginTransaction();
             for (Event e : events) {
                 p.send(new ProducerRecord<>(Topics.FLOW_EVENTS, FlowKeys.key(e.flow()), EventsTestData.encode(e.flow())));
@@ -107,7 +100,7 @@ class ConsumingExampleTest {
         }
 
         List<FlowEvent> received = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = FlowEventConsumerExample.consumer(kafka.bootstrapServers(),
+        try (KafkaConsumer<String, byte[]> consumer = FlowEventConsumerExample.consumer(KAFKA.broker().bootstrapServers(),
                 "example-group")) {
             consumer.subscribe(List.of(FlowEventConsumerExample.FLOW_EVENTS));
             long deadline = System.nanoTime() + 20_000_000_000L;
@@ -135,7 +128,7 @@ class ConsumingExampleTest {
         Map<String, TableEntry> other = EventsTestData.sampleTable("gw1|x"); // a host name that starts alike
         assertThat(gw1).hasSizeGreaterThan(2);
         String destroyed = gw1.keySet().iterator().next();
-        try (KafkaProducer<byte[], byte[]> p = EventsTestData.transactionalProducer(kafka)) {
+        try (KafkaProducer<byte[], byte[]> p = EventsTestData.transactionalProducer(KAFKA.broker())) {
             p.beginTransaction();
             for (Map<String, TableEntry> t : List.of(gw1, other)) {
                 t.forEach((k, v) -> p.send(new ProducerRecord<>(Topics.TABLE, k.getBytes(StandardCharsets.UTF_8),
@@ -147,10 +140,10 @@ class ConsumingExampleTest {
         Map<String, TableEntry> expected = new LinkedHashMap<>(gw1);
         expected.remove(destroyed);
 
-        Map<String, TableEntry> table = FlowEventConsumerExample.loadTable(kafka.bootstrapServers(),
+        Map<String, TableEntry> table = FlowEventConsumerExample.loadTable(KAFKA.broker().bootstrapServers(),
                 FlowEventConsumerExample.TABLE, "gw1");
         assertThat(table).isEqualTo(expected);
-        assertThat(FlowEventConsumerExample.loadTable(kafka.bootstrapServers(), FlowEventConsumerExample.TABLE,
+        assertThat(FlowEventConsumerExample.loadTable(KAFKA.broker().bootstrapServers(), FlowEventConsumerExample.TABLE,
                 "gw1|x")).isEqualTo(other);
     }
 

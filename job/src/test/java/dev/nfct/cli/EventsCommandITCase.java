@@ -8,13 +8,14 @@ import dev.nfct.cli.EventsTestData.Event;
 import dev.nfct.core.EventType;
 import dev.nfct.flink.avro.FlowEvents;
 import dev.nfct.flink.avro.FlowKeys;
-import dev.nfct.kafka.EmbeddedKafka;
+import dev.nfct.kafka.EmbeddedKafkaExtension;
 import dev.nfct.kafka.Topics;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -57,34 +58,28 @@ class EventsCommandITCase {
             List.of("-o", "json"), List.of("-o", "extended,id"), List.of("-p", "icmpv6", "-e", "NEW"),
             List.of("-p", "tcp", "--sport", "40086", "-r", "2001:db8:1::/48"));
 
-    private static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
     private static List<Event> events;
     /** The events of each partition, in the order they were written. */
     private static final Map<Integer, List<Event>> byPartition = new TreeMap<>();
     private static int garbagePartition;
     private static long garbageOffset;
     private static ExecutorService pool;
-    private static final Map<List<String>, CompletableFuture<Run>> runs = new ConcurrentHashMap<>();
+    private static final Map<List<String>, CompletableFuture<CommandRun>> runs = new ConcurrentHashMap<>();
 
-    record Run(int status, String out, String err, long millis) {
-        List<String> lines() {
-            return out.lines().toList();
-        }
-
-        List<String> warnings() {
-            return err.lines().filter(l -> l.startsWith("events: warning:")).toList();
-        }
+    private static List<String> warnings(CommandRun r) {
+        return r.err.lines().filter(l -> l.startsWith("events: warning:")).toList();
     }
 
     @BeforeAll
     static void setUp() throws Exception {
-        kafka = EmbeddedKafka.start();
-        kafka.createTopic(TOPIC, 3, Map.of());
+        KAFKA.broker().createTopic(TOPIC, 3, Map.of());
         events = EventsTestData.sampleEvents(HOST);
         assertThat(events).hasSizeGreaterThan(20)
                 .anyMatch(e -> e.engine().type == EventType.DESTROY)
                 .anyMatch(e -> e.engine().protocol() == 17);
-        try (KafkaProducer<byte[], byte[]> p = EventsTestData.transactionalProducer(kafka)) {
+        try (KafkaProducer<byte[], byte[]> p = EventsTestData.transactionalProducer(KAFKA.broker())) {
             int half = events.size() / 2;
             p.beginTransaction();
             for (Event e : events.subList(0, half)) {
@@ -119,8 +114,8 @@ class EventsCommandITCase {
 
         // Two hosts on the prefixed default topic name.
         String prefixed = Topics.defaults().withPrefix(PREFIX).flowEvents();
-        kafka.createTopic(prefixed, 1, Map.of());
-        try (KafkaProducer<byte[], byte[]> p = EventsTestData.transactionalProducer(kafka)) {
+        KAFKA.broker().createTopic(prefixed, 1, Map.of());
+        try (KafkaProducer<byte[], byte[]> p = EventsTestData.transactionalProducer(KAFKA.broker())) {
             p.beginTransaction();
             for (Event e : events.subList(0, 6)) {
                 for (String host : List.of("gw1", "gw2")) {
@@ -148,39 +143,31 @@ class EventsCommandITCase {
         if (pool != null) {
             pool.shutdownNow();
         }
-        if (kafka != null) {
-            kafka.close();
-        }
     }
 
     /** {@code events --bootstrap-servers .. --topic TOPIC --from-beginning --timeout 3 EXTRA..}, started once. */
-    private static CompletableFuture<Run> start(List<String> extra) {
+    private static CompletableFuture<CommandRun> start(List<String> extra) {
         return runs.computeIfAbsent(extra, k -> CompletableFuture.supplyAsync(() -> {
-            List<String> args = new ArrayList<>(List.of("--bootstrap-servers", kafka.bootstrapServers(),
+            List<String> args = new ArrayList<>(List.of("--bootstrap-servers", KAFKA.broker().bootstrapServers(),
                     "--topic", TOPIC, "--from-beginning", "--timeout", "3"));
             args.addAll(k);
             return events(args.toArray(String[]::new));
         }, pool));
     }
 
-    private static Run run(String... extra) {
+    private static CommandRun run(String... extra) {
         return start(List.of(extra)).join();
     }
 
-    static Run events(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        long t0 = System.nanoTime();
-        int status = EventsCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8),
-                (System.nanoTime() - t0) / 1_000_000);
+    static CommandRun events(String... args) {
+        return CommandRun.of(EventsCommand::run, args);
     }
 
     /**
      * The run printed exactly the events {@code which} selects, rendered by {@code render}, each
      * partition's in the order they were written (partitions interleave freely).
      */
-    private static void assertShows(Run r, Predicate<Event> which, Function<Event, String> render) {
+    private static void assertShows(CommandRun r, Predicate<Event> which, Function<Event, String> render) {
         assertThat(r.status).as(r.err).isZero();
         List<String> expectedAll = events.stream().filter(which).map(render).toList();
         assertThat(expectedAll).as("the filter must select something").isNotEmpty();
@@ -196,7 +183,7 @@ class EventsCommandITCase {
 
     @Test
     void printsEveryCommittedEventAsConntrackDoesInPartitionOrder() {
-        Run r = run();
+        CommandRun r = run();
         assertShows(r, e -> true, Event::plain);
         assertThat(r.out).doesNotContain("198.51.100.99"); // the aborted transaction
         assertThat(r.lines().get(0)).doesNotStartWith("events:"); // stdout carries events only
@@ -204,8 +191,8 @@ class EventsCommandITCase {
 
     @Test
     void garbageRecordGivesOneWarningWithItsPositionAndTheRunGoesOn() {
-        Run r = run();
-        assertThat(r.warnings()).singleElement().satisfies(w -> assertThat(w)
+        CommandRun r = run();
+        assertThat(warnings(r)).singleElement().satisfies(w -> assertThat(w)
                 .contains(TOPIC + " partition " + garbagePartition + " offset " + garbageOffset)
                 .contains("no Avro single-object header"));
         assertThat(r.err).contains("events: " + events.size() + " flow events shown, 1 undecodable record skipped");
@@ -266,7 +253,7 @@ class EventsCommandITCase {
 
     @Test
     void jsonOutputIsOneObjectPerLine() throws Exception {
-        Run r = run("-o", "json");
+        CommandRun r = run("-o", "json");
         assertShows(r, e -> true, e -> FlowEvents.json(e.flow()));
         for (String line : r.lines()) {
             JsonNode n = JSON.readTree(line);
@@ -289,7 +276,7 @@ class EventsCommandITCase {
 
     @Test
     void countStopsAfterThatManyEvents() {
-        Run r = events("--bootstrap-servers", kafka.bootstrapServers(), "--topic", TOPIC, "--from-beginning",
+        CommandRun r = events("--bootstrap-servers", KAFKA.broker().bootstrapServers(), "--topic", TOPIC, "--from-beginning",
                 "--count", "3", "--timeout", "30");
         assertThat(r.status).as(r.err).isZero();
         assertThat(r.lines()).hasSize(3);
@@ -300,14 +287,14 @@ class EventsCommandITCase {
 
     @Test
     void hostFilterOnThePrefixedTopic() throws Exception {
-        Run gw2 = events("--bootstrap-servers", kafka.bootstrapServers(), "--topic-prefix", PREFIX,
+        CommandRun gw2 = events("--bootstrap-servers", KAFKA.broker().bootstrapServers(), "--topic-prefix", PREFIX,
                 "--from-beginning", "--host", "gw2", "-o", "json", "--count", "6", "--timeout", "10");
         assertThat(gw2.status).as(gw2.err).isZero();
         assertThat(gw2.lines()).hasSize(6);
         for (String line : gw2.lines()) {
             assertThat(JSON.readTree(line).get("host").asText()).isEqualTo("gw2");
         }
-        Run both = events("--bootstrap-servers", kafka.bootstrapServers(), "--topic-prefix", PREFIX,
+        CommandRun both = events("--bootstrap-servers", KAFKA.broker().bootstrapServers(), "--topic-prefix", PREFIX,
                 "--from-beginning", "--host", "gw1", "--host", "gw2", "--count", "12", "--timeout", "10");
         assertThat(both.lines()).hasSize(12);
     }
@@ -315,8 +302,8 @@ class EventsCommandITCase {
     @Test
     void withoutFromBeginningOnlyNewEventsAreShown() throws Exception {
         String topic = "it.late";
-        kafka.createTopic(topic, 2, Map.of());
-        try (KafkaProducer<byte[], byte[]> p = EventsTestData.transactionalProducer(kafka)) {
+        KAFKA.broker().createTopic(topic, 2, Map.of());
+        try (KafkaProducer<byte[], byte[]> p = EventsTestData.transactionalProducer(KAFKA.broker())) {
             p.beginTransaction();
             for (Event e : events.subList(0, 5)) {
                 p.send(new ProducerRecord<>(topic, FlowKeys.key(e.flow()), EventsTestData.encode(e.flow())));
@@ -325,7 +312,7 @@ class EventsCommandITCase {
 
             ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
             CompletableFuture<Integer> status = CompletableFuture.supplyAsync(() -> EventsCommand.run(
-                    new String[] {"--bootstrap-servers", kafka.bootstrapServers(), "--topic", topic, "--count", "2",
+                    new String[] {"--bootstrap-servers", KAFKA.broker().bootstrapServers(), "--topic", topic, "--count", "2",
                         "--timeout", "15"},
                     new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)),
                     pool);
@@ -347,12 +334,12 @@ class EventsCommandITCase {
 
     @Test
     void consumerGroupResumesWhereItStopped() {
-        String[] base = {"--bootstrap-servers", kafka.bootstrapServers(), "--topic", TOPIC, "--group", "it-group",
+        String[] base = {"--bootstrap-servers", KAFKA.broker().bootstrapServers(), "--topic", TOPIC, "--group", "it-group",
             "--from-beginning"};
-        Run first = events(concat(base, "--count", "5", "--timeout", "15"));
+        CommandRun first = events(concat(base, "--count", "5", "--timeout", "15"));
         assertThat(first.status).as(first.err).isZero();
         assertThat(first.lines()).hasSize(5);
-        Run rest = events(concat(base, "--timeout", "3"));
+        CommandRun rest = events(concat(base, "--timeout", "3"));
         assertThat(rest.status).as(rest.err).isZero();
         List<String> all = new ArrayList<>(first.lines());
         all.addAll(rest.lines());
@@ -361,7 +348,7 @@ class EventsCommandITCase {
 
     @Test
     void missingTopicIsAClearError() {
-        Run r = events("--bootstrap-servers", kafka.bootstrapServers(), "--topic", "no.such.topic", "--timeout", "1");
+        CommandRun r = events("--bootstrap-servers", KAFKA.broker().bootstrapServers(), "--topic", "no.such.topic", "--timeout", "1");
         assertThat(r.status).isEqualTo(1);
         assertThat(r.err).contains("topic no.such.topic does not exist");
         assertThat(r.out).isEmpty();

@@ -4,9 +4,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -15,19 +12,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The {@code events} command line without a broker: usage errors, help, an unreachable Kafka. */
 class EventsCommandTest {
-    private record Run(int status, String out, String err) {
-    }
-
-    private static Run events(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        int status = EventsCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CommandRun events(String... args) {
+        return CommandRun.of(EventsCommand::run, args);
     }
 
     @Test
     void helpGoesToStdoutWithStatus0() {
-        Run r = events("--help");
+        CommandRun r = events("--help");
         assertThat(r.status).isZero();
         assertThat(r.out).startsWith("usage: events --bootstrap-servers HOST:PORT").contains("--from-beginning")
                 .contains("-e, --event-mask").contains("--consumer-property");
@@ -74,7 +65,7 @@ class EventsCommandTest {
     void usageErrorsExitWith2AndSayWhy(String options, String message) {
         List<String> args = new ArrayList<>(List.of("--bootstrap-servers", "127.0.0.1:1"));
         args.addAll(Arrays.asList(options.trim().split(" +")));
-        Run r = events(args.toArray(String[]::new));
+        CommandRun r = events(args.toArray(String[]::new));
         assertThat(r.status).as(r.err).isEqualTo(2);
         assertThat(r.err).startsWith("events: ").contains(message.trim());
         assertThat(r.out).isEmpty();
@@ -82,14 +73,14 @@ class EventsCommandTest {
 
     @Test
     void bootstrapServersAreRequired() {
-        Run r = events("-p", "tcp");
+        CommandRun r = events("-p", "tcp");
         assertThat(r.status).isEqualTo(2);
         assertThat(r.err).contains("--bootstrap-servers HOST:PORT is required").contains("usage: events");
     }
 
     @Test
     void badConsumerPropertyValueIsAUsageError() {
-        Run r = events("--bootstrap-servers", "127.0.0.1:1", "--consumer-property", "max.poll.records=many");
+        CommandRun r = events("--bootstrap-servers", "127.0.0.1:1", "--consumer-property", "max.poll.records=many");
         assertThat(r.status).as(r.err).isEqualTo(2);
         assertThat(r.err).contains("max.poll.records");
     }
@@ -97,7 +88,7 @@ class EventsCommandTest {
     @Test
     void unreachableKafkaExits1WithinTheMetadataTimeout() {
         long t0 = System.nanoTime();
-        Run r = events("--bootstrap-servers", "127.0.0.1:1", "--metadata-timeout", "1", "--from-beginning");
+        CommandRun r = events("--bootstrap-servers", "127.0.0.1:1", "--metadata-timeout", "1", "--from-beginning");
         long millis = (System.nanoTime() - t0) / 1_000_000;
         assertThat(r.status).isEqualTo(1);
         assertThat(r.err).contains("cannot reach Kafka at 127.0.0.1:1").contains("within 1 s");
@@ -107,7 +98,7 @@ class EventsCommandTest {
 
     @Test
     void unresolvableBrokerNameExits1() {
-        Run r = events("--bootstrap-servers", "no-such-host.invalid:9092", "--metadata-timeout", "1");
+        CommandRun r = events("--bootstrap-servers", "no-such-host.invalid:9092", "--metadata-timeout", "1");
         assertThat(r.status).as(r.err).isEqualTo(1);
         assertThat(r.err).contains("no-such-host.invalid");
     }

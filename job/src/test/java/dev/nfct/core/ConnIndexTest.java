@@ -65,6 +65,22 @@ class ConnIndexTest {
         }
     }
 
+    /** Files a new entry for a copy of {@code orig} and records it in the reference. */
+    private void insert(ConnIndex index, Map<Tuple, Conn> byTuple, Set<Conn> live, List<Conn> order, Tuple orig) {
+        Conn c = conn(orig.copyWithoutOwner());
+        file(index, c);
+        track(byTuple, c, true);
+        live.add(c);
+        order.add(c);
+    }
+
+    /** Unfiles {@code c} and drops it from the reference (the caller takes it off its order list). */
+    private static void delete(ConnIndex index, Map<Tuple, Conn> byTuple, Set<Conn> live, Conn c) {
+        unfile(index, c);
+        track(byTuple, c, false);
+        live.remove(c);
+    }
+
     @Test
     void behavesLikeAMapUnderRandomInsertsAndRemovalsWithGrowth() {
         ConnIndex index = new ConnIndex(4);
@@ -88,17 +104,9 @@ class ConnIndexTest {
                 if (byTuple.containsKey(orig) || byTuple.containsKey(orig.swapped())) {
                     continue; // the engine never indexes a tuple twice
                 }
-                Conn c = conn(new Tuple(orig.family, orig.protocol, orig.srcHi, orig.srcLo, orig.dstHi,
-                        orig.dstLo, orig.srcU, orig.dstU, orig.zone));
-                file(index, c);
-                track(byTuple, c, true);
-                live.add(c);
-                order.add(c);
+                insert(index, byTuple, live, order, orig);
             } else {
-                Conn c = order.remove(rnd.nextInt(order.size()));
-                unfile(index, c);
-                track(byTuple, c, false);
-                live.remove(c);
+                delete(index, byTuple, live, order.remove(rnd.nextInt(order.size())));
             }
             if (step % 499 == 0) {
                 assertAgrees(index, byTuple, live, probes);
@@ -108,9 +116,7 @@ class ConnIndexTest {
         assertThat(index.capacity()).as("grew").isGreaterThan(startCapacity);
         assertThat(index.size()).isLessThanOrEqualTo(index.capacity() / 2);
         for (Conn c : new ArrayList<>(order)) {
-            unfile(index, c);
-            track(byTuple, c, false);
-            live.remove(c);
+            delete(index, byTuple, live, c);
         }
         assertAgrees(index, byTuple, live, probes);
         assertThat(index.size()).isZero();
@@ -153,16 +159,9 @@ class ConnIndexTest {
                 if (byTuple.containsKey(o)) {
                     continue;
                 }
-                Conn c = conn(new Tuple(o.family, o.protocol, o.srcHi, o.srcLo, o.dstHi, o.dstLo, o.srcU, o.dstU, o.zone));
-                file(index, c);
-                track(byTuple, c, true);
-                live.add(c);
-                order.add(c);
+                insert(index, byTuple, live, order, o);
             } else {
-                Conn c = order.remove(rnd.nextInt(order.size()));
-                unfile(index, c);
-                track(byTuple, c, false);
-                live.remove(c);
+                delete(index, byTuple, live, order.remove(rnd.nextInt(order.size())));
             }
             // Four filings with homes in the last three slots cannot all fit before the end.
             int atTheEnd = 0;

@@ -1,5 +1,6 @@
 package dev.nfct.core;
 
+import static dev.nfct.testing.Packets.tuple;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nfct.testing.Packets;
@@ -14,19 +15,13 @@ class EventFormatTest {
     private static final long S = 1_000_000_000L;
     private static final long T0 = 1_000_000_000_000L;
 
-    private static Tuple t(int proto, String src, String dst, int su, int du) {
-        long[] s = Packets.addr(src), d = Packets.addr(dst);
-        int fam = src.contains(":") ? Packet.AF_INET6 : Packet.AF_INET;
-        return new Tuple(fam, proto, s[0], s[1], d[0], d[1], su, du, 0);
-    }
-
     private static ConnEvent ev(EventType type, int bits, Tuple o, Tuple r, int status, String state,
                                 long timeout, long[] counters, boolean ts, long start, long stop) {
         return new ConnEvent(type, bits, T0 + 10 * S, o, r, status, state, timeout, counters, ts, start, stop, 12345, 0);
     }
 
-    private static final Tuple TCP_O = t(6, "10.200.0.1", "10.200.0.2", 57370, 5001);
-    private static final Tuple TCP_R = t(6, "10.200.0.2", "10.200.0.1", 5001, 57370);
+    private static final Tuple TCP_O = tuple(6, "10.200.0.1", "10.200.0.2", 57370, 5001);
+    private static final Tuple TCP_R = tuple(6, "10.200.0.2", "10.200.0.1", 5001, 57370);
     private static final int CONF = Status.CONFIRMED;
     private static final int REPLIED = Status.CONFIRMED | Status.SEEN_REPLY;
     private static final int ASSURED = REPLIED | Status.ASSURED;
@@ -51,14 +46,14 @@ class EventFormatTest {
 
     @Test
     void tcpUpdateWithoutProtoinfoHasNoStateColumn() {
-        Tuple o = t(6, "10.200.0.1", "10.200.0.2", 46100, 5010), r = t(6, "10.200.0.2", "10.200.0.1", 5010, 46100);
+        Tuple o = tuple(6, "10.200.0.1", "10.200.0.2", 46100, 5010), r = tuple(6, "10.200.0.2", "10.200.0.1", 5010, 46100);
         assertThat(EventFormat.event(ev(EventType.UPDATE, EventBits.ASSURED, o, r, ASSURED, null, 300, null, false, 0, 0), false))
                 .isEqualTo(" [UPDATE] tcp      6 300 src=10.200.0.1 dst=10.200.0.2 sport=46100 dport=5010 src=10.200.0.2 dst=10.200.0.1 sport=5010 dport=46100 [ASSURED]");
     }
 
     @Test
     void tcpDestroyCarriesCountersAndDeltaTimeAndItsTimeoutWhileStillPositive() {
-        Tuple o = t(6, "10.200.0.1", "10.200.0.2", 6402, 7401), r = t(6, "10.200.0.2", "10.200.0.1", 7401, 6402);
+        Tuple o = tuple(6, "10.200.0.1", "10.200.0.2", 6402, 7401), r = tuple(6, "10.200.0.2", "10.200.0.1", 7401, 6402);
         long start = T0 + 9 * S + 250_000_000L;
         ConnEvent e = ev(EventType.DESTROY, EventBits.DESTROY, o, r, ASSURED | Status.DYING, "CLOSE", 9,
                 new long[] {3, 132, 1, 52}, true, start, T0 + 10 * S);
@@ -66,7 +61,7 @@ class EventFormatTest {
                 "[DESTROY] tcp      6 9 CLOSE src=10.200.0.1 dst=10.200.0.2 sport=6402 dport=7401 packets=3 bytes=132 "
                         + "src=10.200.0.2 dst=10.200.0.1 sport=7401 dport=6402 packets=1 bytes=52 [ASSURED] delta-time=1");
         // The SYN killed by an RST: [UNREPLIED] stays, after the original counters.
-        Tuple o2 = t(6, "10.200.0.1", "10.200.0.2", 47202, 5998), r2 = t(6, "10.200.0.2", "10.200.0.1", 5998, 47202);
+        Tuple o2 = tuple(6, "10.200.0.1", "10.200.0.2", 47202, 5998), r2 = tuple(6, "10.200.0.2", "10.200.0.1", 5998, 47202);
         assertThat(EventFormat.event(ev(EventType.DESTROY, EventBits.DESTROY, o2, r2, CONF | Status.DYING, "CLOSE", 120,
                 new long[] {1, 60, 1, 40}, true, T0 + 10 * S, T0 + 10 * S), false)).isEqualTo(
                 "[DESTROY] tcp      6 120 CLOSE src=10.200.0.1 dst=10.200.0.2 sport=47202 dport=5998 packets=1 bytes=60 [UNREPLIED] "
@@ -75,18 +70,18 @@ class EventFormatTest {
 
     @Test
     void extendedOutputAddsTheL3Column() {
-        Tuple o = t(6, "10.200.0.1", "10.200.0.2", 6001, 7001), r = t(6, "10.200.0.2", "10.200.0.1", 7001, 6001);
+        Tuple o = tuple(6, "10.200.0.1", "10.200.0.2", 6001, 7001), r = tuple(6, "10.200.0.2", "10.200.0.1", 7001, 6001);
         ConnEvent e = ev(EventType.DESTROY, EventBits.DESTROY, o, r, CONF | Status.DYING, "ESTABLISHED", 182,
                 new long[] {1, 40, 0, 0}, true, T0 + 10 * S - 118 * S, T0 + 10 * S);
         assertThat(EventFormat.event(e, true)).isEqualTo(
                 "[DESTROY] ipv4     2 tcp      6 182 ESTABLISHED src=10.200.0.1 dst=10.200.0.2 sport=6001 dport=7001 packets=1 bytes=40 [UNREPLIED] "
                         + "src=10.200.0.2 dst=10.200.0.1 sport=7001 dport=6001 packets=0 bytes=0 delta-time=118");
-        Tuple o6 = t(58, "fd00:200::1", "fd00:200::2", 13107, 128 << 8), r6 = t(58, "fd00:200::2", "fd00:200::1", 13107, 129 << 8);
+        Tuple o6 = tuple(58, "fd00:200::1", "fd00:200::2", 13107, 128 << 8), r6 = tuple(58, "fd00:200::2", "fd00:200::1", 13107, 129 << 8);
         assertThat(EventFormat.event(ev(EventType.NEW, EventBits.NEW, o6, r6, CONF, null, 30, null, false, 0, 0), true))
                 .isEqualTo("    [NEW] ipv6     10 icmpv6   58 30 src=fd00:200::1 dst=fd00:200::2 type=128 code=0 id=13107 [UNREPLIED] "
                         + "src=fd00:200::2 dst=fd00:200::1 type=129 code=0 id=13107");
         // -L -o extended
-        Tuple o2 = t(6, "10.200.0.1", "10.200.0.2", 50698, 5003), r2 = t(6, "10.200.0.2", "10.200.0.1", 5003, 50698);
+        Tuple o2 = tuple(6, "10.200.0.1", "10.200.0.2", 50698, 5003), r2 = tuple(6, "10.200.0.2", "10.200.0.1", 5003, 50698);
         ConnEvent dump = new ConnEvent(null, 0, T0 + 10 * S, o2, r2, ASSURED, "TIME_WAIT", 1, new long[] {6, 325, 5, 279},
                 true, T0 + 9 * S, 0, 1, 0);
         assertThat(EventFormat.entry(dump, true)).isEqualTo(
@@ -96,14 +91,14 @@ class EventFormatTest {
 
     @Test
     void listingShowsMarkUseCountersAndDeltaTime() {
-        Tuple o = t(6, "10.200.0.1", "10.200.0.2", 6301, 7300), r = t(6, "10.200.0.2", "10.200.0.1", 7300, 6301);
+        Tuple o = tuple(6, "10.200.0.1", "10.200.0.2", 6301, 7300), r = tuple(6, "10.200.0.2", "10.200.0.1", 7300, 6301);
         ConnEvent dump = new ConnEvent(null, 0, T0 + 10 * S, o, r, ASSURED, "ESTABLISHED", 431999,
                 new long[] {2, 92, 1, 52}, true, T0 + 9 * S + 900_000_000L, 0, 1, 0);
         assertThat(EventFormat.entry(dump, false)).isEqualTo(
                 "tcp      6 431999 ESTABLISHED src=10.200.0.1 dst=10.200.0.2 sport=6301 dport=7300 packets=2 bytes=92 "
                         + "src=10.200.0.2 dst=10.200.0.1 sport=7300 dport=6301 packets=1 bytes=52 [ASSURED] mark=0 delta-time=1 use=1");
         // IPv6 TCP without reply, as captured.
-        Tuple o6 = t(6, "fd00:200::1", "fd00:200::2", 6200, 7200), r6 = t(6, "fd00:200::2", "fd00:200::1", 7200, 6200);
+        Tuple o6 = tuple(6, "fd00:200::1", "fd00:200::2", 6200, 7200), r6 = tuple(6, "fd00:200::2", "fd00:200::1", 7200, 6200);
         assertThat(EventFormat.entry(new ConnEvent(null, 0, T0, o6, r6, CONF, "SYN_SENT", 119, new long[] {1, 60, 0, 0},
                 true, T0, 0, 1, 0), false)).isEqualTo(
                 "tcp      6 119 SYN_SENT src=fd00:200::1 dst=fd00:200::2 sport=6200 dport=7200 packets=1 bytes=60 [UNREPLIED] "
@@ -115,22 +110,22 @@ class EventFormatTest {
 
     @Test
     void sctpAndGreAndGenericLines() {
-        Tuple so = t(132, "10.0.0.1", "10.0.0.2", 5000, 5001), sr = t(132, "10.0.0.2", "10.0.0.1", 5001, 5000);
+        Tuple so = tuple(132, "10.0.0.1", "10.0.0.2", 5000, 5001), sr = tuple(132, "10.0.0.2", "10.0.0.1", 5001, 5000);
         assertThat(EventFormat.event(ev(EventType.NEW, EventBits.NEW | EventBits.PROTOINFO, so, sr, CONF, "COOKIE_WAIT", 3,
                 null, false, 0, 0), false)).isEqualTo(
                 "    [NEW] sctp     132 3 COOKIE_WAIT src=10.0.0.1 dst=10.0.0.2 sport=5000 dport=5001 [UNREPLIED] src=10.0.0.2 dst=10.0.0.1 sport=5001 dport=5000");
-        Tuple go = t(47, "10.0.0.1", "10.0.0.2", 0, 0x1f4), gr = t(47, "10.0.0.2", "10.0.0.1", 0x1f4, 0);
+        Tuple go = tuple(47, "10.0.0.1", "10.0.0.2", 0, 0x1f4), gr = tuple(47, "10.0.0.2", "10.0.0.1", 0x1f4, 0);
         assertThat(EventFormat.event(ev(EventType.UPDATE, EventBits.REPLY | EventBits.ASSURED, go, gr, ASSURED, null, 180,
                 null, false, 0, 0), false)).isEqualTo(
                 " [UPDATE] gre      47 180 src=10.0.0.1 dst=10.0.0.2 srckey=0x0 dstkey=0x1f4 src=10.0.0.2 dst=10.0.0.1 srckey=0x1f4 dstkey=0x0 [ASSURED]");
-        Tuple xo = t(50, "10.0.0.1", "10.0.0.2", 0, 0), xr = t(50, "10.0.0.2", "10.0.0.1", 0, 0);
+        Tuple xo = tuple(50, "10.0.0.1", "10.0.0.2", 0, 0), xr = tuple(50, "10.0.0.2", "10.0.0.1", 0, 0);
         assertThat(EventFormat.event(ev(EventType.NEW, EventBits.NEW, xo, xr, CONF, null, 600, null, false, 0, 0), true))
                 .isEqualTo("    [NEW] ipv4     2 unknown  50 600 src=10.0.0.1 dst=10.0.0.2 [UNREPLIED] src=10.0.0.2 dst=10.0.0.1");
     }
 
     @Test
     void eventLabelIsRightAlignedInNineCharactersAndNoLineEndsInASpace() {
-        Tuple o = t(17, "10.0.0.1", "10.0.0.2", 1, 2), r = t(17, "10.0.0.2", "10.0.0.1", 2, 1);
+        Tuple o = tuple(17, "10.0.0.1", "10.0.0.2", 1, 2), r = tuple(17, "10.0.0.2", "10.0.0.1", 2, 1);
         String n = EventFormat.event(ev(EventType.NEW, EventBits.NEW, o, r, CONF, null, 30, null, false, 0, 0), false);
         String u = EventFormat.event(ev(EventType.UPDATE, EventBits.REPLY, o, r, REPLIED, null, 30, null, false, 0, 0), false);
         String d = EventFormat.event(ev(EventType.DESTROY, EventBits.DESTROY, o, r, REPLIED | Status.DYING, null, -1, null, false, 0, 0), false);
@@ -148,7 +143,7 @@ class EventFormatTest {
 
     @Test
     void deltaTimeIsTheDifferenceOfWholeSecondsAsLibnetfilterConntrackComputesIt() {
-        Tuple o = t(17, "10.0.0.1", "10.0.0.2", 1, 2), r = t(17, "10.0.0.2", "10.0.0.1", 2, 1);
+        Tuple o = tuple(17, "10.0.0.1", "10.0.0.2", 1, 2), r = tuple(17, "10.0.0.2", "10.0.0.1", 2, 1);
         long sec = 1_795_589_000L * S;
         // stop/1e9 - start/1e9, each truncated first: 0.9 -> 1.1 crosses a second boundary.
         ConnEvent crossing = ev(EventType.DESTROY, EventBits.DESTROY, o, r, CONF | Status.DYING, null, -1,
@@ -245,7 +240,7 @@ class EventFormatTest {
 
     @Test
     void jsonForUdpNewEvent() {
-        Tuple o = t(17, "10.0.0.1", "10.0.0.2", 1000, 53), r = t(17, "10.0.0.2", "10.0.0.1", 53, 1000);
+        Tuple o = tuple(17, "10.0.0.1", "10.0.0.2", 1000, 53), r = tuple(17, "10.0.0.2", "10.0.0.1", 53, 1000);
         ConnEvent e = new ConnEvent(EventType.NEW, EventBits.NEW, 5 * S, o, r, CONF, null, 30, null, false, 0, 0, 7, 0);
         assertThat(EventFormat.json(e)).isEqualTo("{\"type\":\"NEW\",\"time_ns\":5000000000,\"l3\":\"ipv4\",\"l4\":\"udp\","
                 + "\"protonum\":17,\"timeout\":30,\"orig\":{\"src\":\"10.0.0.1\",\"dst\":\"10.0.0.2\",\"sport\":1000,\"dport\":53},"
@@ -267,27 +262,27 @@ class EventFormatTest {
 
     @Test
     void jsonForIcmpIcmpv6GreGenericAndSctpTuples() {
-        assertThat(EventFormat.json(new ConnEvent(null, 0, 0, t(1, "10.0.0.1", "10.0.0.2", 9, 8 << 8),
-                t(1, "10.0.0.2", "10.0.0.1", 9, 0), REPLIED, null, 29, null, false, 0, 0, 1, 0)))
+        assertThat(EventFormat.json(new ConnEvent(null, 0, 0, tuple(1, "10.0.0.1", "10.0.0.2", 9, 8 << 8),
+                tuple(1, "10.0.0.2", "10.0.0.1", 9, 0), REPLIED, null, 29, null, false, 0, 0, 1, 0)))
                 .isEqualTo("{\"time_ns\":0,\"l3\":\"ipv4\",\"l4\":\"icmp\",\"protonum\":1,\"timeout\":29,"
                         + "\"orig\":{\"src\":\"10.0.0.1\",\"dst\":\"10.0.0.2\",\"type\":8,\"code\":0,\"id\":9},"
                         + "\"reply\":{\"src\":\"10.0.0.2\",\"dst\":\"10.0.0.1\",\"type\":0,\"code\":0,\"id\":9},"
                         + "\"status\":[\"SEEN_REPLY\",\"CONFIRMED\"],\"mark\":0,\"id\":1}");
-        assertThat(EventFormat.json(new ConnEvent(EventType.UPDATE, EventBits.REPLY, 0, t(58, "fe80::1:2", "::1", 3, 128 << 8),
-                t(58, "::1", "fe80::1:2", 3, 129 << 8), REPLIED, null, 30, null, false, 0, 0, 1, 0)))
+        assertThat(EventFormat.json(new ConnEvent(EventType.UPDATE, EventBits.REPLY, 0, tuple(58, "fe80::1:2", "::1", 3, 128 << 8),
+                tuple(58, "::1", "fe80::1:2", 3, 129 << 8), REPLIED, null, 30, null, false, 0, 0, 1, 0)))
                 .contains("\"l3\":\"ipv6\",\"l4\":\"icmpv6\",\"protonum\":58")
                 .contains("\"orig\":{\"src\":\"fe80::1:2\",\"dst\":\"::1\",\"type\":128,\"code\":0,\"id\":3}")
                 .contains("\"reply\":{\"src\":\"::1\",\"dst\":\"fe80::1:2\",\"type\":129,\"code\":0,\"id\":3}");
-        assertThat(EventFormat.json(new ConnEvent(EventType.NEW, EventBits.NEW, 0, t(47, "10.0.0.1", "10.0.0.2", 0, 500),
-                t(47, "10.0.0.2", "10.0.0.1", 500, 0), CONF, null, 30, null, false, 0, 0, 1, 0)))
+        assertThat(EventFormat.json(new ConnEvent(EventType.NEW, EventBits.NEW, 0, tuple(47, "10.0.0.1", "10.0.0.2", 0, 500),
+                tuple(47, "10.0.0.2", "10.0.0.1", 500, 0), CONF, null, 30, null, false, 0, 0, 1, 0)))
                 .contains("\"l4\":\"gre\",\"protonum\":47")
                 .contains("\"orig\":{\"src\":\"10.0.0.1\",\"dst\":\"10.0.0.2\",\"srckey\":0,\"dstkey\":500}");
-        assertThat(EventFormat.json(new ConnEvent(EventType.NEW, EventBits.NEW, 0, t(50, "10.0.0.1", "10.0.0.2", 0, 0),
-                t(50, "10.0.0.2", "10.0.0.1", 0, 0), CONF, null, 600, null, false, 0, 0, 1, 0)))
+        assertThat(EventFormat.json(new ConnEvent(EventType.NEW, EventBits.NEW, 0, tuple(50, "10.0.0.1", "10.0.0.2", 0, 0),
+                tuple(50, "10.0.0.2", "10.0.0.1", 0, 0), CONF, null, 600, null, false, 0, 0, 1, 0)))
                 .contains("\"l4\":\"unknown\",\"protonum\":50")
                 .contains("\"orig\":{\"src\":\"10.0.0.1\",\"dst\":\"10.0.0.2\"},\"reply\":{\"src\":\"10.0.0.2\",\"dst\":\"10.0.0.1\"}");
         assertThat(EventFormat.json(new ConnEvent(EventType.NEW, EventBits.NEW | EventBits.PROTOINFO, 0,
-                t(132, "10.0.0.1", "10.0.0.2", 5000, 5001), t(132, "10.0.0.2", "10.0.0.1", 5001, 5000), CONF,
+                tuple(132, "10.0.0.1", "10.0.0.2", 5000, 5001), tuple(132, "10.0.0.2", "10.0.0.1", 5001, 5000), CONF,
                 "COOKIE_WAIT", 3, null, false, 0, 0, 1, 0)))
                 .contains("\"l4\":\"sctp\",\"protonum\":132,\"timeout\":3,\"state\":\"COOKIE_WAIT\"")
                 .contains("\"sport\":5000,\"dport\":5001");

@@ -221,8 +221,7 @@ class ExpiryTest {
     // ------------------------------------------------------------------------------ the queue itself
 
     private static Conn conn(int sport, long deadline) {
-        long[] a = Packets.addr("10.9.0.1"), b = Packets.addr("10.9.0.2");
-        Tuple o = new Tuple(Packet.AF_INET, Packet.IPPROTO_UDP, a[0], a[1], b[0], b[1], sport, 9, 0);
+        Tuple o = Packets.tuple(Packet.IPPROTO_UDP, "10.9.0.1", "10.9.0.2", sport, 9);
         Conn c = new Conn(o, o.swapped(), sport, false, false, false);
         c.status = Status.CONFIRMED;
         c.timeout = deadline;

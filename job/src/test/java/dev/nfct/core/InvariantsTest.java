@@ -22,8 +22,7 @@ class InvariantsTest {
     }
 
     private static Tuple udpOrigTuple() {
-        long[] a = Packets.addr("10.200.0.1"), b = Packets.addr("10.200.0.2");
-        return new Tuple(Packet.AF_INET, Packet.IPPROTO_UDP, a[0], a[1], b[0], b[1], 40000, 5002, 0);
+        return Packets.tuple(Packet.IPPROTO_UDP, "10.200.0.1", "10.200.0.2", 40000, 5002);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.nfct.core;
 
+import static dev.nfct.testing.Packets.tuple;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -64,29 +65,23 @@ class TupleFormatTest {
         assertThat(TupleFormat.address(Packet.AF_INET, 0, 0)).isEqualTo("0.0.0.0");
     }
 
-    private static Tuple t(int proto, String src, String dst, int su, int du) {
-        long[] s = Packets.addr(src), d = Packets.addr(dst);
-        int fam = src.contains(":") ? Packet.AF_INET6 : Packet.AF_INET;
-        return new Tuple(fam, proto, s[0], s[1], d[0], d[1], su, du, 0);
-    }
-
     @Test
     void tuplesPrintTheL4FieldsOfTheirProtocol() {
-        assertThat(TupleFormat.tuple(t(6, "10.0.0.1", "10.0.0.2", 1234, 80)))
+        assertThat(TupleFormat.tuple(tuple(6, "10.0.0.1", "10.0.0.2", 1234, 80)))
                 .isEqualTo("src=10.0.0.1 dst=10.0.0.2 sport=1234 dport=80");
-        assertThat(TupleFormat.tuple(t(17, "fd00::1", "fd00::2", 65535, 0)))
+        assertThat(TupleFormat.tuple(tuple(17, "fd00::1", "fd00::2", 65535, 0)))
                 .isEqualTo("src=fd00::1 dst=fd00::2 sport=65535 dport=0");
-        assertThat(TupleFormat.tuple(t(132, "10.0.0.1", "10.0.0.2", 5000, 5001)))
+        assertThat(TupleFormat.tuple(tuple(132, "10.0.0.1", "10.0.0.2", 5000, 5001)))
                 .isEqualTo("src=10.0.0.1 dst=10.0.0.2 sport=5000 dport=5001");
-        assertThat(TupleFormat.tuple(t(136, "10.0.0.1", "10.0.0.2", 7, 8)))
+        assertThat(TupleFormat.tuple(tuple(136, "10.0.0.1", "10.0.0.2", 7, 8)))
                 .isEqualTo("src=10.0.0.1 dst=10.0.0.2 sport=7 dport=8");
-        assertThat(TupleFormat.tuple(t(1, "10.0.0.1", "10.0.0.2", 10927, 13 << 8 | 5)))
+        assertThat(TupleFormat.tuple(tuple(1, "10.0.0.1", "10.0.0.2", 10927, 13 << 8 | 5)))
                 .isEqualTo("src=10.0.0.1 dst=10.0.0.2 type=13 code=5 id=10927");
-        assertThat(TupleFormat.tuple(t(58, "fd00:200::1", "fd00:200::2", 13107, 128 << 8)))
+        assertThat(TupleFormat.tuple(tuple(58, "fd00:200::1", "fd00:200::2", 13107, 128 << 8)))
                 .isEqualTo("src=fd00:200::1 dst=fd00:200::2 type=128 code=0 id=13107");
-        assertThat(TupleFormat.tuple(t(47, "10.0.0.1", "10.0.0.2", 0, 0x1f4)))
+        assertThat(TupleFormat.tuple(tuple(47, "10.0.0.1", "10.0.0.2", 0, 0x1f4)))
                 .isEqualTo("src=10.0.0.1 dst=10.0.0.2 srckey=0x0 dstkey=0x1f4");
-        assertThat(TupleFormat.tuple(t(50, "10.0.0.1", "10.0.0.2", 0, 0)))
+        assertThat(TupleFormat.tuple(tuple(50, "10.0.0.1", "10.0.0.2", 0, 0)))
                 .isEqualTo("src=10.0.0.1 dst=10.0.0.2");
     }
 

@@ -6,6 +6,7 @@ import dev.nfct.flink.avro.FlowEvents;
 import dev.nfct.flink.avro.TableEntries;
 import dev.nfct.flink.operator.ConntrackOptions;
 import dev.nfct.replay.OracleFormat;
+import dev.nfct.replay.OracleReplay;
 import dev.nfct.testing.SharedData;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
@@ -23,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,14 +43,9 @@ class FlinkKernelConformanceITCase {
         Path pcaps = SharedData.pcaps();
         Assumptions.assumeTrue(pcaps != null, "../shared/pcaps is absent: Flink job conformance not checked");
         Map<String, Path> captures = new LinkedHashMap<>();
-        for (Path dir : List.of(pcaps, pcaps.resolve("public"))) {
-            if (!Files.isDirectory(dir)) {
-                continue;
-            }
-            try (Stream<Path> s = Files.list(dir)) {
-                s.filter(p -> p.toString().endsWith(".pcap") && Files.exists(sibling(p, ".events")))
-                        .sorted().forEach(p -> captures.put(
-                                (dir.equals(pcaps) ? "" : "public/") + base(p), p));
+        for (Path p : SharedData.captures()) {
+            if (p.toString().endsWith(".pcap") && Files.exists(sibling(p, ".events"))) {
+                captures.put((p.getParent().equals(pcaps) ? "" : "public/") + base(p), p);
             }
         }
         Configuration conf = new Configuration();
@@ -74,7 +69,7 @@ class FlinkKernelConformanceITCase {
                 ours.add(OracleFormat.event(FlowEvents.toConnEvent(f)));
             }
             List<String> kernel = Files.readAllLines(sibling(e.getValue(), ".events"));
-            Map<String, List<String>> a = byFlow(ours), b = byFlow(kernel);
+            Map<String, List<String>> a = new TreeMap<>(OracleReplay.byFlow(ours)), b = new TreeMap<>(OracleReplay.byFlow(kernel));
             long same = b.keySet().stream().filter(k -> b.get(k).equals(a.get(k))).count();
             List<String> table = new ArrayList<>();
             for (TableEntry t : r.table.values()) {
@@ -83,14 +78,8 @@ class FlinkKernelConformanceITCase {
             table.sort(null);
             List<String> kernelTable = new ArrayList<>(Files.readAllLines(Path.of(sibling(e.getValue(), ".events") + ".table")));
             kernelTable.sort(null);
-            List<String> kernelTrace = new ArrayList<>();
             Path traceFile = Path.of(sibling(e.getValue(), ".events") + ".trace");
-            if (Files.exists(traceFile)) {
-                for (String l : Files.readAllLines(traceFile)) {
-                    String[] f = l.split(" ", 4);
-                    kernelTrace.add(f[0] + " " + f[1] + " " + f[2]);
-                }
-            }
+            List<String> kernelTrace = Files.exists(traceFile) ? OracleReplay.traceKeys(Files.readAllLines(traceFile)) : List.of();
             boolean traceSame = kernelTrace.equals(r.trace);
             boolean ok = a.equals(b) && table.equals(kernelTable) && traceSame;
             summary.append(String.format("%-34s flows %d/%d table %s ctinfo %s%n", e.getKey(), same, b.size(),
@@ -105,19 +94,6 @@ class FlinkKernelConformanceITCase {
         System.out.println(summary);
         assertThat(results).hasSize(captures.size());
         assertThat(disagreements).as("captures where the job differs from the kernel").isEmpty();
-    }
-
-    private static Map<String, List<String>> byFlow(List<String> lines) {
-        Map<String, List<String>> m = new TreeMap<>();
-        for (String l : lines) {
-            if (l.isEmpty() || l.startsWith("#")) {
-                continue;
-            }
-            String[] f = l.split(" \\| ");
-            String[] head = f[0].split(" ");
-            m.computeIfAbsent(head[1] + " " + head[2] + " " + f[1], k -> new ArrayList<>()).add(l);
-        }
-        return m;
     }
 
     private static Path sibling(Path pcap, String suffix) {

@@ -1,31 +1,20 @@
 package dev.nfct.flink;
 
-import dev.nfct.kafka.EmbeddedKafka;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.nfct.kafka.EmbeddedKafkaExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The job end to end against the in-JVM KRaft broker (no Docker needed). */
 class KafkaConntrackJobITCase extends KafkaConntrackJobTestBase {
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    /** Registered after the superclass's MiniCluster: started after it, closed before it. */
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     @Override
     protected String bootstrapServers() {
-        return kafka.bootstrapServers();
+        return KAFKA.broker().bootstrapServers();
     }
 
     @Test

@@ -10,10 +10,9 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.utils.Exit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -41,24 +40,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /** One broker for the class; each test uses its own topics. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class EmbeddedKafkaITCase {
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     @Test
     void listensOnTheLoopbackAddressOnly() throws IOException {
-        assertThat(kafka.bootstrapServers()).startsWith("127.0.0.1:");
-        int port = Integer.parseInt(kafka.bootstrapServers().substring("127.0.0.1:".length()));
+        assertThat(KAFKA.broker().bootstrapServers()).startsWith("127.0.0.1:");
+        int port = Integer.parseInt(KAFKA.broker().bootstrapServers().substring("127.0.0.1:".length()));
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2_000);
         }
@@ -67,7 +55,7 @@ class EmbeddedKafkaITCase {
                 .filter(a -> a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress())
                 .findFirst();
         assumeTrue(external.isPresent(), "no non-loopback IPv4 address to try");
-        for (int p : List.of(port, Integer.parseInt(kafka.bootstrapControllers().split(":")[1]))) {
+        for (int p : List.of(port, Integer.parseInt(KAFKA.broker().bootstrapControllers().split(":")[1]))) {
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress(external.get(), p), 1_000);
                 throw new AssertionError("port " + p + " answers on " + external.get());
@@ -80,8 +68,8 @@ class EmbeddedKafkaITCase {
     @Test
     void createsTheJobTopicsWithACompactedTable() throws Exception {
         Topics topics = Topics.defaults().withPrefix("create.");
-        topics.createAll(kafka, 3);
-        try (Admin admin = Admin.create(kafka.clientConfig())) {
+        topics.createAll(KAFKA.broker(), 3);
+        try (Admin admin = Admin.create(KAFKA.broker().clientConfig())) {
             Map<String, TopicDescription> descriptions = admin.describeTopics(topics.all()).allTopicNames().get();
             assertThat(descriptions).hasSize(4);
             descriptions.values().forEach(d -> {
@@ -101,15 +89,15 @@ class EmbeddedKafkaITCase {
     @Test
     void idempotentProducerAndReadCommittedConsumerRoundTrip() {
         String topic = "roundtrip";
-        kafka.createTopic(topic, 4, Map.of());
+        KAFKA.broker().createTopic(topic, 4, Map.of());
         int n = 200;
-        try (KafkaProducer<String, String> producer = idempotentProducer(kafka)) {
+        try (KafkaProducer<String, String> producer = idempotentProducer(KAFKA.broker())) {
             for (int i = 0; i < n; i++) {
                 producer.send(new ProducerRecord<>(topic, "flow-" + (i % 17), Integer.toString(i)));
             }
             producer.flush();
         }
-        List<ConsumerRecord<String, String>> records = readAll(kafka, topic, "read_committed", n, Duration.ofSeconds(15));
+        List<ConsumerRecord<String, String>> records = readAll(KAFKA.broker(), topic, "read_committed", n, Duration.ofSeconds(15));
         assertThat(records).hasSize(n);
         // one key, one partition: its values in the order they were sent
         List<Integer> flow3 = records.stream().filter(r -> r.key().equals("flow-3"))
@@ -121,8 +109,8 @@ class EmbeddedKafkaITCase {
     @Test
     void readCommittedSeesCommittedTransactionsOnly() {
         String topic = "transactions";
-        kafka.createTopic(topic, 2, Map.of());
-        try (KafkaProducer<String, String> producer = transactionalProducer(kafka, "nfct-test-tx")) {
+        KAFKA.broker().createTopic(topic, 2, Map.of());
+        try (KafkaProducer<String, String> producer = transactionalProducer(KAFKA.broker(), "nfct-test-tx")) {
             producer.initTransactions();
             producer.beginTransaction();
             for (int i = 0; i < 5; i++) {
@@ -141,17 +129,17 @@ class EmbeddedKafkaITCase {
             producer.send(new ProducerRecord<>(topic, "k0", "committed-last"));
             producer.commitTransaction();
         }
-        List<String> committed = values(readAll(kafka, topic, "read_committed", 6, Duration.ofSeconds(15)));
+        List<String> committed = values(readAll(KAFKA.broker(), topic, "read_committed", 6, Duration.ofSeconds(15)));
         assertThat(committed).hasSize(6).allMatch(v -> v.startsWith("committed-"))
                 .contains("committed-0", "committed-4", "committed-last");
-        List<String> everything = values(readAll(kafka, topic, "read_uncommitted", 11, Duration.ofSeconds(15)));
+        List<String> everything = values(readAll(KAFKA.broker(), topic, "read_uncommitted", 11, Duration.ofSeconds(15)));
         assertThat(everything).hasSize(11).contains("aborted-0", "aborted-4");
     }
 
     @Test
     void compactedTopicConvenienceKeepsExtraSettings() throws Exception {
-        kafka.createCompactedTopic("compacted", 1, Map.of("min.compaction.lag.ms", "1000"));
-        try (Admin admin = Admin.create(kafka.clientConfig())) {
+        KAFKA.broker().createCompactedTopic("compacted", 1, Map.of("min.compaction.lag.ms", "1000"));
+        try (Admin admin = Admin.create(KAFKA.broker().clientConfig())) {
             ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, "compacted");
             Config config = admin.describeConfigs(List.of(r)).all().get().get(r);
             assertThat(config.get("cleanup.policy").value()).isEqualTo("compact");
@@ -161,8 +149,8 @@ class EmbeddedKafkaITCase {
 
     @Test
     void creatingAnExistingTopicFailsWithItsName() {
-        kafka.createTopic("twice", 1, Map.of());
-        assertThatThrownBy(() -> kafka.createTopic("twice", 1, Map.of()))
+        KAFKA.broker().createTopic("twice", 1, Map.of());
+        assertThatThrownBy(() -> KAFKA.broker().createTopic("twice", 1, Map.of()))
                 .isInstanceOf(KafkaException.class)
                 .hasMessageContaining("'twice'")
                 .hasMessageContaining("already exists");
@@ -171,23 +159,23 @@ class EmbeddedKafkaITCase {
     @Test
     void impossibleReplicationFailsFastWithAClearMessage() {
         long started = System.nanoTime();
-        assertThatThrownBy(() -> kafka.createTopic("three-replicas", 2, (short) 3, Map.of(), Duration.ofSeconds(10)))
+        assertThatThrownBy(() -> KAFKA.broker().createTopic("three-replicas", 2, (short) 3, Map.of(), Duration.ofSeconds(10)))
                 .isInstanceOf(KafkaException.class)
                 .hasMessageContaining("'three-replicas'")
                 .hasMessageContaining("replication factor 3")
                 .hasMessageContaining("only 1 broker(s)")
-                .hasMessageContaining(kafka.bootstrapServers());
+                .hasMessageContaining(KAFKA.broker().bootstrapServers());
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
     }
 
     @Test
     void waitingForATopicThatNeverComesTimesOutWithAClearMessage() {
         long started = System.nanoTime();
-        assertThatThrownBy(() -> kafka.awaitTopicReady("never-created", 2, Duration.ofMillis(400)))
+        assertThatThrownBy(() -> KAFKA.broker().awaitTopicReady("never-created", 2, Duration.ofMillis(400)))
                 .isInstanceOf(TimeoutException.class)
                 .hasMessageContaining("Timed out after")
                 .hasMessageContaining("never-created: not in the metadata")
-                .hasMessageContaining(kafka.bootstrapServers());
+                .hasMessageContaining(KAFKA.broker().bootstrapServers());
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
     }
 

@@ -1,14 +1,13 @@
 package dev.nfct.packet;
 
+import dev.nfct.testing.SharedData;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -20,33 +19,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class SharedCorpusTest {
 
-    private static Path projectRoot() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !(Files.isDirectory(dir.resolve("job")) && Files.isRegularFile(dir.resolve("pom.xml")))) {
-            dir = dir.getParent();
-        }
-        return dir;
-    }
-
-    private static List<Path> captures(Path folder) throws IOException {
-        List<Path> out = new ArrayList<>();
-        for (Path dir : List.of(folder, folder.resolve("public"))) {
-            if (Files.isDirectory(dir)) {
-                try (Stream<Path> files = Files.list(dir)) {
-                    files.filter(p -> p.toString().endsWith(".pcap") || p.toString().endsWith(".pcapng"))
-                            .sorted().forEach(out::add);
-                }
-            }
-        }
-        return out;
-    }
-
     @Test
     void everySharedCaptureReadsCleanlyAndMatchesItsTraceFrameForFrame() throws IOException {
-        Path root = projectRoot();
-        Path corpus = root == null ? null : root.resolve("..").resolve("shared").resolve("pcaps").normalize();
-        assumeTrue(corpus != null && Files.isDirectory(corpus), "shared capture corpus not present beside the project");
-        List<Path> files = captures(corpus);
+        assumeTrue(SharedData.pcaps() != null, "shared capture corpus not present beside the project");
+        List<Path> files = SharedData.captures();
         assumeTrue(!files.isEmpty(), "shared capture corpus is empty");
 
         int checked = 0;

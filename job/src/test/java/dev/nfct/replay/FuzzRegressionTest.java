@@ -44,11 +44,7 @@ class FuzzRegressionTest {
         String name = base(pcap);
         Path dir = pcap.getParent();
         List<String> kernelEvents = lines(dir.resolve(name + ".events"));
-        List<String> kernelTrace = new ArrayList<>();
-        for (String l : lines(dir.resolve(name + ".trace"))) {
-            String[] f = l.split(" ", 4);
-            kernelTrace.add(f[0] + " " + f[1] + " " + f[2]);
-        }
+        List<String> kernelTrace = OracleReplay.traceKeys(lines(dir.resolve(name + ".trace")));
         List<String> kernelTable = new ArrayList<>(lines(dir.resolve(name + ".table")));
         kernelTable.sort(null);
 

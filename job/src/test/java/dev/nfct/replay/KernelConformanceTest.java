@@ -35,18 +35,8 @@ class KernelConformanceTest {
 
     @TestFactory
     Stream<DynamicTest> everyReferenceCaptureAgreesWithTheKernel() throws IOException {
-        Path pcaps = SharedData.pcaps();
-        Assumptions.assumeTrue(pcaps != null, "../shared/pcaps is absent: kernel conformance not checked");
-        List<Path> captures = new ArrayList<>();
-        for (Path dir : List.of(pcaps, pcaps.resolve("public"))) {
-            if (Files.isDirectory(dir)) {
-                try (Stream<Path> s = Files.list(dir)) {
-                    s.filter(p -> p.toString().endsWith(".pcap") || p.toString().endsWith(".pcapng"))
-                            .filter(p -> Files.exists(eventsFile(p)))
-                            .sorted().forEach(captures::add);
-                }
-            }
-        }
+        Assumptions.assumeTrue(SharedData.pcaps() != null, "../shared/pcaps is absent: kernel conformance not checked");
+        List<Path> captures = SharedData.captures().stream().filter(p -> Files.exists(eventsFile(p))).toList();
         Map<String, String> known = knownDifferences();
         return captures.stream().map(p -> DynamicTest.dynamicTest(name(p), () -> check(p, known)));
     }
@@ -74,14 +64,8 @@ class KernelConformanceTest {
                 differing.add(k);
             }
         }
-        List<String> kernelTrace = new ArrayList<>();
         Path traceFile = Path.of(eventsFile(pcap) + ".trace");
-        if (Files.exists(traceFile)) {
-            for (String l : readLines(traceFile)) {
-                String[] f = l.split(" ", 4);
-                kernelTrace.add(f[0] + " " + f[1] + " " + f[2]);
-            }
-        }
+        List<String> kernelTrace = Files.exists(traceFile) ? OracleReplay.traceKeys(readLines(traceFile)) : List.of();
         int traceAgree = 0;
         List<String> traceDiffs = new ArrayList<>();
         Map<String, String> ourTrace = new LinkedHashMap<>();

@@ -54,4 +54,17 @@ public final class OracleReplay {
         }
         return m;
     }
+
+    /**
+     * The first three fields, {@code FRAME STATE DIR}, of each line of a kernel {@code .trace} file:
+     * what {@link Result#ctinfo()} gives per frame.
+     */
+    public static List<String> traceKeys(List<String> traceLines) {
+        List<String> keys = new ArrayList<>();
+        for (String l : traceLines) {
+            String[] f = l.split(" ", 4);
+            keys.add(f[0] + " " + f[1] + " " + f[2]);
+        }
+        return keys;
+    }
 }

@@ -1,6 +1,7 @@
 package dev.nfct.testing;
 
 import dev.nfct.core.Packet;
+import dev.nfct.core.Tuple;
 
 /**
  * Builds {@link Packet}s for tests without going through bytes:
@@ -178,11 +179,6 @@ public final class Packets {
         return this;
     }
 
-    public Packets udpChecksum(int c) {
-        p.udpChecksumField = c;
-        return this;
-    }
-
     public Packet build() {
         int header;
         switch (p.protocol) {
@@ -206,6 +202,16 @@ public final class Packets {
         }
         p.l3Length = (p.family == Packet.AF_INET6 ? 40 : 20) + p.l4Length;
         return p;
+    }
+
+    /**
+     * A lookup tuple (zone 0) from address text: IPv6 when {@code src} has a colon, else IPv4;
+     * {@code srcU}/{@code dstU} are the protocol's two L4 words (ports, ICMP id and type/code, ...).
+     */
+    public static Tuple tuple(int protocol, String src, String dst, int srcU, int dstU) {
+        long[] s = addr(src), d = addr(dst);
+        int family = src.contains(":") ? Packet.AF_INET6 : Packet.AF_INET;
+        return new Tuple(family, protocol, s[0], s[1], d[0], d[1], srcU, dstU, 0);
     }
 
     /** Parses dotted IPv4 or (full or ::-compressed) IPv6 text into {hi, lo}. */

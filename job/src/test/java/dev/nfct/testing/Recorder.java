@@ -53,9 +53,7 @@ public final class Recorder implements EventListener {
 
     /** Entry hook only; the caller decides to confirm or drop {@link #r}. */
     public CtInfo in(Packet p) {
-        r.reset();
-        ct.in(p, now, r);
-        return r.ct == null && r.ctinfo != CtInfo.UNTRACKED ? CtInfo.INVALID : r.ctinfo;
+        return in(p, r);
     }
 
     /** Events rendered as conntrack -E lines (no -o extended), then forgotten. */
@@ -74,16 +72,11 @@ public final class Recorder implements EventListener {
 
     /** The only entry in the table (fails when there is not exactly one). */
     public dev.nfct.core.Conn only() {
-        List<dev.nfct.core.Conn> all = new ArrayList<>();
-        ct.table().forEach(all::add);
+        List<dev.nfct.core.Conn> all = entries();
         if (all.size() != 1) {
             throw new AssertionError("expected exactly one entry, found " + all.size() + ": " + all);
         }
         return all.get(0);
-    }
-
-    public static Packet v4(Packets b) {
-        return b.build();
     }
 
     // ------------------------------------------------------------------ added for core tests

@@ -1,7 +1,11 @@
 package dev.nfct.testing;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 
 /** Finds the project root and the reference data beside it ({@code ../shared}), which CI provides. */
 public final class SharedData {
@@ -24,5 +28,26 @@ public final class SharedData {
     public static Path pcaps() {
         Path p = projectRoot().resolveSibling("shared").resolve("pcaps");
         return Files.isDirectory(p) ? p : null;
+    }
+
+    /**
+     * Every capture ({@code .pcap}, {@code .pcapng}) of {@link #pcaps()}, then of its {@code public/}
+     * folder (each folder's in sorted order), or empty when the shared data is not there.
+     */
+    public static List<Path> captures() throws IOException {
+        Path pcaps = pcaps();
+        List<Path> out = new ArrayList<>();
+        if (pcaps == null) {
+            return out;
+        }
+        for (Path dir : List.of(pcaps, pcaps.resolve("public"))) {
+            if (Files.isDirectory(dir)) {
+                try (Stream<Path> s = Files.list(dir)) {
+                    s.filter(p -> p.toString().endsWith(".pcap") || p.toString().endsWith(".pcapng"))
+                            .sorted().forEach(out::add);
+                }
+            }
+        }
+        return out;
     }
 }

@@ -10,6 +10,7 @@ import dev.nfct.core.Settings;
 import dev.nfct.core.Status;
 import dev.nfct.packet.CaptureReader;
 import dev.nfct.packet.CapturedDatagram;
+import dev.nfct.replay.OracleReplay;
 import dev.nfct.testing.SharedData;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -49,11 +50,7 @@ class SctpCaptureReplayTest {
             }
         }
 
-        List<String> kernelTrace = new ArrayList<>();
-        for (String l : Files.readAllLines(Path.of(base + ".trace"), StandardCharsets.UTF_8)) {
-            String[] f = l.split(" ", 4);
-            kernelTrace.add(f[0] + " " + f[1] + " " + f[2]);
-        }
+        List<String> kernelTrace = OracleReplay.traceKeys(Files.readAllLines(Path.of(base + ".trace"), StandardCharsets.UTF_8));
         assertThat(trace).containsExactlyElementsOf(kernelTrace);
 
         List<String> kernelEvents = new ArrayList<>();

@@ -3,6 +3,7 @@ package dev.nfct.core.proto;
 import dev.nfct.core.Conn;
 import dev.nfct.core.CtInfo;
 import dev.nfct.core.Packet;
+import dev.nfct.core.Settings;
 import dev.nfct.testing.Packets;
 import dev.nfct.testing.Recorder;
 
@@ -42,6 +43,10 @@ final class TcpFlow {
         this.rec = rec;
         next[0] = isn[0];
         next[1] = isn[1];
+    }
+
+    TcpFlow(Settings settings) {
+        this(new Recorder(settings));
     }
 
     TcpFlow() {

@@ -3,7 +3,6 @@ package dev.nfct.core.proto;
 import dev.nfct.core.CtInfo;
 import dev.nfct.core.Packet;
 import dev.nfct.core.Settings;
-import dev.nfct.testing.Recorder;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -25,14 +24,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class TcpFuzzFindingsTest {
     private static final long HALF = 1L << 31;
 
-    private static TcpFlow flow(Settings s) {
-        return new TcpFlow(new Recorder(s));
-    }
-
-    private static TcpFlow flow() {
-        return flow(Settings.replayDefaults());
-    }
-
     private static Packet inWindowRst(TcpFlow f, int side) {
         return f.seg(side, RST, 0).seq(f.next[side] + 1000).build();
     }
@@ -42,11 +33,11 @@ class TcpFuzzFindingsTest {
     @Test
     @DisplayName("an in-window, not exact RST keeps ESTABLISHED+ASSURED with the CLOSE timeout (not UNACK)")
     void inWindowRstGetsCloseTimeout() {
-        TcpFlow f = flow().handshake();
+        TcpFlow f = new TcpFlow().handshake();
         assertEquals(CtInfo.ESTABLISHED, f.send(inWindowRst(f, C)));
         assertEquals("ESTABLISHED", f.stateName());
         assertEquals(10, f.remaining());
-        TcpFlow g = flow().handshake();
+        TcpFlow g = new TcpFlow().handshake();
         assertEquals(CtInfo.ESTABLISHED_REPLY, g.send(inWindowRst(g, S)));
         assertEquals("ESTABLISHED", g.stateName());
         assertEquals(10, g.remaining(), "from the server too");
@@ -57,11 +48,11 @@ class TcpFuzzFindingsTest {
     void inWindowRstFollowsCloseSysctl() {
         Settings s = Settings.replayDefaults();
         s.tcpTimeoutClose = 500;
-        TcpFlow f = flow(s).handshake();
+        TcpFlow f = new TcpFlow(s).handshake();
         f.send(inWindowRst(f, C));
         assertEquals(500, f.remaining());
 
-        TcpFlow g = flow(s).handshake();
+        TcpFlow g = new TcpFlow(s).handshake();
         g.send(C, ACK, 100); // unacknowledged data: the UNACK rule would cap at 300
         g.send(g.seg(C, RST, 0).seq(g.next[C] - 50).build());
         assertEquals("ESTABLISHED", g.stateName());
@@ -71,7 +62,7 @@ class TcpFuzzFindingsTest {
     @Test
     @DisplayName("in-window RST after a zero window: still the CLOSE timeout")
     void inWindowRstBeatsZeroWindowRule() {
-        TcpFlow f = flow().handshake();
+        TcpFlow f = new TcpFlow().handshake();
         f.send(f.seg(S, ACK, 0).win(0).build());
         f.send(inWindowRst(f, C));
         assertEquals(10, f.remaining());
@@ -80,7 +71,7 @@ class TcpFuzzFindingsTest {
     @Test
     @DisplayName("in-window RST after 3 duplicate ACKs: the retransmission rule wins (RETRANS)")
     void inWindowRstAfterDupAcksGetsRetrans() {
-        TcpFlow f = flow().handshake();
+        TcpFlow f = new TcpFlow().handshake();
         for (int i = 0; i < 4; i++) {
             f.send(S, ACK);
         }
@@ -90,7 +81,7 @@ class TcpFuzzFindingsTest {
         Settings s = Settings.replayDefaults();
         s.tcpTimeoutClose = 500;
         s.tcpTimeoutMaxRetrans = 1000;
-        TcpFlow g = flow(s).handshake();
+        TcpFlow g = new TcpFlow(s).handshake();
         for (int i = 0; i < 4; i++) {
             g.send(S, ACK);
         }
@@ -103,7 +94,7 @@ class TcpFuzzFindingsTest {
     void retransRuleJudgedByKeptState() {
         Settings s = Settings.replayDefaults();
         s.tcpTimeoutEstablished = 7;
-        TcpFlow f = flow(s).handshake();
+        TcpFlow f = new TcpFlow(s).handshake();
         for (int i = 0; i < 4; i++) {
             f.send(S, ACK);
         }
@@ -116,14 +107,14 @@ class TcpFuzzFindingsTest {
     @Test
     @DisplayName("an RST acking the ignored SYN skips the window check only when it comes from the other side")
     void rstAckingIgnoredSynMustComeFromTheOtherSide() {
-        TcpFlow f = flow().handshake();
+        TcpFlow f = new TcpFlow().handshake();
         long newIsn = f.isn[C] + 900_000;
         assertEquals(CtInfo.ESTABLISHED, f.send(f.seg(C, SYN, 0).seq(newIsn).build())); // ignored
         Packet own = f.seg(C, RSTACK, 0).seq(f.next[C] + 10_000_000).ackNo(newIsn + 1).build();
         assertEquals(CtInfo.INVALID, f.send(own), "the SYN's own side: window-checked, out of window");
         assertEquals("ESTABLISHED", f.stateName());
 
-        TcpFlow g = flow().handshake();
+        TcpFlow g = new TcpFlow().handshake();
         g.send(g.seg(C, SYN, 0).seq(newIsn).build());
         Packet other = g.seg(S, RSTACK, 0).seq(g.next[S] + 10_000_000).ackNo(newIsn + 1).build();
         assertEquals(CtInfo.ESTABLISHED_REPLY, g.send(other));
@@ -134,7 +125,7 @@ class TcpFuzzFindingsTest {
     @DisplayName("SYN_SENT, SYN-ACK with a bad ack (window IGNORE), then the client's RST+ACK ack=0 is window-checked")
     void synSentRstAckZeroFromTheSynSide() {
         // tcp-synsent-rst-ack0-ignored: last_end is still 0 and the last packet is the client's SYN
-        TcpFlow f = flow();
+        TcpFlow f = new TcpFlow();
         f.send(C, SYN);
         Packet badSynAck = f.seg(S, SYNACK, 0).ackNo(f.next[C] - 1_432_623_728L).build();
         assertEquals(CtInfo.ESTABLISHED_REPLY, f.send(badSynAck));
@@ -149,7 +140,7 @@ class TcpFuzzFindingsTest {
         assertArrayEquals(before, f.counters(), "ignored: not counted");
 
         // the same RST from the server (the other side of the SYN) skips the window check
-        TcpFlow g = flow();
+        TcpFlow g = new TcpFlow();
         g.send(C, SYN);
         g.send(g.seg(S, SYNACK, 0).ackNo(g.next[C] - 1_432_623_728L).build());
         assertEquals(CtInfo.ESTABLISHED_REPLY, g.send(g.seg(S, RSTACK, 0).seq(g.isn[S] + 10_000_000).ackNo(0).build()));
@@ -161,7 +152,7 @@ class TcpFuzzFindingsTest {
     @Test
     @DisplayName("a SACK fold that ends behind the ack is used as it is: ACK under the lower bound -> IGNORE")
     void sackFoldBehindTheAckIsUsed() {
-        TcpFlow f = flow().handshake();
+        TcpFlow f = new TcpFlow().handshake();
         f.send(C, ACK, 100);
         long[] before = f.counters();
         // the decoder's fold of edges ack+100 then ack+100+(2^31-1): each after the previous one,
@@ -176,7 +167,7 @@ class TcpFuzzFindingsTest {
     @Test
     @DisplayName("SACK blocks are used only if the side they acknowledge (the receiver) sent SACK-permitted")
     void sackNeedsTheReceiversPermission() {
-        TcpFlow f = flow();
+        TcpFlow f = new TcpFlow();
         f.send(C, SYN); // client: SACK-permitted
         f.sackPerm = false;
         f.send(S, SYNACK);
@@ -185,7 +176,7 @@ class TcpFuzzFindingsTest {
         assertEquals(CtInfo.INVALID, f.send(f.seg(S, ACK, 0).sack(f.next[C] + 50).build()),
                 "over the client's end");
 
-        TcpFlow g = flow();
+        TcpFlow g = new TcpFlow();
         g.sackPerm = false;
         g.send(C, SYN); // client: no SACK-permitted
         g.sackPerm = true;

@@ -7,7 +7,6 @@ import dev.nfct.core.Packet;
 import dev.nfct.core.Settings;
 import dev.nfct.core.Status;
 import dev.nfct.core.Verdict;
-import dev.nfct.testing.Recorder;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -44,7 +43,7 @@ class TcpSpecialCasesTest {
     @DisplayName("6.2: a bad checksum is invalid only when nf_conntrack_checksum=1")
     void sanityChecksum() {
         Settings s = new Settings();
-        TcpFlow f = new TcpFlow(new Recorder(s));
+        TcpFlow f = new TcpFlow(s);
         Packet p = f.seg(C, SYN, 0).build();
         p.l4ChecksumOk = false;
         assertEquals(CtInfo.INVALID, f.send(p));
@@ -223,7 +222,7 @@ class TcpSpecialCasesTest {
         Settings s = Settings.replayDefaults();
         s.tcpTimeoutUnacknowledged = 250;
         s.tcpTimeoutMaxRetrans = 400;
-        TcpFlow f = new TcpFlow(new Recorder(s));
+        TcpFlow f = new TcpFlow(s);
         f.send(C, ACK);
         assertEquals(250, f.remaining());
     }

@@ -9,7 +9,6 @@ import dev.nfct.core.Packet;
 import dev.nfct.core.Settings;
 import dev.nfct.core.Status;
 import dev.nfct.testing.Packets;
-import dev.nfct.testing.Recorder;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -37,7 +36,7 @@ class TcpVectorsTest {
     private static final long MS = 1_000_000L;
 
     private static TcpFlow flow(Settings s) {
-        return new TcpFlow(new Recorder(s)).endpoints("10.200.0.1", 57370, "10.200.0.2", 5001);
+        return new TcpFlow(s).endpoints("10.200.0.1", 57370, "10.200.0.2", 5001);
     }
 
     private static TcpFlow flow() {

@@ -3,7 +3,6 @@ package dev.nfct.core.proto;
 import dev.nfct.core.CtInfo;
 import dev.nfct.core.Packet;
 import dev.nfct.core.Settings;
-import dev.nfct.testing.Recorder;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -279,7 +278,7 @@ class TcpWindowTest {
     void liberalSysctl() {
         Settings s = Settings.replayDefaults();
         s.tcpBeLiberal = 1;
-        TcpFlow f = new TcpFlow(new Recorder(s)).handshake();
+        TcpFlow f = new TcpFlow(s).handshake();
         String before = f.tcp().toString();
         long[] counters = f.counters();
         assertEquals(CtInfo.ESTABLISHED, f.send(f.seg(C, ACK, 100).seq(f.next[C] + 10_000_000).build()));
@@ -383,7 +382,7 @@ class TcpWindowTest {
     void w4MaxRetransSetting() {
         Settings s = Settings.replayDefaults();
         s.tcpMaxRetrans = 1;
-        TcpFlow f = new TcpFlow(new Recorder(s)).handshake();
+        TcpFlow f = new TcpFlow(s).handshake();
         Packet ack = f.seg(S, ACK, 0).build();
         f.send(ack);
         f.send(ack);
@@ -409,7 +408,7 @@ class TcpWindowTest {
     void timeoutsNeverRaise() {
         Settings s = Settings.replayDefaults();
         s.tcpTimeoutUnacknowledged = 200;
-        TcpFlow f = new TcpFlow(new Recorder(s)).handshake();
+        TcpFlow f = new TcpFlow(s).handshake();
         f.send(C, ACK, 100);
         assertEquals(200, f.remaining());
         f.send(C, FINACK);

@@ -12,12 +12,10 @@ import dev.nfct.testing.SharedData;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-import java.util.stream.Stream;
 
 /** The captures the tests run over, and a replay of datagrams through the engine. */
 final class Corpus {
@@ -30,23 +28,11 @@ final class Corpus {
 
     /** Every capture of {@code ../shared/pcaps} (and its {@code public/}), or empty when absent. */
     static List<Path> shared() {
-        Path pcaps = SharedData.pcaps();
-        List<Path> out = new ArrayList<>();
-        if (pcaps == null) {
-            return out;
+        try {
+            return SharedData.captures();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        for (Path dir : List.of(pcaps, pcaps.resolve("public"))) {
-            if (!Files.isDirectory(dir)) {
-                continue;
-            }
-            try (Stream<Path> s = Files.list(dir)) {
-                s.filter(p -> p.toString().endsWith(".pcap") || p.toString().endsWith(".pcapng"))
-                        .sorted().forEach(out::add);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return out;
     }
 
     static String name(Path capture) {

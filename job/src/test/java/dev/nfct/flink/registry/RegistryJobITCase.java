@@ -13,7 +13,7 @@ import dev.nfct.flink.avro.FlowEvents;
 import dev.nfct.flink.avro.PacketEvents;
 import dev.nfct.flink.operator.ConntrackOptions;
 import dev.nfct.kafka.CommittedReader;
-import dev.nfct.kafka.EmbeddedKafka;
+import dev.nfct.kafka.EmbeddedKafkaExtension;
 import dev.nfct.kafka.Topics;
 import dev.nfct.packet.CapturedDatagram;
 import org.apache.flink.configuration.Configuration;
@@ -25,8 +25,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -48,22 +47,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RegistryJobITCase {
     @RegisterExtension
+    @Order(1)
     static final MiniClusterExtension FLINK = new MiniClusterExtension(
             new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    /** Started after the MiniCluster, closed before it. */
+    @RegisterExtension
+    @Order(2)
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     @Test
     void theJobReadsAndWritesRegistryFramedValues() throws Exception {
@@ -72,7 +63,7 @@ class RegistryJobITCase {
                 InMemoryRegistry.resolverSetting());
         ValueFormat format = ValueFormat.registry(settings);
         Topics topics = Topics.defaults().withPrefix("it-registry.");
-        topics.ensureTopics(kafka.bootstrapServers(), 2);
+        topics.ensureTopics(KAFKA.broker().bootstrapServers(), 2);
 
         List<CapturedDatagram> datagrams = Samples.datagrams();
         long t = datagrams.get(0).timestampNanos();
@@ -89,7 +80,7 @@ class RegistryJobITCase {
 
         ValueEncoder<PacketEvent> enc = format.encoder(PacketEvent.class);
         enc.open(null);
-        Map<String, Object> pc = new HashMap<>(kafka.clientConfig());
+        Map<String, Object> pc = new HashMap<>(KAFKA.broker().clientConfig());
         pc.put("key.serializer", ByteArraySerializer.class.getName());
         pc.put("value.serializer", ByteArraySerializer.class.getName());
         pc.put("acks", "all");
@@ -111,7 +102,7 @@ class RegistryJobITCase {
         env.setParallelism(2);
         env.enableCheckpointing(300);
         KafkaConntrackJob.Options o = new KafkaConntrackJob.Options();
-        o.bootstrapServers = kafka.bootstrapServers();
+        o.bootstrapServers = KAFKA.broker().bootstrapServers();
         o.topics = topics;
         o.bounded = true;
         o.groupId = "it-registry";
@@ -148,6 +139,6 @@ class RegistryJobITCase {
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic, int atLeast) {
-        return CommittedReader.readAll(topic, kafka.clientConfig(), atLeast, Duration.ofSeconds(30));
+        return CommittedReader.readAll(topic, KAFKA.broker().clientConfig(), atLeast, Duration.ofSeconds(30));
     }
 }
