@@ -22,8 +22,6 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The job graph, with its sources and sinks passed in so that tests and the embedded demo can swap
@@ -84,11 +82,10 @@ public final class ConntrackJob {
                 .process(new SplitUndecodable()).returns(new AvroTypeInfo<>(PacketEvent.class))
                 .setParallelism(input.getParallelism())
                 .name("decode").uid("decode");
-        Map<String, Integer> sysctls = new LinkedHashMap<>();
-        ConntrackOptions.SYSCTLS.forEach((name, option) -> sysctls.put(name, config.get(option)));
         SingleOutputStreamOperator<FlowEvent> flows = packets
                 .keyBy(new PacketKeySelector())
-                .process(new ConntrackFunction(sysctls, config.get(ConntrackOptions.PENDING_TIMEOUT).toNanos(),
+                .process(new ConntrackFunction(ConntrackOptions.sysctls(config),
+                        config.get(ConntrackOptions.PENDING_TIMEOUT).toNanos(),
                         config.get(ConntrackOptions.TABLE_UPDATES), config.get(ConntrackOptions.PACKET_CTINFO)))
                 .returns(new AvroTypeInfo<>(FlowEvent.class))
                 .name("conntrack").uid("conntrack");

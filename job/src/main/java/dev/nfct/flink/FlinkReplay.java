@@ -2,12 +2,14 @@ package dev.nfct.flink;
 
 import dev.nfct.avro.FlowEvent;
 import dev.nfct.avro.TableEntry;
+import dev.nfct.flink.avro.FlowKeys;
 import dev.nfct.flink.avro.PacketEvents;
 import dev.nfct.flink.io.InputRecord;
 import dev.nfct.flink.operator.PacketCtInfo;
 import dev.nfct.flink.operator.TableUpdate;
 import dev.nfct.packet.CaptureReader;
 import dev.nfct.packet.CapturedDatagram;
+import dev.nfct.replay.FrameVerdict;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -43,7 +45,7 @@ public final class FlinkReplay {
          * for fragments that never completed).
          */
         public final List<String> trace = new ArrayList<>();
-        final java.util.TreeMap<Integer, String> frames = new java.util.TreeMap<>();
+        final java.util.TreeMap<Integer, FrameVerdict> frames = new java.util.TreeMap<>();
     }
 
     /**
@@ -84,16 +86,17 @@ public final class FlinkReplay {
             env.execute("nfct flink replay");
             for (PacketCtInfo c : ctinfoSink.queue()) {
                 // The packet id is the datagram's frame number (see read()).
-                results.get(c.host).frames.put((int) c.packetId, c.state + " " + c.direction);
+                int frame = (int) c.packetId;
+                results.get(c.host).frames.put(frame, new FrameVerdict(frame, c.state, c.direction));
             }
             for (HostResult r : results.values()) {
-                r.frames.forEach((frame, v) -> r.trace.add(frame + " " + v));
+                r.frames.values().forEach(v -> r.trace.add(v.line()));
             }
             for (FlowEvent f : flowSink.queue()) {
                 results.get(f.getHost()).events.add(f);
             }
             for (TableUpdate t : tableSink.queue()) {
-                HostResult r = results.get(t.entry != null ? t.entry.getHost() : hostOf(t.key));
+                HostResult r = results.get(t.entry != null ? t.entry.getHost() : FlowKeys.host(t.key));
                 if (t.entry == null) {
                     r.table.remove(t.key);
                 } else {
@@ -106,12 +109,6 @@ public final class FlinkReplay {
             ctinfoSink.release();
         }
         return results;
-    }
-
-    /** The host part of a table key ({@code HOST|ZONE|...}, see FlowKeys). */
-    private static String hostOf(String key) {
-        String h = key.substring(0, key.indexOf('|'));
-        return h.replace("%7C", "|").replace("%25", "%");
     }
 
     /**
@@ -127,11 +124,11 @@ public final class FlinkReplay {
                 }
                 out.add(InputRecord.packet(PacketEvents.fromDatagram(d, host, d.frameNumber(), instant)));
                 for (int f : d.absorbedFrames()) {
-                    r.frames.put(f, "frag -");
+                    r.frames.put(f, new FrameVerdict(f, "frag", "-"));
                 }
             }
             for (int f : reader.heldFragmentFrames()) {
-                r.frames.put(f, "unseen -");
+                r.frames.put(f, new FrameVerdict(f, "unseen", "-"));
             }
         }
         return instant;

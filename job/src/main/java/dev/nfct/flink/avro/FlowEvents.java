@@ -95,6 +95,21 @@ public final class FlowEvents {
         return c == null ? null : new Counters(c[0], c[1], c[2], c[3]);
     }
 
+    /** A record's counters as the engine's array: orig packets, orig bytes, reply packets, reply bytes. */
+    static long[] counterArray(Counters c) {
+        return c == null ? null
+                : new long[] {c.getOrigPackets(), c.getOrigBytes(), c.getReplyPackets(), c.getReplyBytes()};
+    }
+
+    /**
+     * The event type of a FlowEvent: its type, or for UNKNOWN (a symbol from a newer writer) or a
+     * missing type the one its event bits make it, as the kernel derives it.
+     */
+    public static EventType type(FlowEvent f) {
+        return f.getType() == null || f.getType() == FlowEventType.UNKNOWN
+                ? EventType.of(f.getEventBits()) : EventType.valueOf(f.getType().name());
+    }
+
     /**
      * The engine event a FlowEvent describes (as far as a message shows it). An UNKNOWN type (a
      * symbol from a newer writer) is recovered from the event bits, as the kernel derives it.
@@ -102,13 +117,10 @@ public final class FlowEvents {
      * @throws IllegalArgumentException when a tuple's address text or L4 fields are unusable
      */
     public static ConnEvent toConnEvent(FlowEvent f) {
-        EventType type = f.getType() == null || f.getType() == FlowEventType.UNKNOWN
-                ? EventType.of(f.getEventBits()) : EventType.valueOf(f.getType().name());
+        EventType type = type(f);
         Tuple orig = FlowTuples.toTuple(f.getOrig(), f.getFamily(), f.getProtocol(), f.getZone());
         Tuple reply = FlowTuples.toTuple(f.getReply(), f.getFamily(), f.getProtocol(), f.getZone());
-        Counters c = f.getCounters();
-        long[] counters = c == null ? null
-                : new long[] {c.getOrigPackets(), c.getOrigBytes(), c.getReplyPackets(), c.getReplyBytes()};
+        long[] counters = counterArray(f.getCounters());
         Long start = f.getStartNs(), stop = f.getStopNs(), timeout = f.getTimeoutSeconds();
         return new ConnEvent(type, f.getEventBits(), f.getTimestampNs(), orig, reply, f.getStatus(), f.getState(),
                 timeout != null ? timeout : -1, counters, start != null, start != null ? start : 0,

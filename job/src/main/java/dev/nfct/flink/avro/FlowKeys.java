@@ -93,6 +93,12 @@ public final class FlowKeys {
         return (l4.equals("unknown") ? sb.append(protocol) : sb.append(l4)).append('|');
     }
 
+    /** The host name a key text starts with: the inverse of the escaping {@code prefix} does. */
+    public static String host(String keyText) {
+        String h = keyText.substring(0, keyText.indexOf('|'));
+        return h.replace("%7C", "|").replace("%25", "%");
+    }
+
     private static String hex(Integer v) {
         return v == null ? "null" : Integer.toHexString(v);
     }

@@ -46,11 +46,8 @@ public final class PacketEvents {
      */
     public static void toPacket(PacketEvent e, Packet out) {
         PacketEventChecks.check(e);
-        out.reset();
-        ip(out, e.getSrc(), e.getDst(), e.getProtocol(), e.getL3Length(), e.getL4Length(), e.getFragmentOffset());
+        addressing(e, out);
         out.hopLimit = e.getTtl();
-        out.srcPort = e.getSrcPort();
-        out.dstPort = e.getDstPort();
         out.l4ChecksumOk = e.getChecksumOk();
         if (out.l4Unreachable) {
             return;
@@ -61,7 +58,7 @@ public final class PacketEvents {
                 out.udpLengthField = e.getUdp().getLength();
                 out.udpChecksumField = e.getUdp().getChecksum();
             }
-            case Packet.IPPROTO_ICMP, Packet.IPPROTO_ICMPV6 -> icmp(e.getIcmp(), out);
+            case Packet.IPPROTO_ICMP, Packet.IPPROTO_ICMPV6 -> icmp(e.getIcmp(), out, null);
             case Packet.IPPROTO_GRE -> {
                 out.greVersion = e.getGre().getVersion();
                 out.greProtocol = e.getGre().getProtocol();
@@ -72,6 +69,32 @@ public final class PacketEvents {
                 // Generic protocols: addresses and protocol number are all the engine uses.
             }
         }
+    }
+
+    /**
+     * The part of {@link #toPacket} that a flow key is made of, for keying a record without the
+     * rest: validates {@code e} exactly as {@code toPacket} does (same exceptions), then fills
+     * family, addresses, protocol, lengths, {@code l4Unreachable}, ports and, for ICMP/ICMPv6 with
+     * an L4 header, type, code, id and the quoted packet, each with the value {@code toPacket}
+     * gives it. The quoted packet goes into {@code inner} (reset and reused) instead of a new
+     * {@link Packet}; every other field of {@code out} is left reset.
+     *
+     * @throws InvalidPacketEventException with the reason, when {@code e} breaks the contract
+     */
+    public static void toKeyPacket(PacketEvent e, Packet out, Packet inner) {
+        PacketEventChecks.check(e);
+        addressing(e, out);
+        if (!out.l4Unreachable && (out.protocol == Packet.IPPROTO_ICMP || out.protocol == Packet.IPPROTO_ICMPV6)) {
+            icmp(e.getIcmp(), out, inner);
+        }
+    }
+
+    /** Resets {@code out}, then fills the L3 fields and the ports (set even without an L4 header). */
+    private static void addressing(PacketEvent e, Packet out) {
+        out.reset();
+        ip(out, e.getSrc(), e.getDst(), e.getProtocol(), e.getL3Length(), e.getL4Length(), e.getFragmentOffset());
+        out.srcPort = e.getSrcPort();
+        out.dstPort = e.getDstPort();
     }
 
     private static void ip(Packet p, ByteBuffer src, ByteBuffer dst, int protocol, int l3, int l4, int fragOffset) {
@@ -115,13 +138,14 @@ public final class PacketEvents {
         p.tcpSackMax = sack != null ? sack : 0;
     }
 
-    private static void icmp(IcmpHeader i, Packet p) {
+    /** @param reuse the packet to fill with the quoted one (reset first), or null for a new one */
+    private static void icmp(IcmpHeader i, Packet p, Packet reuse) {
         p.icmpType = i.getType();
         p.icmpCode = i.getCode();
         p.icmpId = i.getId();
         EmbeddedPacket q = i.getEmbedded();
         if (q != null) {
-            Packet inner = new Packet();
+            Packet inner = reuse != null ? reuse.reset() : new Packet();
             ip(inner, q.getSrc(), q.getDst(), q.getProtocol(), q.getL3Length(), q.getL4Length(), q.getFragmentOffset());
             inner.srcPort = q.getSrcPort();
             inner.dstPort = q.getDstPort();

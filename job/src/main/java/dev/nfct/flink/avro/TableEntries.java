@@ -1,6 +1,5 @@
 package dev.nfct.flink.avro;
 
-import dev.nfct.avro.Counters;
 import dev.nfct.avro.TableEntry;
 import dev.nfct.core.ConnEvent;
 import dev.nfct.core.Tuple;
@@ -19,9 +18,7 @@ public final class TableEntries {
     public static ConnEvent toDumpedEntry(TableEntry t, long nowNs) {
         Tuple orig = FlowTuples.toTuple(t.getOrig(), t.getFamily(), t.getProtocol(), t.getZone());
         Tuple reply = FlowTuples.toTuple(t.getReply(), t.getFamily(), t.getProtocol(), t.getZone());
-        Counters c = t.getCounters();
-        long[] counters = c == null ? null
-                : new long[] {c.getOrigPackets(), c.getOrigBytes(), c.getReplyPackets(), c.getReplyBytes()};
+        long[] counters = FlowEvents.counterArray(t.getCounters());
         long remaining = t.getExpiresNs() - nowNs;
         Long start = t.getStartNs();
         return new ConnEvent(null, 0, nowNs, orig, reply, t.getStatus(), t.getState(),

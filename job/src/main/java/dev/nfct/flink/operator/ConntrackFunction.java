@@ -105,8 +105,7 @@ public class ConntrackFunction extends KeyedProcessFunction<Long, PacketEvent, F
 
     @Override
     public void open(OpenContext openContext) {
-        Settings settings = new Settings();
-        sysctls.forEach((k, v) -> settings.set(k, Integer.toString(v)));
+        Settings settings = ConntrackOptions.settings(sysctls);
         MapState<Tuple, Conn> entries = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("conntrack-table", TupleSerializer.INSTANCE, ConnSerializer.INSTANCE));
         pending = getRuntimeContext().getMapState(
@@ -159,8 +158,10 @@ public class ConntrackFunction extends KeyedProcessFunction<Long, PacketEvent, F
             deadLetter(ctx, e, ex.getMessage());
             return;
         }
-        if (host.value() == null) {
-            host.update(e.getHost());
+        String h = host.value();
+        if (h == null) {
+            h = e.getHost();
+            host.update(h);
         }
         boolean drop = e.getVerdict() == PacketVerdict.DROP;
         if (e.getSeenOnce()) {
@@ -171,6 +172,7 @@ public class ConntrackFunction extends KeyedProcessFunction<Long, PacketEvent, F
                 engine.confirm(attachment, now);
             }
         } else {
+            // toPacket rejected a null or UNKNOWN hook: every other one has its case.
             Hook hook = e.getHook();
             switch (hook) {
                 case PRE_ROUTING:
@@ -191,12 +193,9 @@ public class ConntrackFunction extends KeyedProcessFunction<Long, PacketEvent, F
                 case POST_ROUTING:
                     confirmPending(e.getPacketId(), drop, now);
                     break;
-                default:
-                    deadLetter(ctx, e, "hook " + hook + " is not one conntrack runs at");
-                    return;
             }
         }
-        finishElement(ctx, out, now);
+        finishElement(ctx, out, now, h);
     }
 
     private void runEntryHook(PacketEvent e, long now, Context ctx) {
@@ -228,10 +227,15 @@ public class ConntrackFunction extends KeyedProcessFunction<Long, PacketEvent, F
     private void forget(long packetId) throws Exception {
         PendingEntry p = pending.get(packetId);
         if (p != null) {
-            pending.remove(packetId);
-            pendingCount--;
-            discard(p);
+            forget(packetId, p);
         }
+    }
+
+    /** Forgets a pending entry that is in state under {@code packetId}. */
+    private void forget(long packetId, PendingEntry p) throws Exception {
+        pending.remove(packetId);
+        pendingCount--;
+        discard(p);
     }
 
     private void discard(PendingEntry p) {
@@ -278,23 +282,30 @@ public class ConntrackFunction extends KeyedProcessFunction<Long, PacketEvent, F
         long now = timestampMs * NANOS_PER_MS;
         engine.expire(now);
         Iterator<Map.Entry<Long, PendingEntry>> it = pending.iterator();
-        List<Long> lost = new ArrayList<>();
+        List<Long> lostIds = new ArrayList<>();
+        List<PendingEntry> lost = new ArrayList<>();
         while (it.hasNext()) {
             Map.Entry<Long, PendingEntry> en = it.next();
-            if (en.getValue().deadline <= now) {
-                lost.add(en.getKey());
+            PendingEntry p = en.getValue();
+            if (p.deadline <= now) {
+                lostIds.add(en.getKey());
+                lost.add(p);
             }
         }
-        for (Long id : lost) {
-            forget(id);
+        for (int i = 0; i < lost.size(); i++) {
+            forget(lostIds.get(i), lost.get(i));
         }
         timer.clear(); // this timer fired; finishElement registers the next one
-        finishElement(ctx, out, now);
+        finishElement(ctx, out, now, host.value());
     }
 
-    /** Emits the element's events and table updates, stores changed entries and moves the key's timer. */
-    private void finishElement(Context ctx, Collector<FlowEvent> out, long now) throws Exception {
-        String h = host.value() == null ? "" : host.value();
+    /**
+     * Emits the element's events and table updates, stores changed entries and moves the key's timer.
+     *
+     * @param hostName the key's host (its state value), null for none
+     */
+    private void finishElement(Context ctx, Collector<FlowEvent> out, long now, String hostName) throws Exception {
+        String h = hostName == null ? "" : hostName;
         upserts.clear();
         for (ConnEvent ev : events) {
             out.collect(FlowEvents.fromConnEvent(ev, h));

@@ -19,7 +19,7 @@ public final class ConntrackOptions {
     }
 
     /** One option per sysctl, by sysctl name. */
-    public static final Map<String, ConfigOption<Integer>> SYSCTLS = sysctls();
+    public static final Map<String, ConfigOption<Integer>> SYSCTLS = sysctlOptions();
 
     public static final ConfigOption<Duration> PENDING_TIMEOUT = ConfigOptions.key("conntrack.pending-timeout")
             .durationType().defaultValue(Duration.ofSeconds(5))
@@ -38,7 +38,7 @@ public final class ConntrackOptions {
             .withDescription("Also emit every packet's ct state and direction (what `ct state` would match), "
                     + "one record per packet.");
 
-    private static Map<String, ConfigOption<Integer>> sysctls() {
+    private static Map<String, ConfigOption<Integer>> sysctlOptions() {
         Settings defaults = new Settings();
         // The keyed table has no global view of all entries, so there is no table-wide limit
         // (nf_conntrack_max = 0, "no limit") unless one is configured.
@@ -52,10 +52,25 @@ public final class ConntrackOptions {
         return m;
     }
 
+    /** Every sysctl's value in a Flink configuration, by sysctl name (in {@link #SYSCTLS} order). */
+    public static Map<String, Integer> sysctls(ReadableConfig config) {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        SYSCTLS.forEach((name, option) -> m.put(name, config.get(option)));
+        return m;
+    }
+
     /** Engine settings from a Flink configuration. */
     public static Settings settings(ReadableConfig config) {
+        return settings(sysctls(config));
+    }
+
+    /**
+     * Engine settings from sysctl values by name, set in the map's order through
+     * {@link Settings#set(String, String)} (which checks each name and value).
+     */
+    public static Settings settings(Map<String, Integer> sysctls) {
         Settings s = new Settings();
-        SYSCTLS.forEach((name, option) -> s.set(name, Integer.toString(config.get(option))));
+        sysctls.forEach((name, value) -> s.set(name, Integer.toString(value)));
         return s;
     }
 }

@@ -36,15 +36,9 @@ final class KeyedConnTable implements ConnTable {
 
     @Override
     public Tuple findTuple(Tuple t) {
-        for (Conn ct : touched) {
-            if (!ct.is(Status.DYING) && ct.confirmed()) {
-                if (ct.orig.equals(t)) {
-                    return ct.orig;
-                }
-                if (ct.reply.equals(t)) {
-                    return ct.reply;
-                }
-            }
+        Tuple cached = findTouched(t);
+        if (cached != null) {
+            return cached;
         }
         Conn ct = get(t);
         if (ct != null) {
@@ -55,6 +49,21 @@ final class KeyedConnTable implements ConnTable {
             ct = get(inverse);
             if (ct != null && ct.reply.equals(t)) {
                 return ct.reply;
+            }
+        }
+        return null;
+    }
+
+    /** The tuple equal to {@code t} of a live entry already read or inserted in this element, or null. */
+    private Tuple findTouched(Tuple t) {
+        for (Conn ct : touched) {
+            if (!ct.is(Status.DYING) && ct.confirmed()) {
+                if (ct.orig.equals(t)) {
+                    return ct.orig;
+                }
+                if (ct.reply.equals(t)) {
+                    return ct.reply;
+                }
             }
         }
         return null;
@@ -72,10 +81,14 @@ final class KeyedConnTable implements ConnTable {
         }
     }
 
+    /**
+     * Only records the entry: {@link #writeBack()} stores it at the end of the element. Until then
+     * it is found through {@link #touched} (an inserted entry is confirmed and not dying); the
+     * engine inserts at most once per element, as the last table operation before writeBack.
+     */
     @Override
     public void insert(Conn ct) {
         touched.add(ct);
-        put(ct);
     }
 
     @Override
@@ -166,8 +179,14 @@ final class KeyedConnTable implements ConnTable {
         try {
             for (Conn ct : entries.values()) {
                 if (ct.timeout <= now && !ct.is(Status.DYING)) {
-                    Tuple t = findTuple(ct.orig); // through the identity cache
-                    return t == null ? null : t.conn();
+                    // Through the identity cache: the object already in use if this element read
+                    // the entry, else the one in hand (what reading it again would give).
+                    Tuple t = findTouched(ct.orig);
+                    if (t != null) {
+                        return t.conn();
+                    }
+                    touched.add(ct);
+                    return ct;
                 }
             }
         } catch (Exception e) {
