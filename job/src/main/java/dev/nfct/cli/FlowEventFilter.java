@@ -1,9 +1,9 @@
 package dev.nfct.cli;
 
 import dev.nfct.avro.FlowEvent;
-import dev.nfct.avro.FlowEventType;
 import dev.nfct.avro.FlowTuple;
 import dev.nfct.core.EventType;
+import dev.nfct.flink.avro.FlowEvents;
 
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
@@ -121,8 +121,7 @@ final class FlowEventFilter implements Predicate<FlowEvent> {
      * writer) the type its event bits make it (§8.3).
      */
     static EventType typeOf(FlowEvent f) {
-        FlowEventType t = f.getType();
-        return t == null || t == FlowEventType.UNKNOWN ? EventType.of(f.getEventBits()) : EventType.valueOf(t.name());
+        return FlowEvents.type(f);
     }
 
     // ---- parsing of the command-line values ----------------------------------------------------
