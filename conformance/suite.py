@@ -6,7 +6,8 @@ through the real kernel conntrack (in namespaces of its own) and through our eng
 Flink job (its in-process replay path), and compares events (flow by flow, in order), final
 tables and per-packet ctinfo. Prints a summary table; exits 1 on any difference that is not
 listed in conformance/known-differences.txt, 0 otherwise, and 0 with a "skipped" message where
-it cannot run (not root, no network namespaces, tools missing).
+it cannot run (not root, no network namespaces, tools missing) unless NFCT_REQUIRE_KERNEL_SUITE=1
+(CI sets it), which makes that an error.
 
     conformance/suite.py [--seed N] [--fuzz-count 2000] [--per-capture 50] [--work DIR]
                          [--no-traffic] [--no-flink] [--keep]
@@ -14,6 +15,7 @@ it cannot run (not root, no network namespaces, tools missing).
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -25,6 +27,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 JAR = ROOT / 'job' / 'target' / 'conntrack-job.jar'
+# CI sets this: there the suite must run, and a machine that cannot run it fails the build.
+REQUIRED_ENV = 'NFCT_REQUIRE_KERNEL_SUITE'
 NEEDED = {'ip': 'iproute2', 'nft': 'nftables', 'tcpreplay': 'tcpreplay', 'taskset': 'util-linux',
           'tcpdump': 'tcpdump', 'java': 'openjdk-17-jdk-headless'}
 
@@ -33,11 +37,19 @@ def log(msg):
     print('suite: ' + msg, file=sys.stderr, flush=True)
 
 
-def can_run():
+def traffic_needs():
+    """The command -> package pairs of make-traffic.sh (its NEEDED_PKGS line, kept in one place)."""
+    text = (HERE / 'traffic' / 'make-traffic.sh').read_text()
+    m = re.search(r'^NEEDED_PKGS="([^"]*)"', text, re.M)
+    return dict(pair.split(':', 1) for pair in m.group(1).split())
+
+
+def can_run(traffic=True):
     """Why the suite cannot run here, or None."""
     if os.geteuid() != 0:
         return 'not root (the kernel side needs network namespaces and nftables)'
-    missing = sorted({pkg for cmd, pkg in NEEDED.items() if shutil.which(cmd) is None})
+    needed = dict(NEEDED, **(traffic_needs() if traffic else {}))
+    missing = sorted({pkg for cmd, pkg in needed.items() if shutil.which(cmd) is None})
     if missing:
         return 'missing tools; install with: apt-get install -y ' + ' '.join(missing)
     probe = 'nfct-suite-probe-%d' % os.getpid()
@@ -147,8 +159,11 @@ def main():
     ap.add_argument('--keep', action='store_true')
     a = ap.parse_args()
 
-    why = can_run()
+    why = can_run(traffic=not a.no_traffic)
     if why:
+        if os.environ.get(REQUIRED_ENV) == '1':
+            print('conformance suite cannot run, and %s=1 requires it: %s' % (REQUIRED_ENV, why), file=sys.stderr)
+            return 1
         print('conformance suite skipped: ' + why)
         return 0
     if not JAR.exists():

@@ -1,14 +1,15 @@
 package dev.nfct.cli;
 
+import dev.nfct.kafka.TopicSetup;
 import dev.nfct.avro.FlowEvent;
 import dev.nfct.flink.KafkaConntrackJob;
-import dev.nfct.flink.avro.AvroSingleObjectDeserializer;
-import dev.nfct.flink.avro.FlowEvents;
+import dev.nfct.flink.io.AvroSingleObjectDeserializer;
+import dev.nfct.schema.FlowEvents;
 import dev.nfct.flink.operator.ConntrackOptions;
 import dev.nfct.kafka.CaptureProducer;
 import dev.nfct.kafka.CommittedReader;
 import dev.nfct.kafka.EmbeddedKafka;
-import dev.nfct.kafka.Topics;
+import dev.nfct.flink.io.Topics;
 import dev.nfct.packet.CaptureReader;
 import dev.nfct.pcap.PcapFormatException;
 import dev.nfct.replay.Timing;
@@ -80,7 +81,7 @@ final class DemoCommand {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             // One partition per topic: the demo prints events in the order the job made them.
             Topics topics = Topics.defaults();
-            topics.createAll(kafka, 1);
+            TopicSetup.createAll(topics, kafka, 1);
             long sent;
             try (CaptureReader capture = open(pcap)) {
                 sent = CaptureProducer.send(capture, HOST, timing, topics.packets(), kafka.clientConfig());

@@ -1,9 +1,9 @@
 package dev.nfct.cli;
 
 import dev.nfct.avro.FlowEvent;
-import dev.nfct.flink.avro.AvroSingleObjectDeserializer;
-import dev.nfct.flink.avro.FlowEvents;
-import dev.nfct.kafka.Topics;
+import dev.nfct.flink.io.AvroSingleObjectDeserializer;
+import dev.nfct.schema.FlowEvents;
+import dev.nfct.flink.io.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;

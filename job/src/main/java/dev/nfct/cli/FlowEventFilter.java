@@ -3,7 +3,7 @@ package dev.nfct.cli;
 import dev.nfct.avro.FlowEvent;
 import dev.nfct.avro.FlowTuple;
 import dev.nfct.core.EventType;
-import dev.nfct.flink.avro.FlowEvents;
+import dev.nfct.schema.FlowEvents;
 
 import java.util.EnumSet;
 import java.util.LinkedHashSet;

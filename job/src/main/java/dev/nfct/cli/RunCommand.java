@@ -1,9 +1,10 @@
 package dev.nfct.cli;
 
+import dev.nfct.kafka.TopicSetup;
 import dev.nfct.flink.KafkaConntrackJob;
 import dev.nfct.flink.operator.ConntrackOptions;
 import dev.nfct.flink.registry.WireFormat;
-import dev.nfct.kafka.Topics;
+import dev.nfct.flink.io.Topics;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -106,7 +107,7 @@ final class RunCommand {
         try {
             if (args.has("--create-topics")) {
                 int partitions = Integer.parseInt(args.get("--create-topics", "4"));
-                var created = o.topics.ensureTopics(bootstrap, partitions);
+                var created = TopicSetup.ensureTopics(o.topics, bootstrap, partitions);
                 err.println("run: created topics " + created);
             }
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);

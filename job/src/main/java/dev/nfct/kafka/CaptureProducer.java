@@ -1,8 +1,8 @@
 package dev.nfct.kafka;
 
 import dev.nfct.avro.PacketEvent;
-import dev.nfct.flink.avro.AvroSingleObjectSerializer;
-import dev.nfct.flink.avro.PacketEvents;
+import dev.nfct.flink.io.AvroSingleObjectSerializer;
+import dev.nfct.schema.PacketEvents;
 import dev.nfct.packet.CaptureReader;
 import dev.nfct.packet.CapturedDatagram;
 import dev.nfct.replay.Timing;
@@ -46,7 +46,7 @@ public final class CaptureProducer {
                 }
                 // Top timing: the whole capture at its first instant, as a top-speed replay.
                 long ts = timing == Timing.TOP ? first : d.timestampNanos();
-                producer.send(new ProducerRecord<>(topic, key, ser.serialize(PacketEvents.fromDatagram(d, host, ++n, ts))));
+                producer.send(new ProducerRecord<>(topic, key, ser.serialize(PacketEvents.fromPacket(d.packet(), host, ++n, ts))));
             }
             producer.flush();
         }

@@ -1,5 +1,6 @@
 package dev.nfct.flink;
 
+import dev.nfct.kafka.TopicSetup;
 import dev.nfct.avro.DeadLetter;
 import dev.nfct.avro.FlowEvent;
 import dev.nfct.avro.PacketEvent;
@@ -9,13 +10,13 @@ import dev.nfct.core.EventFormat;
 import dev.nfct.core.HashConnTable;
 import dev.nfct.core.PacketCt;
 import dev.nfct.core.Settings;
-import dev.nfct.flink.avro.AvroSingleObjectDeserializer;
-import dev.nfct.flink.avro.AvroSingleObjectSerializer;
-import dev.nfct.flink.avro.FlowEvents;
-import dev.nfct.flink.avro.PacketEvents;
+import dev.nfct.flink.io.AvroSingleObjectDeserializer;
+import dev.nfct.flink.io.AvroSingleObjectSerializer;
+import dev.nfct.schema.FlowEvents;
+import dev.nfct.schema.PacketEvents;
 import dev.nfct.flink.operator.ConntrackOptions;
 import dev.nfct.kafka.CommittedReader;
-import dev.nfct.kafka.Topics;
+import dev.nfct.flink.io.Topics;
 import dev.nfct.packet.CaptureReader;
 import dev.nfct.packet.CapturedDatagram;
 import dev.nfct.testing.SharedData;
@@ -66,7 +67,7 @@ abstract class KafkaConntrackJobTestBase {
     void captureThroughKafkaGivesTheEnginesEventsAndDeadLettersGarbage() throws Exception {
         Path sample = SharedData.projectRoot().resolve("samples/sample.pcap");
         Topics topics = Topics.defaults().withPrefix("it-sample.");
-        topics.ensureTopics(bootstrapServers(), 2);
+        TopicSetup.ensureTopics(topics, bootstrapServers(), 2);
 
         List<CapturedDatagram> datagrams = new ArrayList<>();
         try (CaptureReader reader = CaptureReader.open(sample)) {
@@ -95,7 +96,7 @@ abstract class KafkaConntrackJobTestBase {
             byte[] hostKey = "host-a".getBytes(StandardCharsets.UTF_8); // one host: one partition, in order
             for (CapturedDatagram d : datagrams) {
                 producer.send(new ProducerRecord<>(topics.packets(), hostKey,
-                        ser.serialize(PacketEvents.fromDatagram(d, "host-a", ++id, t))));
+                        ser.serialize(PacketEvents.fromPacket(d.packet(), "host-a", ++id, t))));
             }
             producer.send(new ProducerRecord<>(topics.packets(), hostKey, "not avro at all".getBytes(StandardCharsets.UTF_8)));
             producer.flush();

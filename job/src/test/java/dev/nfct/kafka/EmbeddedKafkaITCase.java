@@ -1,5 +1,6 @@
 package dev.nfct.kafka;
 
+import dev.nfct.flink.io.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -68,7 +69,7 @@ class EmbeddedKafkaITCase {
     @Test
     void createsTheJobTopicsWithACompactedTable() throws Exception {
         Topics topics = Topics.defaults().withPrefix("create.");
-        topics.createAll(KAFKA.broker(), 3);
+        TopicSetup.createAll(topics, KAFKA.broker(), 3);
         try (Admin admin = Admin.create(KAFKA.broker().clientConfig())) {
             Map<String, TopicDescription> descriptions = admin.describeTopics(topics.all()).allTopicNames().get();
             assertThat(descriptions).hasSize(4);

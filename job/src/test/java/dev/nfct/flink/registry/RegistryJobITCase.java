@@ -1,5 +1,6 @@
 package dev.nfct.flink.registry;
 
+import dev.nfct.kafka.TopicSetup;
 import dev.nfct.avro.DeadLetter;
 import dev.nfct.avro.FlowEvent;
 import dev.nfct.avro.PacketEvent;
@@ -9,12 +10,12 @@ import dev.nfct.core.HashConnTable;
 import dev.nfct.core.PacketCt;
 import dev.nfct.core.Settings;
 import dev.nfct.flink.KafkaConntrackJob;
-import dev.nfct.flink.avro.FlowEvents;
-import dev.nfct.flink.avro.PacketEvents;
+import dev.nfct.schema.FlowEvents;
+import dev.nfct.schema.PacketEvents;
 import dev.nfct.flink.operator.ConntrackOptions;
 import dev.nfct.kafka.CommittedReader;
 import dev.nfct.kafka.EmbeddedKafkaExtension;
-import dev.nfct.kafka.Topics;
+import dev.nfct.flink.io.Topics;
 import dev.nfct.packet.CapturedDatagram;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
@@ -63,7 +64,7 @@ class RegistryJobITCase {
                 InMemoryRegistry.resolverSetting());
         ValueFormat format = ValueFormat.registry(settings);
         Topics topics = Topics.defaults().withPrefix("it-registry.");
-        topics.ensureTopics(KAFKA.broker().bootstrapServers(), 2);
+        TopicSetup.ensureTopics(topics, KAFKA.broker().bootstrapServers(), 2);
 
         List<CapturedDatagram> datagrams = Samples.datagrams();
         long t = datagrams.get(0).timestampNanos();
@@ -89,7 +90,7 @@ class RegistryJobITCase {
             long id = 0;
             for (CapturedDatagram d : datagrams) {
                 producer.send(new ProducerRecord<>(topics.packets(), hostKey,
-                        enc.encode(topics.packets(), PacketEvents.fromDatagram(d, "host-a", ++id, t))));
+                        enc.encode(topics.packets(), PacketEvents.fromPacket(d.packet(), "host-a", ++id, t))));
             }
             producer.send(new ProducerRecord<>(topics.packets(), hostKey, "not avro at all".getBytes(StandardCharsets.UTF_8)));
             producer.flush();

@@ -1,0 +1,94 @@
+package dev.nfct.flink.io;
+
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.internals.Topic;
+
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The names of the job's topics and the settings they are created with (the commands module
+ * creates them: {@code dev.nfct.kafka.TopicSetup}).
+ *
+ * <ul>
+ *   <li>{@link #packets()}: packets going into the conntrack engine;</li>
+ *   <li>{@link #flowEvents()}: the flow events coming out (NEW, UPDATE, DESTROY);</li>
+ *   <li>{@link #table()}: the connection table, one record per flow key; compacted, so it keeps the
+ *       latest state of each flow (a tombstone removes it);</li>
+ *   <li>{@link #deadLetters()}: input that could not be processed.</li>
+ * </ul>
+ *
+ * <p>Only the table topic has its own setting ({@code cleanup.policy=compact}); the others take the
+ * cluster's defaults.
+ */
+public record Topics(String packets, String flowEvents, String table, String deadLetters) {
+    public static final String PACKETS = "conntrack.packets";
+    public static final String FLOW_EVENTS = "conntrack.flow-events";
+    public static final String TABLE = "conntrack.table";
+    public static final String DEAD_LETTERS = "conntrack.dead-letters";
+
+    private static final Topics DEFAULTS = new Topics(PACKETS, FLOW_EVENTS, TABLE, DEAD_LETTERS);
+
+    public Topics {
+        for (String name : Arrays.asList(packets, flowEvents, table, deadLetters)) {
+            Objects.requireNonNull(name, "topic name");
+            Topic.validate(name); // InvalidTopicException: empty, too long, or a character Kafka does not accept
+        }
+        if (new HashSet<>(List.of(packets, flowEvents, table, deadLetters)).size() != 4) {
+            throw new IllegalArgumentException("The four topics need four different names: "
+                    + List.of(packets, flowEvents, table, deadLetters));
+        }
+    }
+
+    /** {@code conntrack.packets}, {@code conntrack.flow-events}, {@code conntrack.table}, {@code conntrack.dead-letters}. */
+    public static Topics defaults() {
+        return DEFAULTS;
+    }
+
+    /**
+     * The same topics with {@code prefix} put in front of each name, as it is: {@code withPrefix("ci-42.")}
+     * gives {@code ci-42.conntrack.packets}. Useful to keep test runs or users apart on one cluster.
+     *
+     * @throws InvalidTopicException if the prefixed names are not valid topic names
+     */
+    public Topics withPrefix(String prefix) {
+        Objects.requireNonNull(prefix, "prefix");
+        return prefix.isEmpty() ? this
+                : new Topics(prefix + packets, prefix + flowEvents, prefix + table, prefix + deadLetters);
+    }
+
+    /** All four names, in the order packets, flow events, table, dead letters. */
+    public List<String> all() {
+        return List.of(packets, flowEvents, table, deadLetters);
+    }
+
+    /** The topic settings this class creates {@code topic} with (empty: the cluster's defaults). */
+    public Map<String, String> configFor(String topic) {
+        if (table.equals(topic)) {
+            return Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+        }
+        if (all().contains(topic)) {
+            return Map.of();
+        }
+        throw new IllegalArgumentException("Not one of " + all() + ": " + topic);
+    }
+
+    /**
+     * The four topics to create, with {@code partitions} partitions each and the given replication
+     * factor (empty: the cluster's {@code default.replication.factor}).
+     */
+    public List<NewTopic> newTopics(int partitions, Optional<Short> replicationFactor) {
+        if (partitions < 1) {
+            throw new IllegalArgumentException("partitions must be at least 1: " + partitions);
+        }
+        return all().stream()
+                .map(name -> new NewTopic(name, Optional.of(partitions), replicationFactor).configs(configFor(name)))
+                .toList();
+    }
+}
