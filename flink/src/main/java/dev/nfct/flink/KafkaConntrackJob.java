@@ -5,10 +5,9 @@ import dev.nfct.flink.io.FlowEventRecordSerializer;
 import dev.nfct.flink.io.InputRecord;
 import dev.nfct.flink.io.PacketRecordDeserializer;
 import dev.nfct.flink.io.TableUpdateRecordSerializer;
-import dev.nfct.flink.registry.RegistrySettings;
-import dev.nfct.flink.registry.ValueFormat;
-import dev.nfct.flink.registry.WireFormat;
 import dev.nfct.flink.io.Topics;
+import dev.nfct.flink.registry.ValueFormat;
+import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -16,100 +15,60 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Properties;
 
 /**
  * The job wired to Kafka: packet records in, flow events, table updates and dead letters out,
  * exactly once (transactional sinks committed with checkpoints; read the outputs with
- * {@code isolation.level=read_committed}).
+ * {@code isolation.level=read_committed}). Everything it needs to know is a Flink option
+ * ({@link KafkaJobOptions}, {@link dev.nfct.flink.operator.ConntrackOptions}).
  */
 public final class KafkaConntrackJob {
     private KafkaConntrackJob() {
     }
 
-    /** Where and how to connect. */
-    public static final class Options {
-        public String bootstrapServers = "localhost:9092";
-        public Topics topics = Topics.defaults();
-        public String groupId = "nfct-conntrack";
-        /** Read only what is in the topic when the job starts, then finish (the demo's --once). */
-        public boolean bounded;
-        /** Start from the earliest offsets (otherwise from the group's committed ones, else earliest). */
-        public boolean fromEarliest = true;
-        public Duration outOfOrderness = Duration.ofSeconds(2);
-        public Duration idleness = Duration.ofSeconds(5);
-        /** Prefix of the sinks' transactional ids; must differ between jobs writing to one cluster. */
-        public String transactionalIdPrefix = "nfct-conntrack";
-        public Properties extraKafka = new Properties();
-        /** Commit the source's offsets to the consumer group at checkpoints (monitoring, restarts without state). */
-        public boolean commitOffsets = true;
-
-        /** How values are framed on every topic: single-object encoding (no registry) by default. */
-        public WireFormat wireFormat = WireFormat.SINGLE_OBJECT;
-        /** {@link WireFormat#REGISTRY}: the registry's Core API URL, e.g. http://registry:8080/apis/registry/v3. */
-        public String registryUrl;
-        /**
-         * {@link WireFormat#REGISTRY}: Confluent's framing, 00 + 4-byte content id (the default, and
-         * Apicurio 3's), or Apicurio's legacy 00 + 8-byte global id.
-         */
-        public boolean registryConfluentCompatible = true;
-        /** {@link WireFormat#REGISTRY}: the sinks register their schemas on first use. */
-        public boolean registryAutoRegister = true;
-        /** {@link WireFormat#REGISTRY}: more Apicurio serde settings (apicurio.registry.*: auth, TLS...). */
-        public Map<String, String> registryProperties = new HashMap<>();
-
-        /** The value format these options describe. */
-        public ValueFormat valueFormat() {
-            if (wireFormat == WireFormat.REGISTRY) {
-                return ValueFormat.registry(new RegistrySettings(registryUrl, registryConfluentCompatible,
-                        registryAutoRegister, registryProperties));
-            }
-            return ValueFormat.singleObject();
-        }
+    /** Adds the whole pipeline to {@code env}, configured by {@code config}. */
+    public static void addTo(StreamExecutionEnvironment env, ReadableConfig config) {
+        KafkaJobOptions.validate(config);
+        ValueFormat format = KafkaJobOptions.valueFormat(config);
+        Topics topics = KafkaJobOptions.topics(config);
+        DataStream<InputRecord> input = env.fromSource(source(config),
+                ConntrackJob.watermarks(config.get(KafkaJobOptions.OUT_OF_ORDERNESS),
+                        config.get(KafkaJobOptions.IDLENESS)), "packets").uid("packets-source");
+        ConntrackJob.build(input, config).sinkTo(
+                sink(config, "flows", new FlowEventRecordSerializer(topics.flowEvents(), format)),
+                sink(config, "table", new TableUpdateRecordSerializer(topics.table(), format)),
+                sink(config, "dead", new DeadLetterRecordSerializer(topics.deadLetters(), format)));
     }
 
-    /** Adds the whole pipeline to {@code env}. */
-    public static void addTo(StreamExecutionEnvironment env, Options o) {
-        ValueFormat format = o.valueFormat();
-        KafkaSource<InputRecord> source = source(o);
-        DataStream<InputRecord> input = env.fromSource(source,
-                ConntrackJob.watermarks(o.outOfOrderness, o.idleness), "packets").uid("packets-source");
-        ConntrackJob.build(input, env.getConfiguration()).sinkTo(
-                sink(o, "flows", new FlowEventRecordSerializer(o.topics.flowEvents(), format)),
-                sink(o, "table", new TableUpdateRecordSerializer(o.topics.table(), format)),
-                sink(o, "dead", new DeadLetterRecordSerializer(o.topics.deadLetters(), format)));
-    }
-
-    public static KafkaSource<InputRecord> source(Options o) {
+    public static KafkaSource<InputRecord> source(ReadableConfig config) {
         var b = KafkaSource.<InputRecord>builder()
-                .setBootstrapServers(o.bootstrapServers)
-                .setTopics(o.topics.packets())
-                .setGroupId(o.groupId)
-                .setDeserializer(new PacketRecordDeserializer(o.valueFormat()))
-                .setProperties(o.extraKafka)
-                .setProperty("commit.offsets.on.checkpoint", Boolean.toString(o.commitOffsets));
-        b.setStartingOffsets(o.fromEarliest ? OffsetsInitializer.earliest()
-                : OffsetsInitializer.committedOffsets(org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST));
-        if (o.bounded) {
+                .setBootstrapServers(KafkaJobOptions.bootstrapServers(config))
+                .setTopics(KafkaJobOptions.topics(config).packets())
+                .setGroupId(config.get(KafkaJobOptions.GROUP_ID))
+                .setDeserializer(new PacketRecordDeserializer(KafkaJobOptions.valueFormat(config)))
+                .setProperties(KafkaJobOptions.kafkaProperties(config))
+                .setProperty("commit.offsets.on.checkpoint", Boolean.toString(config.get(KafkaJobOptions.COMMIT_OFFSETS)));
+        b.setStartingOffsets(config.get(KafkaJobOptions.STARTING_OFFSETS) == KafkaJobOptions.StartingOffsets.EARLIEST
+                ? OffsetsInitializer.earliest()
+                : OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST));
+        if (config.get(KafkaJobOptions.BOUNDED)) {
             b.setBounded(OffsetsInitializer.latest());
         }
         return b.build();
     }
 
-    static <T> KafkaSink<T> sink(Options o, String name, KafkaRecordSerializationSchema<T> schema) {
-        Properties p = new Properties();
-        p.putAll(o.extraKafka);
+    static <T> KafkaSink<T> sink(ReadableConfig config, String name, KafkaRecordSerializationSchema<T> schema) {
+        Properties p = KafkaJobOptions.kafkaProperties(config);
         // The broker's default transaction.max.timeout.ms is 15 minutes; the sink's default (1 h) exceeds it.
         p.putIfAbsent("transaction.timeout.ms", "900000");
         return KafkaSink.<T>builder()
-                .setBootstrapServers(o.bootstrapServers)
+                .setBootstrapServers(KafkaJobOptions.bootstrapServers(config))
                 .setRecordSerializer(schema)
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(o.transactionalIdPrefix + "-" + name)
+                .setTransactionalIdPrefix(KafkaJobOptions.transactionalIdPrefix(config) + "-" + name)
                 .setKafkaProducerConfig(p)
                 .build();
     }

@@ -27,9 +27,9 @@ import java.util.List;
  *
  * <pre>
  * mvn -q install -DskipTests
- * mvn -q -pl job org.codehaus.mojo:exec-maven-plugin:3.5.0:java -Dexec.classpathScope=test \
+ * mvn -q -pl flink org.codehaus.mojo:exec-maven-plugin:3.5.0:java -Dexec.classpathScope=test \
  *     -Dexec.mainClass=dev.nfct.flink.SavepointFixtureWriter \
- *     -Dexec.args=job/src/test/resources/savepoints/VERSION
+ *     -Dexec.args=flink/src/test/resources/savepoints/VERSION
  * </pre>
  *
  * It runs part A of {@link SavepointFixture} on a local cluster with a source that never ends,

@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the pending entry and the timers all came through.
  */
 class SavepointRestoreITCase {
-    /** Written by the single-module build of 0.1.0 (commit 74ca1ba), before the module split. */
+    /** Written by the single-module build of 0.1.0 (commit 09e0f83, the engine and job of 74ca1ba), before the module split. */
     private static final String V0_1 = "0.1";
 
     @RegisterExtension

@@ -3,6 +3,7 @@ package dev.nfct.cli;
 import dev.nfct.kafka.TopicSetup;
 import dev.nfct.avro.FlowEvent;
 import dev.nfct.flink.KafkaConntrackJob;
+import dev.nfct.flink.KafkaJobOptions;
 import dev.nfct.flink.io.AvroSingleObjectDeserializer;
 import dev.nfct.schema.FlowEvents;
 import dev.nfct.flink.operator.ConntrackOptions;
@@ -101,16 +102,14 @@ final class DemoCommand {
                 env.setParallelism(1);
             }
             env.enableCheckpointing(once ? 200 : 1000);
-            KafkaConntrackJob.Options o = new KafkaConntrackJob.Options();
-            o.bootstrapServers = kafka.bootstrapServers();
-            o.topics = topics;
-            o.bounded = once;
-            o.groupId = "nfct-demo";
-            o.transactionalIdPrefix = "nfct-demo";
+            conf.set(KafkaJobOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+            conf.set(KafkaJobOptions.BOUNDED, once);
+            conf.set(KafkaJobOptions.GROUP_ID, "nfct-demo");
             // The demo reads its topic from the start every time: no group offsets to keep (and no
             // warnings while the fresh broker's group coordinator is still loading).
-            o.commitOffsets = false;
-            KafkaConntrackJob.addTo(env, o);
+            conf.set(KafkaJobOptions.STARTING_OFFSETS, KafkaJobOptions.StartingOffsets.EARLIEST);
+            conf.set(KafkaJobOptions.COMMIT_OFFSETS, false);
+            KafkaConntrackJob.addTo(env, conf);
             JobClient job = env.executeAsync("nfct conntrack demo");
             var result = job.getJobExecutionResult();
             if (!once) {

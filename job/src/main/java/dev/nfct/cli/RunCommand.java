@@ -2,9 +2,8 @@ package dev.nfct.cli;
 
 import dev.nfct.kafka.TopicSetup;
 import dev.nfct.flink.KafkaConntrackJob;
-import dev.nfct.flink.operator.ConntrackOptions;
+import dev.nfct.flink.KafkaJobOptions;
 import dev.nfct.flink.registry.WireFormat;
-import dev.nfct.flink.io.Topics;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -16,8 +15,8 @@ import java.util.Set;
 
 /**
  * {@code run --bootstrap-servers HOST:PORT [options]}: the job against any Kafka cluster. Under
- * {@code java -jar} it runs on a local MiniCluster; submitted with {@code flink run} (the
- * {@code -Pcluster} jar) it runs on that cluster, which then also supplies Flink itself.
+ * {@code java -jar} it runs on a local MiniCluster. Every flag sets a Flink option
+ * ({@link KafkaJobOptions}); on a cluster, the cluster jar takes the same options.
  */
 final class RunCommand {
     private RunCommand() {
@@ -79,11 +78,9 @@ final class RunCommand {
             return 2;
         }
         Configuration conf = new Configuration();
-        KafkaConntrackJob.Options o = new KafkaConntrackJob.Options();
         try {
+            // --set first: the flags below name the same options and win over it.
             args.forEachKeyValue("--set", "KEY=VALUE", conf::setString);
-            // Reading every conntrack option now turns a typo'd value into a usage error, not a job failure.
-            ConntrackOptions.settings(conf);
             String backend = args.get("--state-backend", "hashmap");
             if (!backend.equals("hashmap") && !backend.equals("rocksdb")) {
                 throw new IllegalArgumentException("--state-backend must be hashmap or rocksdb");
@@ -92,14 +89,14 @@ final class RunCommand {
             if (args.has("--checkpoint-dir")) {
                 conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, args.get("--checkpoint-dir", null));
             }
-            o.bootstrapServers = bootstrap;
-            o.topics = Topics.defaults().withPrefix(args.get("--topic-prefix", ""));
-            o.groupId = args.get("--group", o.groupId);
-            o.transactionalIdPrefix = o.groupId;
-            o.fromEarliest = false;
-            o.outOfOrderness = duration(args.get("--out-of-orderness", "2s"));
-            o.idleness = duration(args.get("--idleness", "5s"));
-            registry(args, o);
+            conf.set(KafkaJobOptions.BOOTSTRAP_SERVERS, bootstrap);
+            conf.set(KafkaJobOptions.TOPIC_PREFIX, args.get("--topic-prefix", conf.get(KafkaJobOptions.TOPIC_PREFIX)));
+            conf.set(KafkaJobOptions.GROUP_ID, args.get("--group", conf.get(KafkaJobOptions.GROUP_ID)));
+            conf.set(KafkaJobOptions.OUT_OF_ORDERNESS, duration(args.get("--out-of-orderness", "2s")));
+            conf.set(KafkaJobOptions.IDLENESS, duration(args.get("--idleness", "5s")));
+            registry(args, conf);
+            // Reading every option now turns a typo'd value into a usage error, not a job failure.
+            KafkaJobOptions.validate(conf);
         } catch (IllegalArgumentException e) {
             err.println("run: " + e.getMessage());
             return 2;
@@ -107,7 +104,7 @@ final class RunCommand {
         try {
             if (args.has("--create-topics")) {
                 int partitions = Integer.parseInt(args.get("--create-topics", "4"));
-                var created = TopicSetup.ensureTopics(o.topics, bootstrap, partitions);
+                var created = TopicSetup.ensureTopics(KafkaJobOptions.topics(conf), bootstrap, partitions);
                 err.println("run: created topics " + created);
             }
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
@@ -115,8 +112,8 @@ final class RunCommand {
             if (args.has("--parallelism")) {
                 env.setParallelism(Integer.parseInt(args.get("--parallelism", "1")));
             }
-            err.println("run: values in " + o.valueFormat());
-            KafkaConntrackJob.addTo(env, o);
+            err.println("run: values in " + KafkaJobOptions.valueFormat(conf));
+            KafkaConntrackJob.addTo(env, conf);
             env.execute("nfct conntrack");
             return 0;
         } catch (Exception e) {
@@ -125,8 +122,8 @@ final class RunCommand {
         }
     }
 
-    /** The value format options; a usage error (IllegalArgumentException) when they do not fit. */
-    private static void registry(Args args, KafkaConntrackJob.Options o) {
+    /** The value format flags, as options; a usage error (IllegalArgumentException) when they do not fit. */
+    private static void registry(Args args, Configuration conf) {
         boolean registryOption = args.has("--registry-format") || args.has("--registry-auto-register")
                 || args.has("--registry-set");
         if (!args.has("--schema-registry")) {
@@ -136,20 +133,21 @@ final class RunCommand {
             }
             return;
         }
-        o.wireFormat = WireFormat.REGISTRY;
-        o.registryUrl = args.get("--schema-registry", null);
+        conf.set(KafkaJobOptions.FORMAT, WireFormat.REGISTRY);
+        conf.set(KafkaJobOptions.REGISTRY_URL, args.get("--schema-registry", null));
         String format = args.get("--registry-format", "confluent");
         if (!format.equals("confluent") && !format.equals("apicurio")) {
             throw new IllegalArgumentException("--registry-format must be confluent or apicurio, not '" + format + "'");
         }
-        o.registryConfluentCompatible = format.equals("confluent");
+        conf.set(KafkaJobOptions.REGISTRY_FRAMING, format.equals("confluent")
+                ? KafkaJobOptions.RegistryFraming.CONFLUENT : KafkaJobOptions.RegistryFraming.APICURIO);
         String auto = args.get("--registry-auto-register", "true");
         if (!auto.equals("true") && !auto.equals("false")) {
             throw new IllegalArgumentException("--registry-auto-register must be true or false, not '" + auto + "'");
         }
-        o.registryAutoRegister = Boolean.parseBoolean(auto);
-        args.forEachKeyValue("--registry-set", "KEY=VALUE", o.registryProperties::put);
-        o.valueFormat(); // checks URL and properties now: a usage error, not a job failure
+        conf.set(KafkaJobOptions.REGISTRY_AUTO_REGISTER, Boolean.parseBoolean(auto));
+        args.forEachKeyValue("--registry-set", "KEY=VALUE",
+                (k, v) -> conf.setString(KafkaJobOptions.REGISTRY_PROPERTIES_PREFIX + k, v));
     }
 
     private static Duration duration(String s) {

@@ -108,13 +108,11 @@ abstract class KafkaConntrackJobTestBase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
         env.enableCheckpointing(300);
-        KafkaConntrackJob.Options o = new KafkaConntrackJob.Options();
-        o.bootstrapServers = bootstrapServers();
-        o.topics = topics;
-        o.bounded = true;
-        o.groupId = "it-sample";
-        o.transactionalIdPrefix = "it-sample";
-        KafkaConntrackJob.addTo(env, o);
+        conf.set(KafkaJobOptions.BOOTSTRAP_SERVERS, bootstrapServers());
+        conf.set(KafkaJobOptions.TOPIC_PREFIX, "it-sample.");
+        conf.set(KafkaJobOptions.BOUNDED, true);
+        conf.set(KafkaJobOptions.GROUP_ID, "it-sample");
+        KafkaConntrackJob.addTo(env, conf);
         env.execute("conntrack-it");
 
         AvroSingleObjectDeserializer<FlowEvent> flows = new AvroSingleObjectDeserializer<>(FlowEvent.class);

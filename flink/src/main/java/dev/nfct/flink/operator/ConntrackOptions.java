@@ -6,20 +6,21 @@ import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.ReadableConfig;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Flink configuration of the conntrack operator. Every kernel sysctl the engine knows is an option
- * with the kernel's name and default under {@code conntrack.}, e.g.
- * {@code conntrack.nf_conntrack_tcp_timeout_established: 432000}.
+ * Flink configuration of the conntrack operator: its own options, and every kernel sysctl the
+ * engine knows ({@link SysctlOptions}) by name.
  */
 public final class ConntrackOptions {
     private ConntrackOptions() {
     }
 
-    /** One option per sysctl, by sysctl name. */
-    public static final Map<String, ConfigOption<Integer>> SYSCTLS = sysctlOptions();
+    /** One option per sysctl ({@link SysctlOptions}), by sysctl name. */
+    public static final Map<String, ConfigOption<Integer>> SYSCTLS = bySysctlName();
 
     public static final ConfigOption<Duration> PENDING_TIMEOUT = ConfigOptions.key("conntrack.pending-timeout")
             .durationType().defaultValue(Duration.ofSeconds(5))
@@ -38,19 +39,15 @@ public final class ConntrackOptions {
             .withDescription("Also emit every packet's ct state and direction (what `ct state` would match), "
                     + "one record per packet.");
 
-    private static Map<String, ConfigOption<Integer>> sysctlOptions() {
-        Settings defaults = new Settings();
-        // The keyed table has no global view of all entries, so there is no table-wide limit
-        // (nf_conntrack_max = 0, "no limit") unless one is configured.
-        defaults.max = 0;
-        // Events always on: producing them is the job's purpose.
-        defaults.events = 1;
+    private static Map<String, ConfigOption<Integer>> bySysctlName() {
         Map<String, ConfigOption<Integer>> m = new LinkedHashMap<>();
-        defaults.asMap().forEach((name, value) -> m.put(name,
-                ConfigOptions.key("conntrack." + name).intType().defaultValue(value)
-                        .withDescription("The kernel's net.netfilter." + name + ".")));
-        return m;
+        SysctlOptions.ALL.forEach(o -> m.put(SysctlOptions.sysctlName(o), o));
+        return Collections.unmodifiableMap(m);
     }
+
+    /** The operator's own options (the sysctls are in {@link SysctlOptions}). */
+    public static final List<ConfigOption<?>> OPERATOR = List.of(PENDING_TIMEOUT, TABLE_UPDATES,
+            PACKET_CTINFO);
 
     /** Every sysctl's value in a Flink configuration, by sysctl name (in {@link #SYSCTLS} order). */
     public static Map<String, Integer> sysctls(ReadableConfig config) {

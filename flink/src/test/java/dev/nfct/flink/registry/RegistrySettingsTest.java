@@ -1,5 +1,7 @@
 package dev.nfct.flink.registry;
 
+import dev.nfct.flink.KafkaJobOptions;
+import org.apache.flink.configuration.Configuration;
 import dev.nfct.avro.DeadLetter;
 import dev.nfct.avro.PacketEvent;
 import dev.nfct.flink.KafkaConntrackJob;
@@ -91,18 +93,23 @@ class RegistrySettingsTest {
 
     @Test
     void jobOptionsMapToTheValueFormat() {
-        KafkaConntrackJob.Options o = new KafkaConntrackJob.Options();
-        assertThat(o.valueFormat()).isEqualTo(ValueFormat.singleObject());
-        o.wireFormat = WireFormat.REGISTRY;
-        o.registryUrl = URL;
-        assertThat(o.valueFormat().registrySettings()).isEqualTo(new RegistrySettings(URL, true, true, Map.of()));
-        o.registryConfluentCompatible = false;
-        o.registryAutoRegister = false;
-        o.registryProperties.put(SchemaResolverConfig.RETRY_COUNT, "1");
-        assertThat(o.valueFormat().registrySettings())
+        Configuration o = new Configuration();
+        assertThat(KafkaJobOptions.valueFormat(o)).isEqualTo(ValueFormat.singleObject());
+        o.set(KafkaJobOptions.FORMAT, WireFormat.REGISTRY);
+        o.set(KafkaJobOptions.REGISTRY_URL, URL);
+        assertThat(KafkaJobOptions.valueFormat(o).registrySettings()).isEqualTo(new RegistrySettings(URL, true, true, Map.of()));
+        o.set(KafkaJobOptions.REGISTRY_FRAMING, KafkaJobOptions.RegistryFraming.APICURIO);
+        o.set(KafkaJobOptions.REGISTRY_AUTO_REGISTER, false);
+        o.setString(KafkaJobOptions.REGISTRY_PROPERTIES_PREFIX + SchemaResolverConfig.RETRY_COUNT, "1");
+        assertThat(KafkaJobOptions.valueFormat(o).registrySettings())
                 .isEqualTo(new RegistrySettings(URL, false, false, Map.of(SchemaResolverConfig.RETRY_COUNT, "1")));
-        o.registryUrl = null;
-        assertThatThrownBy(o::valueFormat).isInstanceOf(IllegalArgumentException.class);
+        o.removeConfig(KafkaJobOptions.REGISTRY_URL);
+        assertThatThrownBy(() -> KafkaJobOptions.valueFormat(o)).isInstanceOf(IllegalArgumentException.class);
+        // registry settings without the registry format are a mistake, not silently ignored
+        Configuration stray = new Configuration();
+        stray.set(KafkaJobOptions.REGISTRY_URL, URL);
+        assertThatThrownBy(() -> KafkaJobOptions.valueFormat(stray)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("conntrack.format");
     }
 
     @Test

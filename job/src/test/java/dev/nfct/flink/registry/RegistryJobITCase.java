@@ -1,5 +1,6 @@
 package dev.nfct.flink.registry;
 
+import dev.nfct.flink.KafkaJobOptions;
 import dev.nfct.kafka.TopicSetup;
 import dev.nfct.avro.DeadLetter;
 import dev.nfct.avro.FlowEvent;
@@ -102,16 +103,14 @@ class RegistryJobITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
         env.enableCheckpointing(300);
-        KafkaConntrackJob.Options o = new KafkaConntrackJob.Options();
-        o.bootstrapServers = KAFKA.broker().bootstrapServers();
-        o.topics = topics;
-        o.bounded = true;
-        o.groupId = "it-registry";
-        o.transactionalIdPrefix = "it-registry";
-        o.wireFormat = WireFormat.REGISTRY;
-        o.registryUrl = settings.url();
-        o.registryProperties.putAll(InMemoryRegistry.resolverSetting());
-        KafkaConntrackJob.addTo(env, o);
+        conf.set(KafkaJobOptions.BOOTSTRAP_SERVERS, KAFKA.broker().bootstrapServers());
+        conf.set(KafkaJobOptions.TOPIC_PREFIX, "it-registry.");
+        conf.set(KafkaJobOptions.BOUNDED, true);
+        conf.set(KafkaJobOptions.GROUP_ID, "it-registry");
+        conf.set(KafkaJobOptions.FORMAT, WireFormat.REGISTRY);
+        conf.set(KafkaJobOptions.REGISTRY_URL, settings.url());
+        InMemoryRegistry.resolverSetting().forEach((k, v) -> conf.setString(KafkaJobOptions.REGISTRY_PROPERTIES_PREFIX + k, v));
+        KafkaConntrackJob.addTo(env, conf);
         env.execute("conntrack-registry-it");
 
         ValueDecoder<FlowEvent> flows = format.decoder(FlowEvent.class);
