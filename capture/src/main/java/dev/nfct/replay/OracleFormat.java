@@ -5,8 +5,8 @@ import dev.nfct.core.Status;
 import dev.nfct.core.TupleFormat;
 
 /**
- * The normalised one-line form the reference harness (../shared/oracle) writes for kernel events
- * and table entries, so our output can be compared with the kernel's line by line:
+ * The normalised one-line form our kernel conformance runner (conformance/kernel) writes for kernel
+ * events and table entries, so our output can be compared with the kernel's line by line:
  * <pre>EVENT L3 L4 STATE TIMEOUT | ORIG TUPLE | REPLY TUPLE | FLAGS | COUNTERS</pre>
  * Timestamps, ids, {@code delta-time} and zero marks/zones are left out; counters appear on
  * DESTROY events and table entries only, as {@code packets=O:R bytes=O:R}.

@@ -35,7 +35,7 @@ class KernelConformanceTest {
 
     @TestFactory
     Stream<DynamicTest> everyReferenceCaptureAgreesWithTheKernel() throws IOException {
-        Assumptions.assumeTrue(SharedData.pcaps() != null, "../shared/pcaps is absent: kernel conformance not checked");
+        Assumptions.assumeTrue(SharedData.pcaps() != null, "no reference captures (NFCT_REFERENCE_PCAPS, or ../shared/pcaps beside the checkout): kernel conformance not checked");
         List<Path> captures = SharedData.captures().stream().filter(p -> Files.exists(eventsFile(p))).toList();
         Map<String, String> known = knownDifferences();
         return captures.stream().map(p -> DynamicTest.dynamicTest(name(p), () -> check(p, known)));

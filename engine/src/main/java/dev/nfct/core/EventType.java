@@ -12,7 +12,11 @@ public enum EventType {
         this.label = label;
     }
 
-    /** The kind of message that carries a set of event bits (§8.3). */
+    /**
+     * The kind of message that carries a set of event bits: DESTROY if the entry was destroyed, NEW
+     * if it was just created (or created as RELATED), UPDATE otherwise, as ctnetlink picks the
+     * message type.
+     */
     public static EventType of(int bits) {
         if ((bits & EventBits.DESTROY) != 0) {
             return DESTROY;

@@ -7,7 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Finds the project root and the reference data beside it ({@code ../shared}), which CI provides. */
+/**
+ * Finds the project root and the reference captures: the folder {@code NFCT_REFERENCE_PCAPS} names,
+ * else {@code ../shared/pcaps} beside the checkout, where CI provides them.
+ */
 public final class SharedData {
     private SharedData() {
     }
@@ -24,9 +27,11 @@ public final class SharedData {
         throw new IllegalStateException("cannot find the project root above " + Path.of("").toAbsolutePath());
     }
 
-    /** {@code ../shared/pcaps} beside the checkout, or null when it is not there. */
+    /** The reference captures' folder, or null when there is none. */
     public static Path pcaps() {
-        Path p = projectRoot().resolveSibling("shared").resolve("pcaps");
+        String named = System.getenv("NFCT_REFERENCE_PCAPS");
+        Path p = named != null && !named.isBlank() ? Path.of(named)
+                : projectRoot().resolveSibling("shared").resolve("pcaps");
         return Files.isDirectory(p) ? p : null;
     }
 

@@ -41,7 +41,7 @@ class FlinkKernelConformanceITCase {
     @Test
     void everyReferenceCaptureThroughTheJobAgreesWithTheKernel() throws Exception {
         Path pcaps = SharedData.pcaps();
-        Assumptions.assumeTrue(pcaps != null, "../shared/pcaps is absent: Flink job conformance not checked");
+        Assumptions.assumeTrue(pcaps != null, "no reference captures (NFCT_REFERENCE_PCAPS, or ../shared/pcaps beside the checkout): Flink job conformance not checked");
         Map<String, Path> captures = new LinkedHashMap<>();
         for (Path p : SharedData.captures()) {
             if (p.toString().endsWith(".pcap") && Files.exists(sibling(p, ".events"))) {

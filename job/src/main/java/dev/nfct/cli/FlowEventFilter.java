@@ -118,7 +118,7 @@ final class FlowEventFilter implements Predicate<FlowEvent> {
 
     /**
      * The kind of message an event is: its type, or for UNKNOWN (a symbol added by a newer
-     * writer) the type its event bits make it (§8.3).
+     * writer) the type its event bits make it ({@link EventType#of}).
      */
     static EventType typeOf(FlowEvent f) {
         return FlowEvents.type(f);

@@ -266,7 +266,7 @@ class PacketEventsTest {
     @TestFactory
     Stream<DynamicTest> everySharedCaptureSurvivesTheRecord() {
         List<Path> captures = Corpus.shared();
-        Assumptions.assumeTrue(!captures.isEmpty(), "../shared/pcaps is absent: only samples/sample.pcap checked");
+        Assumptions.assumeTrue(!captures.isEmpty(), "no reference captures (NFCT_REFERENCE_PCAPS, or ../shared/pcaps beside the checkout): only samples/sample.pcap checked");
         return captures.stream().map(p -> DynamicTest.dynamicTest(Corpus.name(p), () -> checkCapture(p)));
     }
 

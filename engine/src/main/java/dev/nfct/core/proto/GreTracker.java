@@ -42,7 +42,7 @@ final class GreTracker implements ProtocolTracker {
     }
 
     /**
-     * The entry's own timeouts, copied from the settings on its first packet (§7.5): later sysctl
+     * The entry's own timeouts, copied from the settings on its first packet: later sysctl
      * changes do not affect it (a PPTP helper could raise them). No state name.
      */
     static final class GreState implements ProtoState {
