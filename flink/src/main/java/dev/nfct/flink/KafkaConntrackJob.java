@@ -43,6 +43,9 @@ public final class KafkaConntrackJob {
                 sink(config, "dead", new DeadLetterRecordSerializer(topics.deadLetters(), format)));
     }
 
+    // The connector takes a reset strategy for committed offsets only as Kafka's deprecated
+    // OffsetResetStrategy (flink-connector-kafka 5.0.0-2.2 has no overload for its replacement).
+    @SuppressWarnings("deprecation")
     public static KafkaSource<InputRecord> source(ReadableConfig config) {
         var b = KafkaSource.<InputRecord>builder()
                 .setBootstrapServers(KafkaJobOptions.bootstrapServers(config))

@@ -5,6 +5,7 @@ import dev.nfct.flink.io.AvroSingleObjectDeserializer;
 import dev.nfct.schema.FlowEvents;
 import dev.nfct.flink.io.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -530,7 +531,7 @@ final class EventsCommand {
                 }
                 err.flush();
                 try {
-                    consumer.close(Duration.ofSeconds(2));
+                    consumer.close(CloseOptions.timeout(Duration.ofSeconds(2)));
                 } catch (RuntimeException ignored) {
                     // closing is best effort
                 }

@@ -3,7 +3,6 @@ package dev.nfct.flink.io;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.InvalidTopicException;
-import org.apache.kafka.common.internals.Topic;
 
 import java.util.Arrays;
 import java.util.HashSet;
@@ -33,12 +32,15 @@ public record Topics(String packets, String flowEvents, String table, String dea
     public static final String TABLE = "conntrack.table";
     public static final String DEAD_LETTERS = "conntrack.dead-letters";
 
+    /** Kafka's limit on a topic name's length. */
+    private static final int MAX_NAME_LENGTH = 249;
+
     private static final Topics DEFAULTS = new Topics(PACKETS, FLOW_EVENTS, TABLE, DEAD_LETTERS);
 
     public Topics {
         for (String name : Arrays.asList(packets, flowEvents, table, deadLetters)) {
             Objects.requireNonNull(name, "topic name");
-            Topic.validate(name); // InvalidTopicException: empty, too long, or a character Kafka does not accept
+            validate(name);
         }
         if (new HashSet<>(List.of(packets, flowEvents, table, deadLetters)).size() != 4) {
             throw new IllegalArgumentException("The four topics need four different names: "
@@ -90,5 +92,24 @@ public record Topics(String packets, String flowEvents, String table, String dea
         return all().stream()
                 .map(name -> new NewTopic(name, Optional.of(partitions), replicationFactor).configs(configFor(name)))
                 .toList();
+    }
+
+    /** Kafka's rules for a topic name: 1 to 249 of {@code [a-zA-Z0-9._-]}, and not "." or "..". */
+    private static void validate(String name) {
+        if (name.isEmpty() || name.equals(".") || name.equals("..")) {
+            throw new InvalidTopicException("Topic name '" + name + "' is not allowed");
+        }
+        if (name.length() > MAX_NAME_LENGTH) {
+            throw new InvalidTopicException("Topic name '" + name + "' is longer than " + MAX_NAME_LENGTH + " characters");
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean legal = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '.' || c == '_' || c == '-';
+            if (!legal) {
+                throw new InvalidTopicException("Topic name '" + name + "' has '" + c
+                        + "', which Kafka does not accept (only ASCII letters, digits, '.', '_' and '-')");
+            }
+        }
     }
 }
