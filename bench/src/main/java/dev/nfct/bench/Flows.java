@@ -11,8 +11,7 @@ final class Flows {
     static final long SERVER = 0xC0000201L;
     static final int SERVER_PORT = 443;
 
-    private Flows() {
-    }
+    private Flows() {}
 
     static long client(int i) {
         return 0x0A000000L + i;

@@ -2,8 +2,7 @@ package dev.nfct.packet;
 
 /** Big-endian (network order) field reads from a byte array, without allocating. */
 final class Bytes {
-    private Bytes() {
-    }
+    private Bytes() {}
 
     static int u8(byte[] b, int at) {
         return b[at] & 0xff;

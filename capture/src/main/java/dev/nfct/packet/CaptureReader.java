@@ -4,7 +4,6 @@ import dev.nfct.core.Packet;
 import dev.nfct.pcap.PcapFormatException;
 import dev.nfct.pcap.PcapFrame;
 import dev.nfct.pcap.PcapReader;
-
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -72,7 +71,8 @@ public final class CaptureReader implements Closeable {
             if (fragmentClock) {
                 fragmentNow = Math.max(fragmentNow, frame.timestampNanos());
             }
-            Defragmenter.Datagram d = defragmenter.offer(ip.buf(), ip.offset(), ip.length(), frame.number(), fragmentNow);
+            Defragmenter.Datagram d =
+                    defragmenter.offer(ip.buf(), ip.offset(), ip.length(), frame.number(), fragmentNow);
             if (d == null) {
                 continue; // a fragment held until its datagram is complete, or dropped
             }

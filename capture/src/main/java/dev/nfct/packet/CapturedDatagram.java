@@ -11,5 +11,4 @@ import dev.nfct.core.Packet;
  * @param timestampNanos capture time of the frame that completed it, i.e. when conntrack sees it
  * @param packet         the decoded datagram; a fresh instance per item
  */
-public record CapturedDatagram(int frameNumber, int[] absorbedFrames, long timestampNanos, Packet packet) {
-}
+public record CapturedDatagram(int frameNumber, int[] absorbedFrames, long timestampNanos, Packet packet) {}

@@ -23,6 +23,7 @@ import java.util.Map;
 public final class Defragmenter {
     /** A time for {@link #offer} that never expires a datagram. */
     public static final long NO_EXPIRY = Long.MIN_VALUE;
+
     public static final long DEFAULT_MEMORY_LIMIT = 4L << 20;
     public static final long IPV4_TIMEOUT_NANOS = 30_000_000_000L;
     public static final long IPV6_TIMEOUT_NANOS = 60_000_000_000L;
@@ -35,11 +36,9 @@ public final class Defragmenter {
      * @param frameNumber    frame of the offset-0 fragment (or of the datagram itself if unfragmented)
      * @param absorbedFrames the other fragments' frames, ascending; empty for unfragmented datagrams
      */
-    public record Datagram(byte[] buf, int offset, int length, int frameNumber, int[] absorbedFrames) {
-    }
+    public record Datagram(byte[] buf, int offset, int length, int frameNumber, int[] absorbedFrames) {}
 
-    private record Key(int version, long srcHi, long srcLo, long dstHi, long dstLo, long id, int protocol) {
-    }
+    private record Key(int version, long srcHi, long srcLo, long dstHi, long dstLo, long id, int protocol) {}
 
     /** What the fragment adders return for a fragment dropped over the memory limit. */
     private static final Key DROPPED = new Key(0, 0, 0, 0, 0, 0, 0);
@@ -84,7 +83,8 @@ public final class Defragmenter {
             return new Datagram(buf, off, len, frameNumber, NO_FRAMES);
         }
         int version = (buf[off] & 0xff) >>> 4;
-        Key key = version == 4 ? addIpv4Fragment(buf, off, len, frameNumber, now)
+        Key key = version == 4
+                ? addIpv4Fragment(buf, off, len, frameNumber, now)
                 : version == 6 ? addIpv6Fragment(buf, off, len, frameNumber, now) : null;
         if (key == null) {
             return new Datagram(buf, off, len, frameNumber, NO_FRAMES);
@@ -156,13 +156,13 @@ public final class Defragmenter {
         if (!more && offset == 0) {
             return null;
         }
-        Key key = new Key(4, 0, Bytes.u32(b, off + 12), 0, Bytes.u32(b, off + 16), Bytes.u16(b, off + 4),
-                Bytes.u8(b, off + 9));
+        Key key = new Key(
+                4, 0, Bytes.u32(b, off + 12), 0, Bytes.u32(b, off + 16), Bytes.u16(b, off + 4), Bytes.u8(b, off + 9));
         if (!admit(len, frame)) {
             return DROPPED;
         }
-        queue(queues4, key, false, now).add(frame, len, offset, more, b, off,
-                headerLength, off + headerLength, len - headerLength, 0, 0);
+        queue(queues4, key, false, now)
+                .add(frame, len, offset, more, b, off, headerLength, off + headerLength, len - headerLength, 0, 0);
         return key;
     }
 
@@ -192,13 +192,30 @@ public final class Defragmenter {
         if (!more && offset == 0) {
             return null; // an "atomic" fragment is a whole datagram; conntrack walks past the header
         }
-        Key key = new Key(6, Bytes.u64(b, off + 8), Bytes.u64(b, off + 16), Bytes.u64(b, off + 24),
-                Bytes.u64(b, off + 32), Bytes.u32(b, pos + 4), 0);
+        Key key = new Key(
+                6,
+                Bytes.u64(b, off + 8),
+                Bytes.u64(b, off + 16),
+                Bytes.u64(b, off + 24),
+                Bytes.u64(b, off + 32),
+                Bytes.u32(b, pos + 4),
+                0);
         if (!admit(len, frame)) {
             return DROPPED;
         }
-        queue(queues6, key, true, now).add(frame, len, offset, more, b, off,
-                pos - off, pos + 8, end - pos - 8, nextHeaderAt - off, Bytes.u8(b, pos));
+        queue(queues6, key, true, now)
+                .add(
+                        frame,
+                        len,
+                        offset,
+                        more,
+                        b,
+                        off,
+                        pos - off,
+                        pos + 8,
+                        end - pos - 8,
+                        nextHeaderAt - off,
+                        Bytes.u8(b, pos));
         return key;
     }
 
@@ -212,7 +229,11 @@ public final class Defragmenter {
         heldBytes -= q.bytes();
         byte[] whole = q.reassemble();
         int first = q.firstFrame();
-        int[] absorbed = q.frames().stream().mapToInt(Integer::intValue).filter(f -> f != first).sorted().toArray();
+        int[] absorbed = q.frames().stream()
+                .mapToInt(Integer::intValue)
+                .filter(f -> f != first)
+                .sorted()
+                .toArray();
         return new Datagram(whole, 0, whole.length, first, absorbed);
     }
 }

@@ -8,8 +8,7 @@ import java.util.TreeMap;
 
 /** The fragments of one not-yet-complete datagram, in arrival order. */
 final class FragmentQueue {
-    private record Piece(int offset, byte[] data) {
-    }
+    private record Piece(int offset, byte[] data) {}
 
     private final boolean ipv6;
     private final List<Integer> frames = new ArrayList<>();
@@ -26,6 +25,7 @@ final class FragmentQueue {
     private byte[] head;
     /** IPv6: where in {@link #head} the next-header byte naming the fragment header sits, and its replacement. */
     private int nextHeaderAt, nextHeader;
+
     private int firstFrame;
     /** When the datagram is given up on (ns), from its first fragment's arrival. */
     private final long deadline;
@@ -53,13 +53,25 @@ final class FragmentQueue {
      * @param ipLength   the fragment's whole length as captured, charged to the memory limit
      * @param headLength bytes before the fragment payload in {@code buf} (from {@code headStart})
      */
-    void add(int frame, int ipLength, int offset, boolean more, byte[] buf, int headStart, int headLength,
-             int payloadStart, int payloadLength, int fragmentNextHeaderAt, int fragmentNextHeader) {
+    void add(
+            int frame,
+            int ipLength,
+            int offset,
+            boolean more,
+            byte[] buf,
+            int headStart,
+            int headLength,
+            int payloadStart,
+            int payloadLength,
+            int fragmentNextHeaderAt,
+            int fragmentNextHeader) {
         frames.add(frame);
         bytes += ipLength;
         int end = offset + payloadLength;
         int wholeLength = ipv6 ? headLength - 40 + end : headLength + end;
-        if ((more && payloadLength % 8 != 0) || wholeLength > 0xFFFF || (!more && payloadEnd >= 0 && payloadEnd != end)) {
+        if ((more && payloadLength % 8 != 0)
+                || wholeLength > 0xFFFF
+                || (!more && payloadEnd >= 0 && payloadEnd != end)) {
             return;
         }
         if (!more) {
@@ -84,7 +96,8 @@ final class FragmentQueue {
             end = Math.max(end, before.getValue());
             runs.remove(start);
         }
-        for (Map.Entry<Integer, Integer> next = runs.ceilingEntry(start); next != null && next.getKey() <= end;
+        for (Map.Entry<Integer, Integer> next = runs.ceilingEntry(start);
+                next != null && next.getKey() <= end;
                 next = runs.ceilingEntry(start)) {
             end = Math.max(end, next.getValue());
             runs.remove(next.getKey());
@@ -93,7 +106,10 @@ final class FragmentQueue {
     }
 
     boolean complete() {
-        return payloadEnd >= 0 && head != null && runs.size() == 1 && runs.firstKey() == 0
+        return payloadEnd >= 0
+                && head != null
+                && runs.size() == 1
+                && runs.firstKey() == 0
                 && runs.firstEntry().getValue() >= payloadEnd;
     }
 

@@ -7,8 +7,7 @@ final class IcmpDecoder {
     private static final int ICMP_HEADER = 8;
     private static final int ICMPV6_REDIRECT = 137, REDIRECT_OPTIONS_START = 40, OPT_REDIRECTED_HEADER = 4;
 
-    private IcmpDecoder() {
-    }
+    private IcmpDecoder() {}
 
     /**
      * @param quoted true when this ICMP message is itself quoted inside an ICMP error: conntrack

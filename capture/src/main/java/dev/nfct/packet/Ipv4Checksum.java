@@ -2,8 +2,7 @@ package dev.nfct.packet;
 
 /** The IPv4 header checksum, recomputed when a reassembled header is rewritten. */
 final class Ipv4Checksum {
-    private Ipv4Checksum() {
-    }
+    private Ipv4Checksum() {}
 
     static int of(byte[] b, int at, int length) {
         long sum = 0;

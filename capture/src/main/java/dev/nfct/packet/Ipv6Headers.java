@@ -2,11 +2,16 @@ package dev.nfct.packet;
 
 /** IPv6 extension header numbers and lengths, shared by the defragmenter and the decoder. */
 final class Ipv6Headers {
-    static final int HOP_BY_HOP = 0, ROUTING = 43, FRAGMENT = 44, AUTH = 51, DEST_OPTIONS = 60,
-            MOBILITY = 135, HIP = 139, SHIM6 = 140;
+    static final int HOP_BY_HOP = 0,
+            ROUTING = 43,
+            FRAGMENT = 44,
+            AUTH = 51,
+            DEST_OPTIONS = 60,
+            MOBILITY = 135,
+            HIP = 139,
+            SHIM6 = 140;
 
-    private Ipv6Headers() {
-    }
+    private Ipv6Headers() {}
 
     static boolean isExtension(int nextHeader) {
         return switch (nextHeader) {

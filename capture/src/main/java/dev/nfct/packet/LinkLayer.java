@@ -7,17 +7,22 @@ import java.util.Arrays;
  * VLAN tags and PPPoE headers are stripped because the kernel removes them before the IP hooks.
  */
 public final class LinkLayer {
-    public static final int DLT_NULL = 0, DLT_EN10MB = 1, DLT_RAW_BSD = 12, DLT_RAW_BSDOS = 14,
-            DLT_RAW = 101, DLT_LOOP = 108, DLT_LINUX_SLL = 113, DLT_IPV4 = 228, DLT_IPV6 = 229,
+    public static final int DLT_NULL = 0,
+            DLT_EN10MB = 1,
+            DLT_RAW_BSD = 12,
+            DLT_RAW_BSDOS = 14,
+            DLT_RAW = 101,
+            DLT_LOOP = 108,
+            DLT_LINUX_SLL = 113,
+            DLT_IPV4 = 228,
+            DLT_IPV6 = 229,
             DLT_LINUX_SLL2 = 276;
-
     private static final int ETH_IPV4 = 0x0800, ETH_IPV6 = 0x86DD, ETH_PPPOE_SESSION = 0x8864;
     private static final int PPP_IPV4 = 0x21, PPP_IPV6 = 0x57;
     /** Marks link types that do not say which IP version follows: the version nibble decides. */
     private static final int BY_VERSION_NIBBLE = -1;
 
-    private LinkLayer() {
-    }
+    private LinkLayer() {}
 
     /**
      * @return the IP datagram, trimmed to its IP length (dropping link padding) and, when the
@@ -36,8 +41,9 @@ public final class LinkLayer {
             case DLT_NULL, DLT_LOOP -> frame.length < 4 ? IpSlice.skipped("short") : ip(frame, 4, BY_VERSION_NIBBLE);
             case DLT_LINUX_SLL -> frame.length < 16 ? IpSlice.skipped("short") : ip(frame, 16, Bytes.u16(frame, 14));
             case DLT_LINUX_SLL2 -> frame.length < 20 ? IpSlice.skipped("short") : ip(frame, 20, Bytes.u16(frame, 0));
-            default -> throw new UnsupportedLinkTypeException("frame " + frameNumber + ": unsupported link type "
-                    + linkType + " (supported: 0, 1, 12, 14, 101, 108, 113, 228, 229, 276)");
+            default ->
+                throw new UnsupportedLinkTypeException("frame " + frameNumber + ": unsupported link type " + linkType
+                        + " (supported: 0, 1, 12, 14, 101, 108, 113, 228, 229, 276)");
         };
     }
 

@@ -61,13 +61,13 @@ public final class PacketDecoder {
             throw new MalformedPacketException("IPv4 header length field (IHL) is " + headerLength / 4 + ", below 5");
         }
         if (headerLength > len) {
-            throw new MalformedPacketException("IPv4 header length " + headerLength + " exceeds the " + len
-                    + " bytes present");
+            throw new MalformedPacketException(
+                    "IPv4 header length " + headerLength + " exceeds the " + len + " bytes present");
         }
         int total = Bytes.u16(b, off + 2);
         if (total < headerLength) {
-            throw new MalformedPacketException("IPv4 total length " + total + " is shorter than its header ("
-                    + headerLength + ")");
+            throw new MalformedPacketException(
+                    "IPv4 total length " + total + " is shorter than its header (" + headerLength + ")");
         }
         p.family = Packet.AF_INET;
         p.srcLo = Bytes.u32(b, off + 12);

@@ -6,8 +6,7 @@ import dev.nfct.core.Packet;
 final class TcpDecoder {
     private static final int OPT_END = 0, OPT_NOP = 1, OPT_WSCALE = 3, OPT_SACK_PERM = 4, OPT_SACK = 5;
 
-    private TcpDecoder() {
-    }
+    private TcpDecoder() {}
 
     /** Decodes as much of the header as the {@code n} available bytes hold; the engine judges validity. */
     static void decode(byte[] b, int at, int n, Packet p) {

@@ -6,8 +6,7 @@ import dev.nfct.core.Packet;
 final class TransportDecoder {
     private static final int SCTP_COMMON_HEADER = 12, SCTP_INIT = 1, SCTP_INIT_ACK = 2;
 
-    private TransportDecoder() {
-    }
+    private TransportDecoder() {}
 
     static void udp(byte[] b, int at, int n, Packet p) {
         ports(b, at, n, p);

@@ -19,6 +19,7 @@ final class ClassicPcapSource implements FrameSource {
     private final int snaplen;
     /** The largest captured length accepted: the snaplen, but never less than the standard maximum. */
     private final long limit;
+
     private final int linkType;
     private final ByteBuffer recordHeader = ByteBuffer.allocate(16);
     private int frameNumber;
@@ -57,14 +58,22 @@ final class ClassicPcapSource implements FrameSource {
         long captured = Integer.toUnsignedLong(recordHeader.getInt(8));
         long original = Integer.toUnsignedLong(recordHeader.getInt(12));
         if (captured > limit) {
-            throw PcapFormatException.frame(source, number, at, "record length " + captured + " exceeds snaplen "
-                    + Integer.toUnsignedLong(snaplen) + " (and the " + MAX_STANDARD_SNAPLEN + "-byte maximum)");
+            throw PcapFormatException.frame(
+                    source,
+                    number,
+                    at,
+                    "record length " + captured + " exceeds snaplen " + Integer.toUnsignedLong(snaplen) + " (and the "
+                            + MAX_STANDARD_SNAPLEN + "-byte maximum)");
         }
         byte[] data = new byte[(int) captured];
         int got = in.readFully(data, 0, data.length);
         if (got < data.length) {
-            throw PcapFormatException.frame(source, number, at, "truncated record: header announces " + captured
-                    + " captured bytes but the file ends after " + got);
+            throw PcapFormatException.frame(
+                    source,
+                    number,
+                    at,
+                    "truncated record: header announces " + captured + " captured bytes but the file ends after "
+                            + got);
         }
         frameNumber = number;
         long ts = seconds * 1_000_000_000L + (nanos ? fraction : fraction * 1_000L);

@@ -10,5 +10,4 @@ package dev.nfct.pcap;
  * @param data            the captured bytes (possibly fewer than {@code originalLength})
  * @param originalLength  length of the packet on the wire
  */
-public record PcapFrame(int number, long timestampNanos, int linkType, byte[] data, int originalLength) {
-}
+public record PcapFrame(int number, long timestampNanos, int linkType, byte[] data, int originalLength) {}

@@ -37,8 +37,8 @@ public final class PcapReader implements Closeable {
         buffered.reset();
         this.in = new CountingInput(buffered);
         if (magicBytes.length < 4) {
-            throw new PcapFormatException(sourceName + ": at offset 0: file too short to be a capture ("
-                    + magicBytes.length + " bytes)");
+            throw new PcapFormatException(
+                    sourceName + ": at offset 0: file too short to be a capture (" + magicBytes.length + " bytes)");
         }
         int magic = ByteBuffer.wrap(magicBytes).getInt();
         if (magic == PcapngSource.SECTION_HEADER) {
@@ -46,8 +46,8 @@ public final class PcapReader implements Closeable {
         } else if (magic == MAGIC_MICROS || magic == MAGIC_NANOS) {
             frames = new ClassicPcapSource(this.in, sourceName, ByteOrder.BIG_ENDIAN, magic == MAGIC_NANOS);
         } else if (Integer.reverseBytes(magic) == MAGIC_MICROS || Integer.reverseBytes(magic) == MAGIC_NANOS) {
-            frames = new ClassicPcapSource(this.in, sourceName, ByteOrder.LITTLE_ENDIAN,
-                    Integer.reverseBytes(magic) == MAGIC_NANOS);
+            frames = new ClassicPcapSource(
+                    this.in, sourceName, ByteOrder.LITTLE_ENDIAN, Integer.reverseBytes(magic) == MAGIC_NANOS);
         } else {
             throw new PcapFormatException(sourceName + ": at offset 0: not a pcap or pcapng file (magic 0x"
                     + String.format("%08x", magic) + ")");

@@ -21,8 +21,7 @@ final class PcapngSource implements FrameSource {
     /** Refuse absurd block lengths instead of trying to allocate them (corrupt files). */
     private static final int MAX_BLOCK_LENGTH = 64 << 20;
 
-    private record Interface(int linkType, int snaplen, TimestampUnit unit, long offsetNanos) {
-    }
+    private record Interface(int linkType, int snaplen, TimestampUnit unit, long offsetNanos) {}
 
     private final CountingInput in;
     private final String source;
@@ -30,6 +29,7 @@ final class PcapngSource implements FrameSource {
     private final List<Interface> interfaces = new ArrayList<>();
     /** Set by the first block, which is always a section header (the reader checked the magic). */
     private ByteOrder order;
+
     private int frameNumber;
     /** Simple Packet Blocks carry no time; they inherit the previous frame's so time never jumps back to 0. */
     private long lastTimestamp;
@@ -136,15 +136,22 @@ final class PcapngSource implements FrameSource {
         }
         long ifIndex = Integer.toUnsignedLong(b.getInt(0));
         if (ifIndex >= interfaces.size()) {
-            throw PcapFormatException.frame(source, number, at, "refers to interface " + ifIndex
-                    + " but the section describes " + interfaces.size());
+            throw PcapFormatException.frame(
+                    source,
+                    number,
+                    at,
+                    "refers to interface " + ifIndex + " but the section describes " + interfaces.size());
         }
         Interface itf = interfaces.get((int) ifIndex);
         long ticks = (Integer.toUnsignedLong(b.getInt(4)) << 32) | Integer.toUnsignedLong(b.getInt(8));
         long captured = Integer.toUnsignedLong(b.getInt(12));
         if (captured > b.capacity() - 20) {
-            throw PcapFormatException.frame(source, number, at, "captured length " + captured + " overruns its block ("
-                    + (b.capacity() - 20) + " bytes of packet data)");
+            throw PcapFormatException.frame(
+                    source,
+                    number,
+                    at,
+                    "captured length " + captured + " overruns its block (" + (b.capacity() - 20)
+                            + " bytes of packet data)");
         }
         byte[] data = new byte[(int) captured];
         b.get(20, data);

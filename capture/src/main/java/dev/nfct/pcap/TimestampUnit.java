@@ -24,7 +24,8 @@ final class TimestampUnit {
         int exponent = tsresol & 0x7f;
         boolean binary = (tsresol & 0x80) != 0;
         BigInteger perSecond = binary ? BigInteger.ONE.shiftLeft(exponent) : BigInteger.TEN.pow(exponent);
-        long multiplier = !binary && exponent <= 9 ? NANOS_PER_SECOND.divide(perSecond).longValueExact() : 0;
+        long multiplier =
+                !binary && exponent <= 9 ? NANOS_PER_SECOND.divide(perSecond).longValueExact() : 0;
         return new TimestampUnit(multiplier, perSecond);
     }
 

@@ -11,10 +11,14 @@ public enum AtEnd {
 
     public static AtEnd parse(String s) {
         switch (s) {
-            case "keep": return KEEP;
-            case "expire": return EXPIRE;
-            case "flush": return FLUSH;
-            default: throw new IllegalArgumentException("--at-end must be keep, expire or flush, not '" + s + "'");
+            case "keep":
+                return KEEP;
+            case "expire":
+                return EXPIRE;
+            case "flush":
+                return FLUSH;
+            default:
+                throw new IllegalArgumentException("--at-end must be keep, expire or flush, not '" + s + "'");
         }
     }
 }

@@ -6,7 +6,6 @@ import dev.nfct.core.CtInfo;
 import dev.nfct.core.PacketCt;
 import dev.nfct.packet.CaptureReader;
 import dev.nfct.packet.CapturedDatagram;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;

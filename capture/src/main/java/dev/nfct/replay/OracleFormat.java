@@ -12,8 +12,7 @@ import dev.nfct.core.TupleFormat;
  * DESTROY events and table entries only, as {@code packets=O:R bytes=O:R}.
  */
 public final class OracleFormat {
-    private OracleFormat() {
-    }
+    private OracleFormat() {}
 
     /** An event line. The harness's event listener names a few more protocols than the tool does. */
     public static String event(ConnEvent e) {
@@ -27,26 +26,41 @@ public final class OracleFormat {
 
     private static String line(String kind, String l4, ConnEvent e) {
         StringBuilder sb = new StringBuilder(160);
-        sb.append(kind).append(' ').append(TupleFormat.l3Name(e.orig.family)).append(' ').append(l4).append(' ')
-                .append(e.stateName != null ? e.stateName : "-").append(' ')
+        sb.append(kind)
+                .append(' ')
+                .append(TupleFormat.l3Name(e.orig.family))
+                .append(' ')
+                .append(l4)
+                .append(' ')
+                .append(e.stateName != null ? e.stateName : "-")
+                .append(' ')
                 .append(e.timeoutSeconds >= 0 ? Long.toString(e.timeoutSeconds) : "-")
-                .append(" | ").append(TupleFormat.tuple(e.orig))
-                .append(" | ").append(TupleFormat.tuple(e.reply)).append(" | ");
+                .append(" | ")
+                .append(TupleFormat.tuple(e.orig))
+                .append(" | ")
+                .append(TupleFormat.tuple(e.reply))
+                .append(" | ");
         String flags = "";
         if ((e.status & Status.SEEN_REPLY) == 0) {
             flags = "UNREPLIED";
         }
-        String last = (e.status & Status.HW_OFFLOAD) != 0 ? "HW_OFFLOAD"
-                : (e.status & Status.OFFLOAD) != 0 ? "OFFLOAD"
-                : (e.status & Status.ASSURED) != 0 ? "ASSURED" : "";
+        String last = (e.status & Status.HW_OFFLOAD) != 0
+                ? "HW_OFFLOAD"
+                : (e.status & Status.OFFLOAD) != 0 ? "OFFLOAD" : (e.status & Status.ASSURED) != 0 ? "ASSURED" : "";
         if (!last.isEmpty()) {
             flags = flags.isEmpty() ? last : flags + "," + last;
         }
         sb.append(flags.isEmpty() ? "-" : flags).append(" | ");
         long[] c = e.counters;
         if (c != null) {
-            sb.append("packets=").append(c[0]).append(':').append(c[2])
-                    .append(" bytes=").append(c[1]).append(':').append(c[3]);
+            sb.append("packets=")
+                    .append(c[0])
+                    .append(':')
+                    .append(c[2])
+                    .append(" bytes=")
+                    .append(c[1])
+                    .append(':')
+                    .append(c[3]);
         } else {
             sb.append('-');
         }
@@ -65,10 +79,14 @@ public final class OracleFormat {
 
     private static String listenerL4Name(int protocol) {
         switch (protocol) {
-            case 2: return "igmp";
-            case 50: return "esp";
-            case 51: return "ah";
-            default: return TupleFormat.l4Name(protocol);
+            case 2:
+                return "igmp";
+            case 50:
+                return "esp";
+            case 51:
+                return "ah";
+            default:
+                return TupleFormat.l4Name(protocol);
         }
     }
 }

@@ -13,9 +13,12 @@ public enum Timing {
 
     public static Timing parse(String s) {
         switch (s) {
-            case "top": return TOP;
-            case "capture": return CAPTURE;
-            default: throw new IllegalArgumentException("--timing must be 'top' or 'capture', not '" + s + "'");
+            case "top":
+                return TOP;
+            case "capture":
+                return CAPTURE;
+            default:
+                throw new IllegalArgumentException("--timing must be 'top' or 'capture', not '" + s + "'");
         }
     }
 }

@@ -1,23 +1,22 @@
 package dev.nfct.packet;
 
+import static dev.nfct.packet.Pkt.b;
+import static dev.nfct.packet.Pkt.cat;
+import static dev.nfct.packet.Pkt.u16;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.nfct.core.Packet;
 import dev.nfct.pcap.PcapBytes;
 import dev.nfct.pcap.PcapFormatException;
 import dev.nfct.pcap.PcapngBytes;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-
-import static dev.nfct.packet.Pkt.b;
-import static dev.nfct.packet.Pkt.cat;
-import static dev.nfct.packet.Pkt.u16;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class CaptureReaderTest {
     private static final String A = "10.0.0.1", B = "10.0.0.2";
@@ -41,7 +40,10 @@ class CaptureReaderTest {
         byte[] lastFrag = Pkt.ether(0x0800, Pkt.ipv4(17, A, B, 9, 24, false, Arrays.copyOfRange(UDP, 24, 48)));
         byte[] syn = Pkt.ether(0x0800, Pkt.ipv4(6, A, B, Pkt.tcp(1, 80, 7, 0, Packet.TH_SYN, 512, b(3, 3, 2), b())));
         byte[] firstFrag = Pkt.ether(0x0800, Pkt.ipv4(17, A, B, 9, 0, true, Arrays.copyOf(UDP, 24)));
-        PcapBytes file = PcapBytes.classic(1).record(1, 0, arp).record(2, 0, lastFrag).record(3, 0, syn)
+        PcapBytes file = PcapBytes.classic(1)
+                .record(1, 0, arp)
+                .record(2, 0, lastFrag)
+                .record(3, 0, syn)
                 .record(4, 0, firstFrag);
 
         try (CaptureReader r = reader(file.stream())) {
@@ -64,7 +66,10 @@ class CaptureReaderTest {
         String a6 = "2001:db8::1", b6 = "2001:db8::2";
         byte[] f0 = Pkt.ipv6(44, a6, b6, cat(Pkt.fragmentHeader(17, 0, true, 77), Arrays.copyOf(UDP, 32)));
         byte[] f1 = Pkt.ipv6(44, a6, b6, cat(Pkt.fragmentHeader(17, 32, false, 77), Arrays.copyOfRange(UDP, 32, 48)));
-        PcapngBytes file = new PcapngBytes(ByteOrder.BIG_ENDIAN).iface(229, 0, 9, null).epb(0, 100, f0).epb(0, 250, f1);
+        PcapngBytes file = new PcapngBytes(ByteOrder.BIG_ENDIAN)
+                .iface(229, 0, 9, null)
+                .epb(0, 100, f0)
+                .epb(0, 250, f1);
 
         try (CaptureReader r = reader(file.stream())) {
             List<CapturedDatagram> all = readAll(r);
@@ -93,7 +98,8 @@ class CaptureReaderTest {
     void undecodableIpHeaderIsSkippedAsBadIpLikeTheKernelDropsIt() throws IOException {
         byte[] ip = Pkt.ipv4(17, A, B, UDP);
         ip[0] = 0x44;
-        PcapBytes file = PcapBytes.classic(1).record(0, 0, Pkt.ether(0x0800, ip))
+        PcapBytes file = PcapBytes.classic(1)
+                .record(0, 0, Pkt.ether(0x0800, ip))
                 .record(0, 0, Pkt.ether(0x0800, Pkt.ipv4(17, A, B, UDP)));
 
         try (CaptureReader r = reader(file.stream())) {
@@ -109,7 +115,8 @@ class CaptureReaderTest {
         PcapBytes file = PcapBytes.classic(147).record(0, 0, new byte[20]);
 
         try (CaptureReader r = reader(file.stream())) {
-            assertThatThrownBy(r::next).isInstanceOf(PcapFormatException.class)
+            assertThatThrownBy(r::next)
+                    .isInstanceOf(PcapFormatException.class)
                     .hasMessageStartingWith("cap.pcap: frame 1: unsupported link type 147");
         }
     }

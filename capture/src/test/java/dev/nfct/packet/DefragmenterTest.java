@@ -1,11 +1,10 @@
 package dev.nfct.packet;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.Arrays;
-
 import static dev.nfct.packet.Pkt.cat;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
 
 class DefragmenterTest {
     private static final String SRC = "192.0.2.1", DST = "192.0.2.2";
@@ -35,7 +34,9 @@ class DefragmenterTest {
 
     /** The reassembled header differs from a freshly built one only by its (now computed) checksum. */
     private static void assertSameDatagramIgnoringChecksum(byte[] actual, byte[] expected) {
-        assertThat(Ipv4Checksum.of(actual, 0, 20)).as("header checksum verifies").isZero();
+        assertThat(Ipv4Checksum.of(actual, 0, 20))
+                .as("header checksum verifies")
+                .isZero();
         byte[] a = actual.clone();
         a[10] = 0;
         a[11] = 0;
@@ -92,7 +93,7 @@ class DefragmenterTest {
     void fragmentsOfDifferentDatagramsDoNotMix() {
         offer(v4Frag(1, 0, 16, true), 1);
         offer(Pkt.ipv4(6, SRC, DST, 1, 16, false, new byte[8]), 2); // same id, other protocol
-        offer(v4Frag(2, 16, 48, false), 3);                       // other id
+        offer(v4Frag(2, 16, 48, false), 3); // other id
 
         assertThat(defrag.heldFrames()).containsExactly(1, 2, 3);
         assertThat(offer(v4Frag(1, 16, 48, false), 4).absorbedFrames()).containsExactly(4);
@@ -157,8 +158,9 @@ class DefragmenterTest {
     @Test
     void ipv6FragmentHeaderRightAfterTheFixedHeaderIsHandled() {
         offer(Pkt.ipv6(44, SRC6, DST6, cat(Pkt.fragmentHeader(17, 0, true, 1), Arrays.copyOf(UDP, 32))), 1);
-        Defragmenter.Datagram d = offer(Pkt.ipv6(44, SRC6, DST6,
-                cat(Pkt.fragmentHeader(17, 32, false, 1), Arrays.copyOfRange(UDP, 32, 48))), 2);
+        Defragmenter.Datagram d = offer(
+                Pkt.ipv6(44, SRC6, DST6, cat(Pkt.fragmentHeader(17, 32, false, 1), Arrays.copyOfRange(UDP, 32, 48))),
+                2);
 
         assertThat(bytesOf(d)).containsExactly(Pkt.ipv6(17, SRC6, DST6, UDP));
     }
@@ -222,16 +224,16 @@ class DefragmenterTest {
     @Test
     void fragmentsOverTheMemoryLimitAreDroppedAndListed() {
         Defragmenter small = new Defragmenter(130);
-        assertThat(offerAt(small, v4Frag(1, 0, 16, true), 1, 0)).isNull();     // 36 bytes held
-        assertThat(offerAt(small, v4Frag(2, 0, 16, true), 2, 0)).isNull();     // 72
+        assertThat(offerAt(small, v4Frag(1, 0, 16, true), 1, 0)).isNull(); // 36 bytes held
+        assertThat(offerAt(small, v4Frag(2, 0, 16, true), 2, 0)).isNull(); // 72
         assertThat(offerAt(small, Pkt.ipv4(17, SRC, DST, UDP), 3, 0)).isNotNull(); // whole: not counted
         assertThat(offerAt(small, v4Frag(1, 16, 48, false), 4, 0)).isNotNull(); // 124, completes: 36
         assertThat(small.heldBytes()).isEqualTo(36);
 
-        assertThat(offerAt(small, v4Frag(5, 0, 16, true), 5, 0)).isNull();     // 72
-        assertThat(offerAt(small, v4Frag(6, 0, 16, true), 6, 0)).isNull();     // 108
-        assertThat(offerAt(small, v4Frag(7, 0, 16, true), 7, 0)).isNull();     // 144 > 130: dropped
-        assertThat(offerAt(small, v4Frag(2, 16, 48, false), 8, 0)).isNull();   // 160: dropped too
+        assertThat(offerAt(small, v4Frag(5, 0, 16, true), 5, 0)).isNull(); // 72
+        assertThat(offerAt(small, v4Frag(6, 0, 16, true), 6, 0)).isNull(); // 108
+        assertThat(offerAt(small, v4Frag(7, 0, 16, true), 7, 0)).isNull(); // 144 > 130: dropped
+        assertThat(offerAt(small, v4Frag(2, 16, 48, false), 8, 0)).isNull(); // 160: dropped too
         assertThat(small.heldBytes()).isEqualTo(108);
         assertThat(small.heldFrames()).containsExactly(2, 5, 6, 7, 8);
     }

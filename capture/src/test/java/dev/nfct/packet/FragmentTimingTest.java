@@ -1,5 +1,7 @@
 package dev.nfct.packet;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.nfct.core.Conntrack;
 import dev.nfct.core.HashConnTable;
 import dev.nfct.core.Settings;
@@ -8,13 +10,10 @@ import dev.nfct.replay.AtEnd;
 import dev.nfct.replay.CaptureReplay;
 import dev.nfct.replay.FrameVerdict;
 import dev.nfct.replay.Timing;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The two halves of a UDP datagram captured 40 s apart: the kernel gives the datagram up after
@@ -34,7 +33,8 @@ class FragmentTimingTest {
     private static List<String> replay(Timing timing) throws IOException {
         Conntrack engine = new Conntrack(new Settings(), new HashConnTable(), null);
         try (CaptureReader reader = new CaptureReader(capture().stream(), "frag.pcap")) {
-            return new CaptureReplay(engine, timing, AtEnd.KEEP).run(reader).stream().map(FrameVerdict::line).toList();
+            return new CaptureReplay(engine, timing, AtEnd.KEEP)
+                    .run(reader).stream().map(FrameVerdict::line).toList();
         }
     }
 
@@ -63,10 +63,14 @@ class FragmentTimingTest {
         byte[] other = Pkt.ether(0x0800, Pkt.ipv4(17, A, B, Pkt.udp(5001, 6000, new byte[8])));
         byte[] last = Pkt.ether(0x0800, Pkt.ipv4(17, A, B, 9, 24, false, Arrays.copyOfRange(UDP, 24, 48)));
         // the last fragment is stamped 10 s after the first, but comes after a frame of 40 s
-        PcapBytes file = PcapBytes.classic(1).record(1000, 0, first).record(1040, 0, other).record(1010, 0, last);
+        PcapBytes file = PcapBytes.classic(1)
+                .record(1000, 0, first)
+                .record(1040, 0, other)
+                .record(1010, 0, last);
         Conntrack engine = new Conntrack(new Settings(), new HashConnTable(), null);
         try (CaptureReader reader = new CaptureReader(file.stream(), "frag.pcap")) {
-            assertThat(new CaptureReplay(engine, Timing.CAPTURE, AtEnd.KEEP).run(reader).stream().map(FrameVerdict::line))
+            assertThat(new CaptureReplay(engine, Timing.CAPTURE, AtEnd.KEEP)
+                            .run(reader).stream().map(FrameVerdict::line))
                     .containsExactly("1 unseen -", "2 new original", "3 unseen -");
         }
     }

@@ -1,14 +1,13 @@
 package dev.nfct.packet;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.Arrays;
-
 import static dev.nfct.packet.Pkt.b;
 import static dev.nfct.packet.Pkt.cat;
 import static dev.nfct.packet.Pkt.u16;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
 
 class LinkLayerTest {
     private static final byte[] V4 = Pkt.ipv4(17, "192.0.2.1", "192.0.2.2", Pkt.udp(1000, 53, b(1, 2, 3, 4)));
@@ -41,7 +40,8 @@ class LinkLayerTest {
     void pppoeSessionCarriesIpv4AndIpv6AndOtherPppProtocolsAreSkipped() {
         byte[] session = b(0x11, 0, 0x12, 0x34, 0, 0);
         assertThat(ipOf(1, Pkt.ether(0x8864, cat(session, u16(0x21), V4)))).containsExactly(V4);
-        assertThat(ipOf(1, Pkt.ether(0x8100, cat(u16(3), u16(0x8864), session, u16(0x57), V6)))).containsExactly(V6);
+        assertThat(ipOf(1, Pkt.ether(0x8100, cat(u16(3), u16(0x8864), session, u16(0x57), V6))))
+                .containsExactly(V6);
 
         IpSlice lcp = LinkLayer.extract(1, Pkt.ether(0x8864, cat(session, u16(0xC021), b(1, 2, 3, 4))), 1);
         assertThat(lcp.isIp()).isFalse();
@@ -55,12 +55,14 @@ class LinkLayerTest {
 
         assertThat(ipOf(113, sll)).containsExactly(V4);
         assertThat(ipOf(276, sll2)).containsExactly(V6);
-        assertThat(LinkLayer.extract(113, cat(new byte[14], u16(0x0806), new byte[28]), 1).isIp()).isFalse();
+        assertThat(LinkLayer.extract(113, cat(new byte[14], u16(0x0806), new byte[28]), 1)
+                        .isIp())
+                .isFalse();
     }
 
     @Test
     void rawIpLinkTypesNeedNoStripping() {
-        for (int dlt : new int[]{101, 12, 14}) {
+        for (int dlt : new int[] {101, 12, 14}) {
             assertThat(ipOf(dlt, V4)).containsExactly(V4);
             assertThat(ipOf(dlt, V6)).containsExactly(V6);
         }
@@ -114,6 +116,8 @@ class LinkLayerTest {
     @Test
     void ipHeaderThatDoesNotMatchItsEthertypeIsSkippedAsBadIp() {
         assertThat(LinkLayer.extract(1, Pkt.ether(0x0800, V6), 1).skipReason()).startsWith("bad-ip");
-        assertThat(LinkLayer.extract(1, Pkt.ether(0x86DD, Arrays.copyOf(V6, 30)), 1).skipReason()).startsWith("bad-ip");
+        assertThat(LinkLayer.extract(1, Pkt.ether(0x86DD, Arrays.copyOf(V6, 30)), 1)
+                        .skipReason())
+                .startsWith("bad-ip");
     }
 }

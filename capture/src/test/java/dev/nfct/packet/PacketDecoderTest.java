@@ -1,11 +1,5 @@
 package dev.nfct.packet;
 
-import dev.nfct.core.Packet;
-import org.junit.jupiter.api.Test;
-
-import java.lang.management.ManagementFactory;
-import java.util.Arrays;
-
 import static dev.nfct.packet.Pkt.b;
 import static dev.nfct.packet.Pkt.cat;
 import static dev.nfct.packet.Pkt.u16;
@@ -13,6 +7,11 @@ import static dev.nfct.packet.Pkt.u32;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.nfct.core.Packet;
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
 
 class PacketDecoderTest {
     private static final String A = "192.0.2.1", B = "198.51.100.7";
@@ -28,7 +27,8 @@ class PacketDecoderTest {
 
     @Test
     void ipv4TcpHeaderFieldsAreDecoded() {
-        byte[] tcp = Pkt.tcp(40000, 443, 0xFFFFFFF0L, 0x80000001L, Packet.TH_SYN | Packet.TH_ACK, 65000, b(), b(1, 2, 3));
+        byte[] tcp =
+                Pkt.tcp(40000, 443, 0xFFFFFFF0L, 0x80000001L, Packet.TH_SYN | Packet.TH_ACK, 65000, b(), b(1, 2, 3));
 
         Packet p = decode(Pkt.ipv4(6, A, B, tcp));
 
@@ -67,8 +67,18 @@ class PacketDecoderTest {
 
     @Test
     void tcpOptionsWindowScaleSackPermittedAndSackBlocksAreParsed() {
-        byte[] opts = cat(b(2, 4, 5, 0xB4), b(1, 3, 3, 14), b(4, 2), b(1, 1),
-                b(5, 26), u32(100), u32(0xFFFFFF00L), u32(0xFFFFFF00L), u32(0x10), u32(5), u32(7));
+        byte[] opts = cat(
+                b(2, 4, 5, 0xB4),
+                b(1, 3, 3, 14),
+                b(4, 2),
+                b(1, 1),
+                b(5, 26),
+                u32(100),
+                u32(0xFFFFFF00L),
+                u32(0xFFFFFF00L),
+                u32(0x10),
+                u32(5),
+                u32(7));
 
         Packet p = decode(Pkt.ipv4(6, A, B, Pkt.tcp(1, 2, 0, 0, Packet.TH_ACK, 0, opts, b())));
 
@@ -359,13 +369,15 @@ class PacketDecoderTest {
 
     @Test
     void undecodableHeadersAreRejectedWithAReason() {
-        assertThatThrownBy(() -> decode(b(0x50, 0, 0, 0))).isInstanceOf(MalformedPacketException.class)
+        assertThatThrownBy(() -> decode(b(0x50, 0, 0, 0)))
+                .isInstanceOf(MalformedPacketException.class)
                 .hasMessageContaining("version nibble is 5");
-        assertThatThrownBy(() -> decode(new byte[]{0x45, 0, 0, 19})).hasMessageContaining("needs 20 bytes");
+        assertThatThrownBy(() -> decode(new byte[] {0x45, 0, 0, 19})).hasMessageContaining("needs 20 bytes");
         byte[] ihl4 = Pkt.ipv4(17, A, B, new byte[8]);
         ihl4[0] = 0x44;
         assertThatThrownBy(() -> decode(ihl4)).hasMessageContaining("IHL) is 4, below 5");
-        assertThatThrownBy(() -> decode(Arrays.copyOf(Pkt.ipv6(17, A6, B6, b()), 39))).hasMessageContaining("needs 40 bytes");
+        assertThatThrownBy(() -> decode(Arrays.copyOf(Pkt.ipv6(17, A6, B6, b()), 39)))
+                .hasMessageContaining("needs 40 bytes");
         assertThatThrownBy(() -> decode(b())).hasMessageContaining("empty");
     }
 }

@@ -7,8 +7,7 @@ import java.util.Arrays;
 
 /** Test helper: builds IP datagrams, L4 headers and link-layer frames byte by byte. */
 final class Pkt {
-    private Pkt() {
-    }
+    private Pkt() {}
 
     static byte[] cat(byte[]... parts) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -55,8 +54,16 @@ final class Pkt {
     /** An IPv4 datagram (or fragment: {@code fragOffset} in bytes, {@code more} = MF flag). */
     static byte[] ipv4(int protocol, String src, String dst, int id, int fragOffset, boolean more, byte[] payload) {
         int flags = (more ? 0x2000 : 0) | fragOffset / 8;
-        return cat(b(0x45, 0), u16(20 + payload.length), u16(id), u16(flags), b(64, protocol), u16(0),
-                addr(src), addr(dst), payload);
+        return cat(
+                b(0x45, 0),
+                u16(20 + payload.length),
+                u16(id),
+                u16(flags),
+                b(64, protocol),
+                u16(0),
+                addr(src),
+                addr(dst),
+                payload);
     }
 
     /** An IPv6 datagram; {@code afterHeader} is everything after the fixed header (extension headers + L4). */
@@ -76,8 +83,17 @@ final class Pkt {
     static byte[] tcp(int sport, int dport, long seq, long ack, int flags, int window, byte[] options, byte[] data) {
         byte[] opts = Arrays.copyOf(options, (options.length + 3) & ~3);
         int doff = (20 + opts.length) / 4;
-        return cat(u16(sport), u16(dport), u32(seq), u32(ack), b(doff << 4, flags), u16(window), u16(0), u16(0),
-                opts, data);
+        return cat(
+                u16(sport),
+                u16(dport),
+                u32(seq),
+                u32(ack),
+                b(doff << 4, flags),
+                u16(window),
+                u16(0),
+                u16(0),
+                opts,
+                data);
     }
 
     static byte[] udp(int sport, int dport, byte[] data) {

@@ -1,16 +1,15 @@
 package dev.nfct.packet;
 
-import dev.nfct.testing.SharedData;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.nfct.testing.SharedData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.TreeSet;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * Reads every capture of the shared reference corpus (beside the project, never copied into it) and
@@ -50,7 +49,9 @@ class SharedCorpusTest {
                 String[] f = line.split(" ", 3);
                 (f[1].equals("frag") ? traceFrags : traceFrames).add(Integer.parseInt(f[0]));
             }
-            assertThat(count).as("%s: datagrams + absorbed fragments vs trace lines", name).isEqualTo(lines.size());
+            assertThat(count)
+                    .as("%s: datagrams + absorbed fragments vs trace lines", name)
+                    .isEqualTo(lines.size());
             assertThat(delivered).as("%s: frames handed to conntrack", name).isEqualTo(traceFrames);
             assertThat(absorbed).as("%s: absorbed fragment frames", name).isEqualTo(traceFrags);
             checked++;

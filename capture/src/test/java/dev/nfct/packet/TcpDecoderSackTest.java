@@ -1,13 +1,13 @@
 package dev.nfct.packet;
 
-import dev.nfct.core.Packet;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-
 import static dev.nfct.packet.Pkt.b;
 import static dev.nfct.packet.Pkt.cat;
 import static dev.nfct.packet.Pkt.u32;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nfct.core.Packet;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 
 /**
  * The SACK value the decoder hands to the window check ({@link Packet#tcpSackMax}): the right
@@ -61,8 +61,12 @@ class TcpDecoderSackTest {
         // tcp-sack-fold-over-then-wrap: {156:166}{2147483803:2147483813} with ack 66 (relative)
         long second = (ACK + 100 + HALF - 1) & 0xffffffffL;
         Packet p = decode(ACK, sack(ACK + 90, ACK + 100, second - 10, second));
-        assertThat(p.tcpSackMax).as("after ack+100 (by 2^31-1), so it replaces it").isEqualTo(second);
-        assertThat((int) (second - ACK)).as("and it lies before the ack: a maximum would differ").isNegative();
+        assertThat(p.tcpSackMax)
+                .as("after ack+100 (by 2^31-1), so it replaces it")
+                .isEqualTo(second);
+        assertThat((int) (second - ACK))
+                .as("and it lies before the ack: a maximum would differ")
+                .isNegative();
     }
 
     @Test

@@ -14,8 +14,13 @@ public final class PcapBytes {
     private PcapBytes(ByteOrder order, boolean nanos, int linkType, int snaplen) {
         this.order = order;
         ByteBuffer h = ByteBuffer.allocate(24).order(order);
-        h.putInt(nanos ? 0xA1B23C4D : 0xA1B2C3D4).putShort((short) 2).putShort((short) 4)
-                .putInt(0).putInt(0).putInt(snaplen).putInt(linkType);
+        h.putInt(nanos ? 0xA1B23C4D : 0xA1B2C3D4)
+                .putShort((short) 2)
+                .putShort((short) 4)
+                .putInt(0)
+                .putInt(0)
+                .putInt(snaplen)
+                .putInt(linkType);
         out.writeBytes(h.array());
     }
 

@@ -28,7 +28,10 @@ public final class PcapngBytes {
         ByteBuffer body = buf(8 + 8 + 12 + 4);
         body.putShort((short) linkType).putShort((short) 0).putInt(snaplen);
         if (tsresol != null) {
-            body.putShort((short) 9).putShort((short) 1).put((byte) (int) tsresol).put(new byte[3]);
+            body.putShort((short) 9)
+                    .putShort((short) 1)
+                    .put((byte) (int) tsresol)
+                    .put(new byte[3]);
         }
         if (tsoffsetSeconds != null) {
             body.putShort((short) 14).putShort((short) 8).putLong(tsoffsetSeconds);
@@ -47,8 +50,12 @@ public final class PcapngBytes {
 
     public PcapngBytes epb(int iface, long ticks, byte[] data, int capturedField) {
         ByteBuffer body = buf(20 + pad(data.length));
-        body.putInt(iface).putInt((int) (ticks >>> 32)).putInt((int) ticks).putInt(capturedField)
-                .putInt(data.length + 3).put(data);
+        body.putInt(iface)
+                .putInt((int) (ticks >>> 32))
+                .putInt((int) ticks)
+                .putInt(capturedField)
+                .putInt(data.length + 3)
+                .put(data);
         return block(6, body.array());
     }
 

@@ -1,14 +1,13 @@
 package dev.nfct.pcap;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class PcapngReaderTest {
     private static final byte[] A = {1, 2, 3, 4, 5}, B = {9, 8, 7, 6};
@@ -35,21 +34,25 @@ class PcapngReaderTest {
     @Test
     void decimalAndBinaryTsresolAndTsoffsetAreApplied() throws IOException {
         PcapngBytes file = new PcapngBytes(ByteOrder.LITTLE_ENDIAN)
-                .iface(1, 0, 9, null)           // nanoseconds
+                .iface(1, 0, 9, null) // nanoseconds
                 .iface(101, 0, 0x80 | 10, 100L) // 1/1024 s, +100 s offset
-                .iface(1, 0, 3, null)           // milliseconds
-                .epb(0, 1_234_567_891L, A).epb(1, 1536, A).epb(2, 42, A);
+                .iface(1, 0, 3, null) // milliseconds
+                .epb(0, 1_234_567_891L, A)
+                .epb(1, 1536, A)
+                .epb(2, 42, A);
 
         List<PcapFrame> frames = readAll(file);
 
-        assertThat(frames).extracting(PcapFrame::timestampNanos)
+        assertThat(frames)
+                .extracting(PcapFrame::timestampNanos)
                 .containsExactly(1_234_567_891L, 101_500_000_000L, 42_000_000L);
         assertThat(frames).extracting(PcapFrame::linkType).containsExactly(1, 101, 1);
     }
 
     @Test
     void bigEndianSectionReadsTheSame() throws IOException {
-        PcapngBytes file = new PcapngBytes(ByteOrder.BIG_ENDIAN).iface(1, 0, 9, null).epb(0, 77, B);
+        PcapngBytes file =
+                new PcapngBytes(ByteOrder.BIG_ENDIAN).iface(1, 0, 9, null).epb(0, 77, B);
 
         PcapFrame f = readAll(file).get(0);
 
@@ -60,8 +63,12 @@ class PcapngReaderTest {
 
     @Test
     void newSectionResetsInterfacesAndMayChangeByteOrder() throws IOException {
-        PcapngBytes file = new PcapngBytes(ByteOrder.LITTLE_ENDIAN).iface(1).epb(0, 1, A)
-                .section(ByteOrder.BIG_ENDIAN).iface(113).epb(0, 2, B);
+        PcapngBytes file = new PcapngBytes(ByteOrder.LITTLE_ENDIAN)
+                .iface(1)
+                .epb(0, 1, A)
+                .section(ByteOrder.BIG_ENDIAN)
+                .iface(113)
+                .epb(0, 2, B);
 
         List<PcapFrame> frames = readAll(file);
 
@@ -71,10 +78,11 @@ class PcapngReaderTest {
 
     @Test
     void otherBlockTypesAreSkippedAndDoNotCountAsFrames() throws IOException {
-        PcapngBytes file = new PcapngBytes(ByteOrder.LITTLE_ENDIAN).iface(1)
-                .block(5, new byte[28])      // interface statistics
+        PcapngBytes file = new PcapngBytes(ByteOrder.LITTLE_ENDIAN)
+                .iface(1)
+                .block(5, new byte[28]) // interface statistics
                 .epb(0, 1, A)
-                .block(4, new byte[8])       // name resolution
+                .block(4, new byte[8]) // name resolution
                 .block(0x40000BAD, new byte[3])
                 .epb(0, 2, B);
 
@@ -84,8 +92,10 @@ class PcapngReaderTest {
     @Test
     void simplePacketsTakeInterfaceZeroSnaplenAndThePreviousTimestamp() throws IOException {
         byte[] data = new byte[12];
-        PcapngBytes file = new PcapngBytes(ByteOrder.LITTLE_ENDIAN).iface(228, 8, null, null)
-                .epb(0, 5, A).spb(data, 1000);
+        PcapngBytes file = new PcapngBytes(ByteOrder.LITTLE_ENDIAN)
+                .iface(228, 8, null, null)
+                .epb(0, 5, A)
+                .spb(data, 1000);
 
         PcapFrame spb = readAll(file).get(1);
 
@@ -98,11 +108,13 @@ class PcapngReaderTest {
 
     @Test
     void truncatedBlockIsAnErrorNamingTheOffset() {
-        byte[] whole = new PcapngBytes(ByteOrder.LITTLE_ENDIAN).iface(1).epb(0, 1, A).bytes();
-        PcapngBytes cut = new PcapngBytes(ByteOrder.LITTLE_ENDIAN).iface(1)
-                .raw(Arrays.copyOfRange(whole, 52, whole.length - 6));
+        byte[] whole =
+                new PcapngBytes(ByteOrder.LITTLE_ENDIAN).iface(1).epb(0, 1, A).bytes();
+        PcapngBytes cut =
+                new PcapngBytes(ByteOrder.LITTLE_ENDIAN).iface(1).raw(Arrays.copyOfRange(whole, 52, whole.length - 6));
 
-        assertThatThrownBy(() -> readAll(cut)).isInstanceOf(PcapFormatException.class)
+        assertThatThrownBy(() -> readAll(cut))
+                .isInstanceOf(PcapFormatException.class)
                 .hasMessageContaining("test.pcapng: frame 1 at offset 52: truncated block: type 0x6");
     }
 
@@ -111,15 +123,18 @@ class PcapngReaderTest {
         byte[] whole = new PcapngBytes(ByteOrder.LITTLE_ENDIAN).iface(1).bytes();
         PcapngBytes cut = new PcapngBytes(ByteOrder.LITTLE_ENDIAN).raw(Arrays.copyOfRange(whole, 28, whole.length - 2));
 
-        assertThatThrownBy(() -> readAll(cut)).isInstanceOf(PcapFormatException.class)
+        assertThatThrownBy(() -> readAll(cut))
+                .isInstanceOf(PcapFormatException.class)
                 .hasMessageContaining("test.pcapng: block at offset 28: truncated block: type 0x1");
     }
 
     @Test
     void capturedLengthBeyondTheBlockNamesTheFrame() {
-        PcapngBytes file = new PcapngBytes(ByteOrder.LITTLE_ENDIAN).iface(1).epb(0, 1, A).epb(0, 1, A, 70000);
+        PcapngBytes file =
+                new PcapngBytes(ByteOrder.LITTLE_ENDIAN).iface(1).epb(0, 1, A).epb(0, 1, A, 70000);
 
-        assertThatThrownBy(() -> readAll(file)).isInstanceOf(PcapFormatException.class)
+        assertThatThrownBy(() -> readAll(file))
+                .isInstanceOf(PcapFormatException.class)
                 .hasMessageContaining("frame 2 at offset 92: captured length 70000 overruns its block");
     }
 
@@ -127,7 +142,8 @@ class PcapngReaderTest {
     void packetOnAnUndeclaredInterfaceIsAnError() {
         PcapngBytes file = new PcapngBytes(ByteOrder.LITTLE_ENDIAN).iface(1).epb(3, 1, A);
 
-        assertThatThrownBy(() -> readAll(file)).hasMessageContaining("frame 1")
+        assertThatThrownBy(() -> readAll(file))
+                .hasMessageContaining("frame 1")
                 .hasMessageContaining("refers to interface 3 but the section describes 1");
     }
 

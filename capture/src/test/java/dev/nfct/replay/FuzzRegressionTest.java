@@ -1,7 +1,6 @@
 package dev.nfct.replay;
 
-import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.TestFactory;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -13,8 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 
 /**
  * Minimal captures where the differential fuzzer (conformance/fuzz) once found the engine
@@ -34,7 +33,9 @@ class FuzzRegressionTest {
         Path dir = Path.of(url.toURI());
         List<Path> captures;
         try (Stream<Path> s = Files.list(dir)) {
-            captures = s.filter(p -> p.getFileName().toString().endsWith(".pcap")).sorted().toList();
+            captures = s.filter(p -> p.getFileName().toString().endsWith(".pcap"))
+                    .sorted()
+                    .toList();
         }
         assertThat(captures).as("regression captures in %s", dir).isNotEmpty();
         return captures.stream().map(p -> DynamicTest.dynamicTest(base(p), () -> check(p)));
@@ -52,9 +53,12 @@ class FuzzRegressionTest {
         List<String> events = r.events(), ctinfo = r.ctinfo(), table = r.table();
 
         Map<String, List<String>> ours = OracleReplay.byFlow(events), theirs = OracleReplay.byFlow(kernelEvents);
-        assertThat(ours.keySet()).as("flows with events in %s", name).containsExactlyInAnyOrderElementsOf(theirs.keySet());
+        assertThat(ours.keySet())
+                .as("flows with events in %s", name)
+                .containsExactlyInAnyOrderElementsOf(theirs.keySet());
         for (Map.Entry<String, List<String>> e : theirs.entrySet()) {
-            assertThat(ours.get(e.getKey())).as("events of flow %s in %s", e.getKey(), name)
+            assertThat(ours.get(e.getKey()))
+                    .as("events of flow %s in %s", e.getKey(), name)
                     .containsExactlyElementsOf(e.getValue());
         }
         assertThat(ctinfo).as("per-frame ctinfo of %s", name).containsExactlyElementsOf(kernelTrace);

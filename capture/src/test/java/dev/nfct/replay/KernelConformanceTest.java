@@ -1,11 +1,8 @@
 package dev.nfct.replay;
 
-import dev.nfct.testing.SharedData;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.TestFactory;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nfct.testing.SharedData;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,8 +14,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 
 /**
  * Replays every capture in {@code ../shared/pcaps} and {@code ../shared/pcaps/public} through the
@@ -35,8 +34,12 @@ class KernelConformanceTest {
 
     @TestFactory
     Stream<DynamicTest> everyReferenceCaptureAgreesWithTheKernel() throws IOException {
-        Assumptions.assumeTrue(SharedData.pcaps() != null, "no reference captures (NFCT_REFERENCE_PCAPS, or ../shared/pcaps beside the checkout): kernel conformance not checked");
-        List<Path> captures = SharedData.captures().stream().filter(p -> Files.exists(eventsFile(p))).toList();
+        Assumptions.assumeTrue(
+                SharedData.pcaps() != null,
+                "no reference captures (NFCT_REFERENCE_PCAPS, or ../shared/pcaps beside the checkout): kernel conformance not checked");
+        List<Path> captures = SharedData.captures().stream()
+                .filter(p -> Files.exists(eventsFile(p)))
+                .toList();
         Map<String, String> known = knownDifferences();
         return captures.stream().map(p -> DynamicTest.dynamicTest(name(p), () -> check(p, known)));
     }
@@ -87,21 +90,32 @@ class KernelConformanceTest {
         boolean allSame = differing.isEmpty() && traceAgree == kernelTrace.size() && tableSame;
         String id = name(pcap);
         String reason = known.get(id);
-        SUMMARY.put(id, String.format("%-14s %-14s %-10s %s",
-                (keys.size() - differing.size()) + "/" + keys.size(),
-                traceAgree + "/" + kernelTrace.size(), tableSame ? "same" : "DIFFERENT",
-                allSame ? "agrees" : reason != null ? "known difference: " + reason : "DISAGREES"));
+        SUMMARY.put(
+                id,
+                String.format(
+                        "%-14s %-14s %-10s %s",
+                        (keys.size() - differing.size()) + "/" + keys.size(),
+                        traceAgree + "/" + kernelTrace.size(),
+                        tableSame ? "same" : "DIFFERENT",
+                        allSame ? "agrees" : reason != null ? "known difference: " + reason : "DISAGREES"));
         if (reason != null) {
             return; // documented gap: reported above, not a failure
         }
         StringBuilder detail = new StringBuilder();
         for (String k : differing.subList(0, Math.min(3, differing.size()))) {
-            detail.append("\n--- flow ").append(k).append("\n  kernel:\n    ")
+            detail.append("\n--- flow ")
+                    .append(k)
+                    .append("\n  kernel:\n    ")
                     .append(String.join("\n    ", theirs.getOrDefault(k, List.of())))
-                    .append("\n  ours:\n    ").append(String.join("\n    ", ours.getOrDefault(k, List.of())));
+                    .append("\n  ours:\n    ")
+                    .append(String.join("\n    ", ours.getOrDefault(k, List.of())));
         }
-        assertThat(differing).as("flows whose events differ from the kernel's in %s%s", id, detail).isEmpty();
-        assertThat(traceDiffs).as("per-packet ctinfo differing from the kernel's in %s", id).isEmpty();
+        assertThat(differing)
+                .as("flows whose events differ from the kernel's in %s%s", id, detail)
+                .isEmpty();
+        assertThat(traceDiffs)
+                .as("per-packet ctinfo differing from the kernel's in %s", id)
+                .isEmpty();
         assertThat(r.table()).as("final table of %s", id).isEqualTo(kernelTable);
     }
 
@@ -132,7 +146,9 @@ class KernelConformanceTest {
                     continue;
                 }
                 int sp = l.indexOf(' ');
-                m.put(sp < 0 ? l : l.substring(0, sp), sp < 0 ? "(no reason given)" : l.substring(sp + 1).strip());
+                m.put(
+                        sp < 0 ? l : l.substring(0, sp),
+                        sp < 0 ? "(no reason given)" : l.substring(sp + 1).strip());
             }
         }
         return m;

@@ -4,7 +4,6 @@ import dev.nfct.core.Conntrack;
 import dev.nfct.core.HashConnTable;
 import dev.nfct.core.Settings;
 import dev.nfct.packet.CaptureReader;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,17 +16,15 @@ import java.util.Map;
  * it (top speed, its sysctls), in the harness's normalised form, and events grouped by flow.
  */
 public final class OracleReplay {
-    private OracleReplay() {
-    }
+    private OracleReplay() {}
 
     /** Normalised events in order, {@code FRAME STATE DIR} per frame, and the sorted final table. */
-    public record Result(List<String> events, List<String> ctinfo, List<String> table) {
-    }
+    public record Result(List<String> events, List<String> ctinfo, List<String> table) {}
 
     public static Result replay(Path pcap) throws IOException {
         List<String> events = new ArrayList<>();
-        Conntrack engine = new Conntrack(Settings.replayDefaults(), new HashConnTable(),
-                e -> events.add(OracleFormat.event(e)));
+        Conntrack engine =
+                new Conntrack(Settings.replayDefaults(), new HashConnTable(), e -> events.add(OracleFormat.event(e)));
         CaptureReplay replay = new CaptureReplay(engine, Timing.TOP, AtEnd.KEEP);
         List<String> ctinfo = new ArrayList<>();
         try (CaptureReader reader = CaptureReader.open(pcap)) {
@@ -50,7 +47,8 @@ public final class OracleReplay {
             }
             String[] f = l.split(" \\| ");
             String[] head = f[0].split(" ");
-            m.computeIfAbsent(head[1] + " " + head[2] + " " + f[1], k -> new ArrayList<>()).add(l);
+            m.computeIfAbsent(head[1] + " " + head[2] + " " + f[1], k -> new ArrayList<>())
+                    .add(l);
         }
         return m;
     }

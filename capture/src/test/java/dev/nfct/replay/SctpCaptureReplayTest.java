@@ -1,5 +1,7 @@
 package dev.nfct.replay;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.nfct.core.Conn;
 import dev.nfct.core.ConnEvent;
 import dev.nfct.core.Conntrack;
@@ -10,18 +12,14 @@ import dev.nfct.core.Settings;
 import dev.nfct.core.Status;
 import dev.nfct.packet.CaptureReader;
 import dev.nfct.packet.CapturedDatagram;
-import dev.nfct.replay.OracleReplay;
 import dev.nfct.testing.SharedData;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 
 /**
  * Replays the reference capture sv-sctp.pcap (when the shared data is there) at one constant time,
@@ -50,7 +48,8 @@ class SctpCaptureReplayTest {
             }
         }
 
-        List<String> kernelTrace = OracleReplay.traceKeys(Files.readAllLines(Path.of(base + ".trace"), StandardCharsets.UTF_8));
+        List<String> kernelTrace =
+                OracleReplay.traceKeys(Files.readAllLines(Path.of(base + ".trace"), StandardCharsets.UTF_8));
         assertThat(trace).containsExactlyElementsOf(kernelTrace);
 
         List<String> kernelEvents = new ArrayList<>();
@@ -80,8 +79,8 @@ class SctpCaptureReplayTest {
 
     /** "NEW CLOSED 10 UNREPLIED": type, state, timeout and the status flags the reference prints. */
     private static String brief(ConnEvent e) {
-        String flags = (e.status & Status.SEEN_REPLY) == 0 ? "UNREPLIED"
-                : (e.status & Status.ASSURED) != 0 ? "ASSURED" : "-";
+        String flags =
+                (e.status & Status.SEEN_REPLY) == 0 ? "UNREPLIED" : (e.status & Status.ASSURED) != 0 ? "ASSURED" : "-";
         return e.type.name() + " " + e.stateName + " " + e.timeoutSeconds + " " + flags;
     }
 }

@@ -23,6 +23,7 @@ public class Conn {
     public long timeout;
     /** Stable, opaque 32-bit id ({@code conntrack -o id}); deterministic for a given run. */
     public final int id;
+
     public final int mark;
     /**
      * Tracker-private state kept as an object of its own (SCTP, GRE); null for protocols without
@@ -34,9 +35,11 @@ public class Conn {
 
     /** Per-direction counters {origPackets, origBytes, replyPackets, replyBytes}; null without acct. */
     public final long[] acct;
+
     public final boolean hasTimestamp;
     /** Confirmation time and deletion time (ns), when {@link #hasTimestamp}. */
     public long start, stop;
+
     public final boolean hasEcache;
     /** Event bits waiting for delivery at the next confirm-hook pass. */
     public int ecache;
@@ -48,6 +51,7 @@ public class Conn {
     final int keyFamily, keyProtocol, keyZone;
     /** {@code srcU << 16 | dstU} of the ORIGINAL and of the REPLY tuple. */
     final int origL4, replyL4;
+
     final int origHash, replyHash;
     /** The REPLY tuple is the ORIGINAL one with addresses swapped (always so for tracker-made entries). */
     final boolean replyMirrors;
@@ -80,9 +84,13 @@ public class Conn {
         this.replyL4 = reply.srcU << 16 | reply.dstU;
         this.origHash = orig.hashCode();
         this.replyHash = reply.hashCode();
-        this.replyMirrors = reply.family == orig.family && reply.protocol == orig.protocol
-                && reply.zone == orig.zone && reply.srcHi == orig.dstHi && reply.srcLo == orig.dstLo
-                && reply.dstHi == orig.srcHi && reply.dstLo == orig.srcLo;
+        this.replyMirrors = reply.family == orig.family
+                && reply.protocol == orig.protocol
+                && reply.zone == orig.zone
+                && reply.srcHi == orig.dstHi
+                && reply.srcLo == orig.dstLo
+                && reply.dstHi == orig.srcHi
+                && reply.dstLo == orig.srcLo;
         this.id = id;
         this.mark = mark;
         this.acct = acct ? new long[4] : null;
@@ -112,18 +120,35 @@ public class Conn {
      * both are equal), -1 for neither. Reads only the entry itself.
      */
     int dirOf(int family, int protocol, long srcHi, long srcLo, long dstHi, long dstLo, int l4, int zone) {
-        if (l4 == origL4 && srcLo == keySrcLo && dstLo == keyDstLo && srcHi == keySrcHi && dstHi == keyDstHi
-                && protocol == keyProtocol && family == keyFamily && zone == keyZone) {
+        if (l4 == origL4
+                && srcLo == keySrcLo
+                && dstLo == keyDstLo
+                && srcHi == keySrcHi
+                && dstHi == keyDstHi
+                && protocol == keyProtocol
+                && family == keyFamily
+                && zone == keyZone) {
             return 0;
         }
         if (replyMirrors) {
-            if (l4 == replyL4 && srcLo == keyDstLo && dstLo == keySrcLo && srcHi == keyDstHi && dstHi == keySrcHi
-                    && protocol == keyProtocol && family == keyFamily && zone == keyZone) {
+            if (l4 == replyL4
+                    && srcLo == keyDstLo
+                    && dstLo == keySrcLo
+                    && srcHi == keyDstHi
+                    && dstHi == keySrcHi
+                    && protocol == keyProtocol
+                    && family == keyFamily
+                    && zone == keyZone) {
                 return 1;
             }
-        } else if (l4 == replyL4 && srcLo == reply.srcLo && dstLo == reply.dstLo
-                && srcHi == reply.srcHi && dstHi == reply.dstHi && protocol == reply.protocol
-                && family == reply.family && zone == reply.zone) {
+        } else if (l4 == replyL4
+                && srcLo == reply.srcLo
+                && dstLo == reply.dstLo
+                && srcHi == reply.srcHi
+                && dstHi == reply.dstHi
+                && protocol == reply.protocol
+                && family == reply.family
+                && zone == reply.zone) {
             return 1;
         }
         return -1;

@@ -2,7 +2,6 @@ package dev.nfct.core;
 
 import dev.nfct.core.proto.ProtoStateCodec;
 import dev.nfct.core.proto.Trackers;
-
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -17,8 +16,7 @@ public final class ConnCodec {
 
     private static final int HAS_ACCT = 1, HAS_TSTAMP = 2, HAS_ECACHE = 4, HAS_PROTO = 8;
 
-    private ConnCodec() {
-    }
+    private ConnCodec() {}
 
     public static void writeTuple(Tuple t, DataOutput out) throws IOException {
         out.writeByte(t.family);
@@ -65,8 +63,10 @@ public final class ConnCodec {
         out.writeInt(ct.status);
         out.writeLong(ct.timeout);
         out.writeLong(ct.streamTs);
-        int flags = (ct.acct != null ? HAS_ACCT : 0) | (ct.hasTimestamp ? HAS_TSTAMP : 0)
-                | (ct.hasEcache ? HAS_ECACHE : 0) | (ProtoStateCodec.hasData(ct) ? HAS_PROTO : 0);
+        int flags = (ct.acct != null ? HAS_ACCT : 0)
+                | (ct.hasTimestamp ? HAS_TSTAMP : 0)
+                | (ct.hasEcache ? HAS_ECACHE : 0)
+                | (ProtoStateCodec.hasData(ct) ? HAS_PROTO : 0);
         out.writeByte(flags);
         if (ct.acct != null) {
             for (long v : ct.acct) {
@@ -88,7 +88,8 @@ public final class ConnCodec {
     public static Conn readConn(DataInput in) throws IOException {
         int version = in.readUnsignedByte();
         if (version != VERSION) {
-            throw new IOException("unknown conntrack entry format version " + version + " (this build reads " + VERSION + ")");
+            throw new IOException(
+                    "unknown conntrack entry format version " + version + " (this build reads " + VERSION + ")");
         }
         Tuple orig = readTuple(in);
         Tuple reply = readTuple(in);
@@ -98,8 +99,8 @@ public final class ConnCodec {
         long timeout = in.readLong();
         long streamTs = in.readLong();
         int flags = in.readUnsignedByte();
-        Conn ct = Trackers.newEntry(orig, reply, id, mark, (flags & HAS_ACCT) != 0,
-                (flags & HAS_TSTAMP) != 0, (flags & HAS_ECACHE) != 0);
+        Conn ct = Trackers.newEntry(
+                orig, reply, id, mark, (flags & HAS_ACCT) != 0, (flags & HAS_TSTAMP) != 0, (flags & HAS_ECACHE) != 0);
         ct.status = status;
         ct.timeout = timeout;
         ct.streamTs = streamTs;
@@ -123,8 +124,14 @@ public final class ConnCodec {
 
     /** A deep copy through the codec's own fields (for copy-on-write state backends). */
     public static Conn copy(Conn ct) {
-        Conn c = Trackers.newEntry(ct.orig.copyWithoutOwner(), ct.reply.copyWithoutOwner(), ct.id, ct.mark,
-                ct.acct != null, ct.hasTimestamp, ct.hasEcache);
+        Conn c = Trackers.newEntry(
+                ct.orig.copyWithoutOwner(),
+                ct.reply.copyWithoutOwner(),
+                ct.id,
+                ct.mark,
+                ct.acct != null,
+                ct.hasTimestamp,
+                ct.hasEcache);
         c.status = ct.status;
         c.timeout = ct.timeout;
         c.streamTs = ct.streamTs;

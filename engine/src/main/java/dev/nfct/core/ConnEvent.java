@@ -11,6 +11,7 @@ public final class ConnEvent {
     public final int bits;
     /** Event time (ns) at which the message was produced. */
     public final long time;
+
     public final Tuple orig;
     public final Tuple reply;
     public final int status;
@@ -20,13 +21,26 @@ public final class ConnEvent {
     public final long[] counters;
     /** Whether the entry has the timestamp extension (DESTROY then carries start/stop). */
     public final boolean hasTimestamp;
+
     public final long start, stop;
     public final int id;
     public final int mark;
 
-    public ConnEvent(EventType type, int bits, long time, Tuple orig, Tuple reply, int status,
-                     String stateName, long timeoutSeconds, long[] counters, boolean hasTimestamp,
-                     long start, long stop, int id, int mark) {
+    public ConnEvent(
+            EventType type,
+            int bits,
+            long time,
+            Tuple orig,
+            Tuple reply,
+            int status,
+            String stateName,
+            long timeoutSeconds,
+            long[] counters,
+            boolean hasTimestamp,
+            long start,
+            long stop,
+            int id,
+            int mark) {
         this.type = type;
         this.bits = bits;
         this.time = time;

@@ -50,8 +50,8 @@ final class ConnIndex {
     }
 
     Conn find(Tuple t) {
-        return find(t.hashCode(), t.family, t.protocol, t.srcHi, t.srcLo, t.dstHi, t.dstLo,
-                t.srcU << 16 | t.dstU, t.zone);
+        return find(
+                t.hashCode(), t.family, t.protocol, t.srcHi, t.srcLo, t.dstHi, t.dstLo, t.srcU << 16 | t.dstU, t.zone);
     }
 
     /** Files the entry under the hash of its tuple of direction {@code dir} (not filed there yet). */

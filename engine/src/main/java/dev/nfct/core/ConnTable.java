@@ -24,8 +24,8 @@ public interface ConnTable {
      * entry hook look a packet up without building a tuple. Tables should override it to probe
      * without allocating.
      */
-    default Conn find(int family, int protocol, long srcHi, long srcLo, long dstHi, long dstLo,
-                      int srcU, int dstU, int zone) {
+    default Conn find(
+            int family, int protocol, long srcHi, long srcLo, long dstHi, long dstLo, int srcU, int dstU, int zone) {
         return find(new Tuple(family, protocol, srcHi, srcLo, dstHi, dstLo, srcU, dstU, zone));
     }
 

@@ -23,6 +23,7 @@ public final class Conntrack {
     private final Stats stats = new Stats();
     /** Entries in existence, unconfirmed ones included (the kernel's nf_conntrack_count). */
     private int count;
+
     private long serial;
     private final long idSeed;
 
@@ -95,8 +96,18 @@ public final class Conntrack {
                 return;
             }
             int words = (int) l4, tupleZone = zone & 0xffff;
-            Conn ct = live(table.find(p.family, p.protocol, p.srcHi, p.srcLo, p.dstHi, p.dstLo,
-                    words >>> 16, words & 0xffff, tupleZone), now);
+            Conn ct = live(
+                    table.find(
+                            p.family,
+                            p.protocol,
+                            p.srcHi,
+                            p.srcLo,
+                            p.dstHi,
+                            p.dstLo,
+                            words >>> 16,
+                            words & 0xffff,
+                            tupleZone),
+                    now);
             int dir;
             CtInfo ctinfo;
             if (ct == null) {
@@ -111,9 +122,11 @@ public final class Conntrack {
                 if (dir < 0) {
                     throw new IllegalStateException("the table returned " + ct + " for a packet it does not match");
                 }
-                ctinfo = dir == 1 ? CtInfo.ESTABLISHED_REPLY
-                        : ct.is(Status.SEEN_REPLY) ? CtInfo.ESTABLISHED
-                        : ct.is(Status.EXPECTED) ? CtInfo.RELATED : CtInfo.NEW;
+                ctinfo = dir == 1
+                        ? CtInfo.ESTABLISHED_REPLY
+                        : ct.is(Status.SEEN_REPLY)
+                                ? CtInfo.ESTABLISHED
+                                : ct.is(Status.EXPECTED) ? CtInfo.RELATED : CtInfo.NEW;
             }
             Verdict v = tracker.packet(ct, p, dir, ctinfo, this, now);
             if (v == Verdict.REPEAT) {
@@ -415,19 +428,45 @@ public final class Conntrack {
         EventType type = EventType.of(bits);
         boolean destroy = type == EventType.DESTROY;
         String state = destroy || (bits & EventBits.PROTOINFO) != 0
-                ? trackers.get(ct.protocol()).stateName(ct) : null;
+                ? trackers.get(ct.protocol()).stateName(ct)
+                : null;
         long remaining = ct.remainingSeconds(now);
         long timeout = destroy ? (remaining > 0 ? remaining : -1) : remaining;
         long[] counters = destroy && ct.acct != null ? ct.acct.clone() : null;
-        return new ConnEvent(type, bits, now, ct.orig, ct.reply, ct.status, state, timeout, counters,
-                ct.hasTimestamp, ct.start, ct.stop, ct.id, ct.mark);
+        return new ConnEvent(
+                type,
+                bits,
+                now,
+                ct.orig,
+                ct.reply,
+                ct.status,
+                state,
+                timeout,
+                counters,
+                ct.hasTimestamp,
+                ct.start,
+                ct.stop,
+                ct.id,
+                ct.mark);
     }
 
     /** The entry as a dump ({@code conntrack -L}) shows it: everything, read now. */
     public ConnEvent dumpEntry(Conn ct, long now) {
         long[] counters = ct.acct != null ? ct.acct.clone() : null;
-        return new ConnEvent(null, 0, now, ct.orig, ct.reply, ct.status,
-                trackers.get(ct.protocol()).stateName(ct), ct.remainingSeconds(now), counters,
-                ct.hasTimestamp, ct.start, ct.stop, ct.id, ct.mark);
+        return new ConnEvent(
+                null,
+                0,
+                now,
+                ct.orig,
+                ct.reply,
+                ct.status,
+                trackers.get(ct.protocol()).stateName(ct),
+                ct.remainingSeconds(now),
+                counters,
+                ct.hasTimestamp,
+                ct.start,
+                ct.stop,
+                ct.id,
+                ct.mark);
     }
 }

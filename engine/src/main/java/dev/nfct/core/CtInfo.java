@@ -17,6 +17,7 @@ public enum CtInfo {
     public final int value;
     /** The name nft's {@code ct state} uses. */
     public final String stateName;
+
     public final boolean reply;
 
     CtInfo(int value, String stateName, boolean reply) {

@@ -15,6 +15,5 @@ public final class EventBits {
     public static final int LABEL = 1 << 10;
     public static final int SYNPROXY = 1 << 11;
 
-    private EventBits() {
-    }
+    private EventBits() {}
 }

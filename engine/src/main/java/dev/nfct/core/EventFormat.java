@@ -7,8 +7,7 @@ package dev.nfct.core;
 public final class EventFormat {
     private static final long NANOS = 1_000_000_000L;
 
-    private EventFormat() {
-    }
+    private EventFormat() {}
 
     /** One {@code conntrack -E} line without the timestamp prefix ({@code -o extended} adds the L3 column). */
     public static String event(ConnEvent e, boolean extended) {
@@ -32,9 +31,15 @@ public final class EventFormat {
     private static void body(StringBuilder sb, ConnEvent e, boolean extended, boolean dump) {
         Tuple o = e.orig;
         if (extended) {
-            pad(sb, TupleFormat.l3Name(o.family), 8).append(' ').append(o.family).append(' ');
+            pad(sb, TupleFormat.l3Name(o.family), 8)
+                    .append(' ')
+                    .append(o.family)
+                    .append(' ');
         }
-        pad(sb, TupleFormat.l4Name(o.protocol), 8).append(' ').append(o.protocol).append(' ');
+        pad(sb, TupleFormat.l4Name(o.protocol), 8)
+                .append(' ')
+                .append(o.protocol)
+                .append(' ');
         if (e.timeoutSeconds >= 0) {
             sb.append(e.timeoutSeconds).append(' ');
         }
@@ -44,7 +49,11 @@ public final class EventFormat {
         TupleFormat.appendTuple(sb, o);
         sb.append(' ');
         if (e.counters != null) {
-            sb.append("packets=").append(e.counters[0]).append(" bytes=").append(e.counters[1]).append(' ');
+            sb.append("packets=")
+                    .append(e.counters[0])
+                    .append(" bytes=")
+                    .append(e.counters[1])
+                    .append(' ');
         }
         if ((e.status & Status.SEEN_REPLY) == 0) {
             sb.append("[UNREPLIED] ");
@@ -52,7 +61,11 @@ public final class EventFormat {
         TupleFormat.appendTuple(sb, e.reply);
         sb.append(' ');
         if (e.counters != null) {
-            sb.append("packets=").append(e.counters[2]).append(" bytes=").append(e.counters[3]).append(' ');
+            sb.append("packets=")
+                    .append(e.counters[2])
+                    .append(" bytes=")
+                    .append(e.counters[3])
+                    .append(' ');
         }
         if ((e.status & Status.HW_OFFLOAD) != 0) {
             sb.append("[HW_OFFLOAD] ");
@@ -94,10 +107,14 @@ public final class EventFormat {
         if (e.type != null) {
             sb.append("\"type\":\"").append(e.type.name()).append("\",");
         }
-        sb.append("\"time_ns\":").append(e.time)
-                .append(",\"l3\":\"").append(TupleFormat.l3Name(e.orig.family))
-                .append("\",\"l4\":\"").append(TupleFormat.l4Name(e.orig.protocol))
-                .append("\",\"protonum\":").append(e.orig.protocol);
+        sb.append("\"time_ns\":")
+                .append(e.time)
+                .append(",\"l3\":\"")
+                .append(TupleFormat.l3Name(e.orig.family))
+                .append("\",\"l4\":\"")
+                .append(TupleFormat.l4Name(e.orig.protocol))
+                .append("\",\"protonum\":")
+                .append(e.orig.protocol);
         if (e.timeoutSeconds >= 0) {
             sb.append(",\"timeout\":").append(e.timeoutSeconds);
         }
@@ -109,9 +126,24 @@ public final class EventFormat {
         sb.append(",\"reply\":");
         jsonTuple(sb, e.reply);
         sb.append(",\"status\":[");
-        String[] names = {"EXPECTED", "SEEN_REPLY", "ASSURED", "CONFIRMED", "SRC_NAT", "DST_NAT",
-            "SEQ_ADJUST", "SRC_NAT_DONE", "DST_NAT_DONE", "DYING", "FIXED_TIMEOUT", "TEMPLATE",
-            "NAT_CLASH", "HELPER", "OFFLOAD", "HW_OFFLOAD"};
+        String[] names = {
+            "EXPECTED",
+            "SEEN_REPLY",
+            "ASSURED",
+            "CONFIRMED",
+            "SRC_NAT",
+            "DST_NAT",
+            "SEQ_ADJUST",
+            "SRC_NAT_DONE",
+            "DST_NAT_DONE",
+            "DYING",
+            "FIXED_TIMEOUT",
+            "TEMPLATE",
+            "NAT_CLASH",
+            "HELPER",
+            "OFFLOAD",
+            "HW_OFFLOAD"
+        };
         boolean first = true;
         for (int i = 0; i < names.length; i++) {
             if ((e.status & (1 << i)) != 0) {
@@ -121,8 +153,14 @@ public final class EventFormat {
         }
         sb.append(']');
         if (e.counters != null) {
-            sb.append(",\"orig_packets\":").append(e.counters[0]).append(",\"orig_bytes\":").append(e.counters[1])
-                    .append(",\"reply_packets\":").append(e.counters[2]).append(",\"reply_bytes\":").append(e.counters[3]);
+            sb.append(",\"orig_packets\":")
+                    .append(e.counters[0])
+                    .append(",\"orig_bytes\":")
+                    .append(e.counters[1])
+                    .append(",\"reply_packets\":")
+                    .append(e.counters[2])
+                    .append(",\"reply_bytes\":")
+                    .append(e.counters[3]);
         }
         if (e.hasTimestamp && e.start != 0) {
             sb.append(",\"start_ns\":").append(e.start);
@@ -133,19 +171,29 @@ public final class EventFormat {
         if (e.orig.zone != 0) {
             sb.append(",\"zone\":").append(e.orig.zone);
         }
-        sb.append(",\"mark\":").append(Integer.toUnsignedString(e.mark))
-                .append(",\"id\":").append(Integer.toUnsignedString(e.id)).append('}');
+        sb.append(",\"mark\":")
+                .append(Integer.toUnsignedString(e.mark))
+                .append(",\"id\":")
+                .append(Integer.toUnsignedString(e.id))
+                .append('}');
         return sb.toString();
     }
 
     private static void jsonTuple(StringBuilder sb, Tuple t) {
-        sb.append("{\"src\":\"").append(TupleFormat.address(t.family, t.srcHi, t.srcLo))
-                .append("\",\"dst\":\"").append(TupleFormat.address(t.family, t.dstHi, t.dstLo)).append('"');
+        sb.append("{\"src\":\"")
+                .append(TupleFormat.address(t.family, t.srcHi, t.srcLo))
+                .append("\",\"dst\":\"")
+                .append(TupleFormat.address(t.family, t.dstHi, t.dstLo))
+                .append('"');
         switch (t.protocol) {
             case Packet.IPPROTO_ICMP:
             case Packet.IPPROTO_ICMPV6:
-                sb.append(",\"type\":").append(t.icmpType()).append(",\"code\":").append(t.icmpCode())
-                        .append(",\"id\":").append(t.srcU);
+                sb.append(",\"type\":")
+                        .append(t.icmpType())
+                        .append(",\"code\":")
+                        .append(t.icmpCode())
+                        .append(",\"id\":")
+                        .append(t.srcU);
                 break;
             case Packet.IPPROTO_GRE:
                 sb.append(",\"srckey\":").append(t.srcU).append(",\"dstkey\":").append(t.dstU);

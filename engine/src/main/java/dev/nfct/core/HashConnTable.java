@@ -58,8 +58,8 @@ public final class HashConnTable implements ConnTable {
     }
 
     @Override
-    public Conn find(int family, int protocol, long srcHi, long srcLo, long dstHi, long dstLo,
-                     int srcU, int dstU, int zone) {
+    public Conn find(
+            int family, int protocol, long srcHi, long srcLo, long dstHi, long dstLo, int srcU, int dstU, int zone) {
         srcU &= 0xffff;
         dstU &= 0xffff;
         zone &= 0xffff;

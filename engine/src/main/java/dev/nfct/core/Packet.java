@@ -24,12 +24,19 @@ public final class Packet {
     public static final int IPPROTO_UDPLITE = 136;
 
     /** TCP flag bits as they appear in byte 13 of the TCP header. */
-    public static final int TH_FIN = 0x01, TH_SYN = 0x02, TH_RST = 0x04, TH_PSH = 0x08,
-            TH_ACK = 0x10, TH_URG = 0x20, TH_ECE = 0x40, TH_CWR = 0x80;
+    public static final int TH_FIN = 0x01,
+            TH_SYN = 0x02,
+            TH_RST = 0x04,
+            TH_PSH = 0x08,
+            TH_ACK = 0x10,
+            TH_URG = 0x20,
+            TH_ECE = 0x40,
+            TH_CWR = 0x80;
 
     // ---------------------------------------------------------------- L3
     /** {@link #AF_INET} or {@link #AF_INET6}. */
     public int family;
+
     public long srcHi, srcLo, dstHi, dstLo;
     /** Bytes the accounting extension counts: the whole (reassembled) IP datagram with its header. */
     public int l3Length;
@@ -53,12 +60,13 @@ public final class Packet {
     public int srcPort, dstPort;
 
     // ---------------------------------------------------------------- TCP
-    public long tcpSeq, tcpAck;         // unsigned 32-bit values
-    public int tcpFlags;                // TH_* bits
-    public int tcpDataOffset;           // header length in bytes (doff * 4)
-    public int tcpWindow;               // raw 16-bit window
+    public long tcpSeq, tcpAck; // unsigned 32-bit values
+    public int tcpFlags; // TH_* bits
+    public int tcpDataOffset; // header length in bytes (doff * 4)
+    public int tcpWindow; // raw 16-bit window
     /** Window-scale option value, or -1 when the option is absent. */
     public int tcpWscale = -1;
+
     public boolean tcpSackPerm;
     /**
      * The SACK value the window check uses (unsigned 32-bit), valid when {@link #tcpHasSack}: the
@@ -66,6 +74,7 @@ public final class Packet {
      * replacing the running value when it is after it modulo 2^32 (so it may precede the ack).
      */
     public long tcpSackMax;
+
     public boolean tcpHasSack;
 
     // ---------------------------------------------------------------- UDP / UDPLite
@@ -89,6 +98,7 @@ public final class Packet {
     public long sctpVtag;
     /** Number of chunks decoded into the arrays below. */
     public int sctpChunkCount;
+
     public int[] sctpChunkType = new int[8];
     public int[] sctpChunkFlags = new int[8];
     /** Initiate tag of INIT / INIT_ACK chunks (0 for other chunk types). */
@@ -98,14 +108,31 @@ public final class Packet {
 
     /** Clears every field, so a reused instance carries nothing over from the previous packet. */
     public Packet reset() {
-        family = 0; srcHi = srcLo = dstHi = dstLo = 0; l3Length = 0; protocol = 0;
-        l4Unreachable = false; hopLimit = 0; l4Length = 0; l4ChecksumOk = true;
-        srcPort = dstPort = 0; tcpSeq = tcpAck = 0; tcpFlags = 0; tcpDataOffset = 0; tcpWindow = 0;
-        tcpWscale = -1; tcpSackPerm = false; tcpSackMax = 0; tcpHasSack = false;
-        udpLengthField = 0; udpChecksumField = 0;
-        icmpType = icmpCode = icmpId = 0; inner = null;
+        family = 0;
+        srcHi = srcLo = dstHi = dstLo = 0;
+        l3Length = 0;
+        protocol = 0;
+        l4Unreachable = false;
+        hopLimit = 0;
+        l4Length = 0;
+        l4ChecksumOk = true;
+        srcPort = dstPort = 0;
+        tcpSeq = tcpAck = 0;
+        tcpFlags = 0;
+        tcpDataOffset = 0;
+        tcpWindow = 0;
+        tcpWscale = -1;
+        tcpSackPerm = false;
+        tcpSackMax = 0;
+        tcpHasSack = false;
+        udpLengthField = 0;
+        udpChecksumField = 0;
+        icmpType = icmpCode = icmpId = 0;
+        inner = null;
         greVersion = greProtocol = greCallId = 0;
-        sctpVtag = 0; sctpChunkCount = 0; sctpChunksBroken = false;
+        sctpVtag = 0;
+        sctpChunkCount = 0;
+        sctpChunksBroken = false;
         return this;
     }
 

@@ -7,6 +7,7 @@ package dev.nfct.core;
 public final class PacketCt {
     /** The attached entry, or null (invalid or untracked packet). */
     public Conn ct;
+
     public CtInfo ctinfo = CtInfo.INVALID;
     /** Conntrack itself dropped the packet (table full, reopen race, clash without merge). */
     public boolean dropped;

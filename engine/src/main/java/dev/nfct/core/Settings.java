@@ -42,6 +42,7 @@ public final class Settings {
     public int tcpTimeoutClose = 10;
     /** SYN_SENT2 has no sysctl in the kernel (only a timeout policy can change it). */
     public int tcpTimeoutSynSent2 = 120;
+
     public int tcpTimeoutMaxRetrans = 300;
     public int tcpTimeoutUnacknowledged = 300;
 
@@ -89,22 +90,52 @@ public final class Settings {
         field("nf_conntrack_tcp_max_retrans", s -> s.tcpMaxRetrans, (s, v) -> s.tcpMaxRetrans = v);
         field("nf_conntrack_tcp_timeout_syn_sent", s -> s.tcpTimeoutSynSent, (s, v) -> s.tcpTimeoutSynSent = v);
         field("nf_conntrack_tcp_timeout_syn_recv", s -> s.tcpTimeoutSynRecv, (s, v) -> s.tcpTimeoutSynRecv = v);
-        field("nf_conntrack_tcp_timeout_established", s -> s.tcpTimeoutEstablished, (s, v) -> s.tcpTimeoutEstablished = v);
+        field(
+                "nf_conntrack_tcp_timeout_established",
+                s -> s.tcpTimeoutEstablished,
+                (s, v) -> s.tcpTimeoutEstablished = v);
         field("nf_conntrack_tcp_timeout_fin_wait", s -> s.tcpTimeoutFinWait, (s, v) -> s.tcpTimeoutFinWait = v);
         field("nf_conntrack_tcp_timeout_close_wait", s -> s.tcpTimeoutCloseWait, (s, v) -> s.tcpTimeoutCloseWait = v);
         field("nf_conntrack_tcp_timeout_last_ack", s -> s.tcpTimeoutLastAck, (s, v) -> s.tcpTimeoutLastAck = v);
         field("nf_conntrack_tcp_timeout_time_wait", s -> s.tcpTimeoutTimeWait, (s, v) -> s.tcpTimeoutTimeWait = v);
         field("nf_conntrack_tcp_timeout_close", s -> s.tcpTimeoutClose, (s, v) -> s.tcpTimeoutClose = v);
-        field("nf_conntrack_tcp_timeout_max_retrans", s -> s.tcpTimeoutMaxRetrans, (s, v) -> s.tcpTimeoutMaxRetrans = v);
-        field("nf_conntrack_tcp_timeout_unacknowledged", s -> s.tcpTimeoutUnacknowledged, (s, v) -> s.tcpTimeoutUnacknowledged = v);
+        field(
+                "nf_conntrack_tcp_timeout_max_retrans",
+                s -> s.tcpTimeoutMaxRetrans,
+                (s, v) -> s.tcpTimeoutMaxRetrans = v);
+        field(
+                "nf_conntrack_tcp_timeout_unacknowledged",
+                s -> s.tcpTimeoutUnacknowledged,
+                (s, v) -> s.tcpTimeoutUnacknowledged = v);
         field("nf_conntrack_sctp_timeout_closed", s -> s.sctpTimeoutClosed, (s, v) -> s.sctpTimeoutClosed = v);
-        field("nf_conntrack_sctp_timeout_cookie_wait", s -> s.sctpTimeoutCookieWait, (s, v) -> s.sctpTimeoutCookieWait = v);
-        field("nf_conntrack_sctp_timeout_cookie_echoed", s -> s.sctpTimeoutCookieEchoed, (s, v) -> s.sctpTimeoutCookieEchoed = v);
-        field("nf_conntrack_sctp_timeout_established", s -> s.sctpTimeoutEstablished, (s, v) -> s.sctpTimeoutEstablished = v);
-        field("nf_conntrack_sctp_timeout_shutdown_sent", s -> s.sctpTimeoutShutdownSent, (s, v) -> s.sctpTimeoutShutdownSent = v);
-        field("nf_conntrack_sctp_timeout_shutdown_recd", s -> s.sctpTimeoutShutdownRecd, (s, v) -> s.sctpTimeoutShutdownRecd = v);
-        field("nf_conntrack_sctp_timeout_shutdown_ack_sent", s -> s.sctpTimeoutShutdownAckSent, (s, v) -> s.sctpTimeoutShutdownAckSent = v);
-        field("nf_conntrack_sctp_timeout_heartbeat_sent", s -> s.sctpTimeoutHeartbeatSent, (s, v) -> s.sctpTimeoutHeartbeatSent = v);
+        field(
+                "nf_conntrack_sctp_timeout_cookie_wait",
+                s -> s.sctpTimeoutCookieWait,
+                (s, v) -> s.sctpTimeoutCookieWait = v);
+        field(
+                "nf_conntrack_sctp_timeout_cookie_echoed",
+                s -> s.sctpTimeoutCookieEchoed,
+                (s, v) -> s.sctpTimeoutCookieEchoed = v);
+        field(
+                "nf_conntrack_sctp_timeout_established",
+                s -> s.sctpTimeoutEstablished,
+                (s, v) -> s.sctpTimeoutEstablished = v);
+        field(
+                "nf_conntrack_sctp_timeout_shutdown_sent",
+                s -> s.sctpTimeoutShutdownSent,
+                (s, v) -> s.sctpTimeoutShutdownSent = v);
+        field(
+                "nf_conntrack_sctp_timeout_shutdown_recd",
+                s -> s.sctpTimeoutShutdownRecd,
+                (s, v) -> s.sctpTimeoutShutdownRecd = v);
+        field(
+                "nf_conntrack_sctp_timeout_shutdown_ack_sent",
+                s -> s.sctpTimeoutShutdownAckSent,
+                (s, v) -> s.sctpTimeoutShutdownAckSent = v);
+        field(
+                "nf_conntrack_sctp_timeout_heartbeat_sent",
+                s -> s.sctpTimeoutHeartbeatSent,
+                (s, v) -> s.sctpTimeoutHeartbeatSent = v);
     }
 
     /**
@@ -115,8 +146,8 @@ public final class Settings {
     public Settings set(String name, String value) {
         Field f = FIELDS.get(strip(name));
         if (f == null) {
-            throw new IllegalArgumentException("unknown conntrack setting '" + name + "' (known: "
-                    + String.join(", ", FIELDS.keySet()) + ")");
+            throw new IllegalArgumentException(
+                    "unknown conntrack setting '" + name + "' (known: " + String.join(", ", FIELDS.keySet()) + ")");
         }
         int v;
         try {

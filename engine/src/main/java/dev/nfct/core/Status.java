@@ -16,10 +16,10 @@ public final class Status {
     public static final int TEMPLATE = 1 << 11;
     /** Bit 12: in the kernel, marks the loser of a NAT clash that was inserted by its reply tuple. */
     public static final int NAT_CLASH = 1 << 12;
+
     public static final int HELPER = 1 << 13;
     public static final int OFFLOAD = 1 << 14;
     public static final int HW_OFFLOAD = 1 << 15;
 
-    private Status() {
-    }
+    private Status() {}
 }

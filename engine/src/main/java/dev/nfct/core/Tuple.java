@@ -25,8 +25,8 @@ public final class Tuple {
      */
     Conn conn;
 
-    public Tuple(int family, int protocol, long srcHi, long srcLo, long dstHi, long dstLo,
-                 int srcU, int dstU, int zone) {
+    public Tuple(
+            int family, int protocol, long srcHi, long srcLo, long dstHi, long dstLo, int srcU, int dstU, int zone) {
         this.family = family;
         this.protocol = protocol;
         this.srcHi = srcHi;
@@ -91,9 +91,16 @@ public final class Tuple {
             return false;
         }
         Tuple t = (Tuple) o;
-        return hash == t.hash && srcLo == t.srcLo && dstLo == t.dstLo && srcU == t.srcU && dstU == t.dstU
-                && protocol == t.protocol && srcHi == t.srcHi && dstHi == t.dstHi
-                && family == t.family && zone == t.zone;
+        return hash == t.hash
+                && srcLo == t.srcLo
+                && dstLo == t.dstLo
+                && srcU == t.srcU
+                && dstU == t.dstU
+                && protocol == t.protocol
+                && srcHi == t.srcHi
+                && dstHi == t.dstHi
+                && family == t.family
+                && zone == t.zone;
     }
 
     @Override
@@ -106,8 +113,8 @@ public final class Tuple {
      * masked to 16 bits, as the constructor stores them. Lets a lookup hash a packet's fields
      * without building a tuple.
      */
-    static int mix(int family, int protocol, long srcHi, long srcLo, long dstHi, long dstLo,
-                   int srcU, int dstU, int zone) {
+    static int mix(
+            int family, int protocol, long srcHi, long srcLo, long dstHi, long dstLo, int srcU, int dstU, int zone) {
         long h = srcLo * 0x9E3779B97F4A7C15L;
         h = (h ^ dstLo) * 0xC2B2AE3D27D4EB4FL;
         h = (h ^ srcHi) * 0x165667B19E3779F9L;

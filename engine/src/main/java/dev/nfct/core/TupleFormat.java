@@ -2,21 +2,29 @@ package dev.nfct.core;
 
 /** Text forms of addresses and tuples as the {@code conntrack} tool prints them. */
 public final class TupleFormat {
-    private TupleFormat() {
-    }
+    private TupleFormat() {}
 
     /** Protocol names the conntrack tool knows; everything else prints as {@code unknown}. */
     public static String l4Name(int protocol) {
         switch (protocol) {
-            case Packet.IPPROTO_TCP: return "tcp";
-            case Packet.IPPROTO_UDP: return "udp";
-            case Packet.IPPROTO_UDPLITE: return "udplite";
-            case Packet.IPPROTO_ICMP: return "icmp";
-            case Packet.IPPROTO_ICMPV6: return "icmpv6";
-            case Packet.IPPROTO_SCTP: return "sctp";
-            case Packet.IPPROTO_GRE: return "gre";
-            case 33: return "dccp";
-            default: return "unknown";
+            case Packet.IPPROTO_TCP:
+                return "tcp";
+            case Packet.IPPROTO_UDP:
+                return "udp";
+            case Packet.IPPROTO_UDPLITE:
+                return "udplite";
+            case Packet.IPPROTO_ICMP:
+                return "icmp";
+            case Packet.IPPROTO_ICMPV6:
+                return "icmpv6";
+            case Packet.IPPROTO_SCTP:
+                return "sctp";
+            case Packet.IPPROTO_GRE:
+                return "gre";
+            case 33:
+                return "dccp";
+            default:
+                return "unknown";
         }
     }
 
@@ -46,12 +54,18 @@ public final class TupleFormat {
                 break;
             case Packet.IPPROTO_ICMP:
             case Packet.IPPROTO_ICMPV6:
-                sb.append(" type=").append(t.icmpType()).append(" code=").append(t.icmpCode())
-                        .append(" id=").append(t.srcU);
+                sb.append(" type=")
+                        .append(t.icmpType())
+                        .append(" code=")
+                        .append(t.icmpCode())
+                        .append(" id=")
+                        .append(t.srcU);
                 break;
             case Packet.IPPROTO_GRE:
-                sb.append(" srckey=0x").append(Integer.toHexString(t.srcU))
-                        .append(" dstkey=0x").append(Integer.toHexString(t.dstU));
+                sb.append(" srckey=0x")
+                        .append(Integer.toHexString(t.srcU))
+                        .append(" dstkey=0x")
+                        .append(Integer.toHexString(t.dstU));
                 break;
             default:
                 break;
@@ -117,7 +131,12 @@ public final class TupleFormat {
     }
 
     private static void appendIpv4(StringBuilder sb, int a) {
-        sb.append((a >>> 24) & 0xff).append('.').append((a >>> 16) & 0xff).append('.')
-                .append((a >>> 8) & 0xff).append('.').append(a & 0xff);
+        sb.append((a >>> 24) & 0xff)
+                .append('.')
+                .append((a >>> 16) & 0xff)
+                .append('.')
+                .append((a >>> 8) & 0xff)
+                .append('.')
+                .append(a & 0xff);
     }
 }

@@ -96,8 +96,8 @@ class ConfirmAndClashTest {
     void twoPendingUdpEntriesForOneFlowMergeOnTheSecondConfirm() {
         Recorder rec = new Recorder();
         PacketCt a = new PacketCt(), b = new PacketCt();
-        assertThat(rec.in(query(10), a)).isEqualTo(CtInfo.NEW);   // 38 bytes (A query)
-        assertThat(rec.in(query(20), b)).isEqualTo(CtInfo.NEW);   // 48 bytes (AAAA query)
+        assertThat(rec.in(query(10), a)).isEqualTo(CtInfo.NEW); // 38 bytes (A query)
+        assertThat(rec.in(query(20), b)).isEqualTo(CtInfo.NEW); // 48 bytes (AAAA query)
         Conn winner = a.ct, loser = b.ct;
         assertThat(rec.ct.count()).isEqualTo(2);
 
@@ -179,7 +179,10 @@ class ConfirmAndClashTest {
         assertThat(rec.ct.count()).isEqualTo(1);
 
         // The sender's retransmission hits the winner.
-        assertThat(rec.forward(Packets.icmp("10.0.0.1", "10.0.0.2", 8, 0, 77).payload(56).build())).isEqualTo(CtInfo.NEW);
+        assertThat(rec.forward(Packets.icmp("10.0.0.1", "10.0.0.2", 8, 0, 77)
+                        .payload(56)
+                        .build()))
+                .isEqualTo(CtInfo.NEW);
         assertThat(rec.r.ct).isSameAs(winner);
     }
 

@@ -1,19 +1,18 @@
 package dev.nfct.core;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
 import dev.nfct.core.proto.TcpConn;
 import dev.nfct.core.proto.Trackers;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.HexFormat;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 
 /**
  * The entry format is what Flink checkpoints and savepoints hold, so it is an API: a build must
@@ -25,14 +24,14 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 class ConnCodecFormatTest {
     private static final String TCP_V1 =
             "0102060a000001c00002019c4001bb00000206c00002010a00000101bb9c4000004a30a239000000"
-            + "000000000e17979d1a2704fb4000000000000000000f000000000000000400000000000001040000"
-            + "000000000002000000000000005017979cfe362a000000000000000000000000000001040000044e"
-            + "00390c4d00000000003908000000138907000000370000138900391b890000000000390800000004"
-            + "4d07000000230002000013890000044d0000138900007210000000000000000000";
+                    + "000000000e17979d1a2704fb4000000000000000000f000000000000000400000000000001040000"
+                    + "000000000002000000000000005017979cfe362a000000000000000000000000000001040000044e"
+                    + "00390c4d00000000003908000000138907000000370000138900391b890000000000390800000004"
+                    + "4d07000000230002000013890000044d0000138900007210000000000000000000";
     private static final String UDP_V1 =
             "0102110a000002c000023514e9003500000211c00002350a000002003514e9000073c167bc000000"
-            + "000000000817979d0532a9398017979cfeadbb2180070000000000000001000000000000003a0000"
-            + "000000000000000000000000000017979cfe36858d80000000000000000000000000";
+                    + "000000000817979d0532a9398017979cfeadbb2180070000000000000001000000000000003a0000"
+                    + "000000000000000000000000000017979cfe36858d80000000000000000000000000";
 
     private static final long T0 = 1_700_000_000_000_000_000L;
 
@@ -49,7 +48,8 @@ class ConnCodecFormatTest {
     void readsFormatOne() throws IOException {
         Conn tcp = read(TCP_V1);
         assertInstanceOf(TcpConn.class, tcp);
-        assertEquals("FIN_WAIT", new Trackers(new Settings()).get(Packet.IPPROTO_TCP).stateName(tcp));
+        assertEquals(
+                "FIN_WAIT", new Trackers(new Settings()).get(Packet.IPPROTO_TCP).stateName(tcp));
         assertEquals(TCP_V1, hex(tcp));
         Conn udp = read(UDP_V1);
         assertEquals(Conn.class, udp.getClass());
@@ -63,7 +63,7 @@ class ConnCodecFormatTest {
         Settings s = new Settings();
         s.acct = 1;
         s.timestamp = 1;
-        Conntrack engine = new Conntrack(s, new HashConnTable(), e -> { });
+        Conntrack engine = new Conntrack(s, new HashConnTable(), e -> {});
         long now = T0;
         // client flag bits, seq, ack, payload: SYN, SYN-ACK, ACK, PSH-ACK with 100 bytes, ACK, FIN-ACK
         long[][] segments = {
@@ -73,8 +73,13 @@ class ConnCodecFormatTest {
         Packet p = new Packet();
         for (long[] g : segments) {
             boolean fromClient = g[0] == 1;
-            ipv4(p, Packet.IPPROTO_TCP, fromClient ? 0x0A000001L : 0xC0000201L, fromClient ? 0xC0000201L : 0x0A000001L,
-                    fromClient ? 40000 : 443, fromClient ? 443 : 40000);
+            ipv4(
+                    p,
+                    Packet.IPPROTO_TCP,
+                    fromClient ? 0x0A000001L : 0xC0000201L,
+                    fromClient ? 0xC0000201L : 0x0A000001L,
+                    fromClient ? 40000 : 443,
+                    fromClient ? 443 : 40000);
             p.tcpFlags = (int) g[1];
             p.tcpSeq = g[2];
             p.tcpAck = g[3];
@@ -123,6 +128,7 @@ class ConnCodecFormatTest {
     }
 
     private static Conn read(String hex) throws IOException {
-        return ConnCodec.readConn(new DataInputStream(new ByteArrayInputStream(HexFormat.of().parseHex(hex))));
+        return ConnCodec.readConn(
+                new DataInputStream(new ByteArrayInputStream(HexFormat.of().parseHex(hex))));
     }
 }

@@ -1,6 +1,6 @@
 package dev.nfct.core;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,8 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The entry index (every entry filed under both tuples' hashes) against a plain map, through
@@ -174,7 +173,9 @@ class ConnIndexTest {
             assertAgrees(index, byTuple, live, probes);
         }
         assertThat(index.capacity()).as("never grew").isEqualTo(cap);
-        assertThat(wrapped).as("runs longer than the tail of the array happened").isTrue();
+        assertThat(wrapped)
+                .as("runs longer than the tail of the array happened")
+                .isTrue();
     }
 
     @Test
@@ -204,7 +205,9 @@ class ConnIndexTest {
         }
         List<Tuple> probes = List.of(self, sameHome, sameHome.swapped(), other.orig, other.reply);
         assertAgrees(index, byTuple, Set.of(selfConn, shared, other), probes);
-        assertThat(selfConn.dirOf(self)).as("ORIGINAL wins when both tuples are equal").isZero();
+        assertThat(selfConn.dirOf(self))
+                .as("ORIGINAL wins when both tuples are equal")
+                .isZero();
         assertThat(shared.dirOf(sameHome)).isZero();
         assertThat(shared.dirOf(sameHome.swapped())).isEqualTo(1);
 

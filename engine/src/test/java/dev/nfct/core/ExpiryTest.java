@@ -73,9 +73,9 @@ class ExpiryTest {
     void deadlineMovedEarlierThenLaterAgainExpiresOnlyAtTheLatestDeadline() {
         Recorder rec = new Recorder();
         rec.at(0).forward(out(3));
-        Conn c = rec.r.ct;                     // deadline 30
-        rec.ct.setTimeout(c, 5, t(1));         // earlier: 6
-        rec.ct.setTimeout(c, 60, t(2));        // later again: 62
+        Conn c = rec.r.ct; // deadline 30
+        rec.ct.setTimeout(c, 5, t(1)); // earlier: 6
+        rec.ct.setTimeout(c, 60, t(2)); // later again: 62
         assertThat(rec.ct.expire(t(6))).isZero();
         assertThat(rec.ct.expire(t(30))).isZero();
         assertThat(rec.ct.lookup(c.orig, t(61))).isSameAs(c);
@@ -100,9 +100,10 @@ class ExpiryTest {
         assertThat(d.time).isEqualTo(deadline + 45 * S);
         assertThat(d.stop).isEqualTo(deadline);
         assertThat(d.timeoutSeconds).isEqualTo(-1);
-        assertThat(EventFormat.event(d, false)).isEqualTo(
-                "[DESTROY] udp      17 src=10.0.0.1 dst=10.0.0.2 sport=4 dport=53 packets=1 bytes=38 [UNREPLIED] "
-                        + "src=10.0.0.2 dst=10.0.0.1 sport=53 dport=4 packets=0 bytes=0 delta-time=30");
+        assertThat(EventFormat.event(d, false))
+                .isEqualTo(
+                        "[DESTROY] udp      17 src=10.0.0.1 dst=10.0.0.2 sport=4 dport=53 packets=1 bytes=38 [UNREPLIED] "
+                                + "src=10.0.0.2 dst=10.0.0.1 sport=53 dport=4 packets=0 bytes=0 delta-time=30");
         assertThat(rec.ct.table().size()).isZero();
         assertThat(rec.ct.count()).isZero();
         // The queue does not bring it back.
@@ -115,7 +116,10 @@ class ExpiryTest {
         Recorder rec = new Recorder();
         rec.at(0).forward(out(5));
         rec.events.clear();
-        rec.at(31).forward(Packets.icmp("10.0.0.2", "10.0.0.1", 3, 3, 0).inner(out(5)).build());
+        rec.at(31)
+                .forward(Packets.icmp("10.0.0.2", "10.0.0.1", 3, 3, 0)
+                        .inner(out(5))
+                        .build());
         assertThat(rec.r.ct).isNull();
         assertThat(rec.ct.stats().error).isEqualTo(1);
         assertThat(rec.events).extracting(e -> e.type).containsExactly(EventType.DESTROY);
@@ -125,19 +129,17 @@ class ExpiryTest {
     @Test
     void expireReturnsHowManyEntriesItReapedInDeadlineOrder() {
         Recorder rec = new Recorder();
-        rec.at(0).forward(out(10));                                          // udp 30
+        rec.at(0).forward(out(10)); // udp 30
         rec.at(1).forward(Packets.icmp("10.0.0.1", "10.0.0.2", 8, 0, 1).build()); // icmp 30 -> 31
-        rec.at(2).forward(Packets.other(50, "10.0.0.1", "10.0.0.2").build());      // generic 600 -> 602
-        rec.at(3).forward(out(11));                                          // udp -> 33
+        rec.at(2).forward(Packets.other(50, "10.0.0.1", "10.0.0.2").build()); // generic 600 -> 602
+        rec.at(3).forward(out(11)); // udp -> 33
         rec.events.clear();
         assertThat(rec.ct.expire(t(29))).isZero();
         assertThat(rec.ct.expire(t(31))).isEqualTo(2);
         assertThat(rec.ct.expire(t(31))).isZero();
         assertThat(rec.ct.expire(t(1000))).isEqualTo(2);
-        assertThat(rec.events).extracting(e -> e.stop)
-                .containsExactly(t(30), t(31), t(33), t(602));
-        assertThat(rec.events).extracting(e -> e.time)
-                .containsExactly(t(31), t(31), t(1000), t(1000));
+        assertThat(rec.events).extracting(e -> e.stop).containsExactly(t(30), t(31), t(33), t(602));
+        assertThat(rec.events).extracting(e -> e.time).containsExactly(t(31), t(31), t(1000), t(1000));
     }
 
     @Test
@@ -156,11 +158,12 @@ class ExpiryTest {
                 rec.at(at + 2.5).forward(out(100 + i)); // ASSURED, 120 s
             }
             if (i % 5 == 0) {
-                rec.in(out(5000 + i));               // pending, then dropped
+                rec.in(out(5000 + i)); // pending, then dropped
                 rec.ct.dropped(rec.r);
             }
             if (i % 7 == 0) {
-                rec.at(at + 0.2).forward(Packets.icmp("10.0.0.1", "10.0.0.3", 8, 0, i).build());
+                rec.at(at + 0.2)
+                        .forward(Packets.icmp("10.0.0.1", "10.0.0.3", 8, 0, i).build());
                 all.add(rec.r.ct);
             }
         }
@@ -175,7 +178,8 @@ class ExpiryTest {
         assertThat(rec.entries()).isEmpty();
         assertThat(rec.ct.table().pollExpired(Long.MAX_VALUE)).isNull();
         assertThat(rec.ct.expire(Long.MAX_VALUE)).isZero();
-        long destroys = rec.events.stream().filter(e -> e.type == EventType.DESTROY).count();
+        long destroys =
+                rec.events.stream().filter(e -> e.type == EventType.DESTROY).count();
         long news = rec.events.stream().filter(e -> e.type == EventType.NEW).count();
         assertThat(destroys).isEqualTo(all.size()).isEqualTo(news);
         for (Conn c : all) {
@@ -213,8 +217,10 @@ class ExpiryTest {
         assertThat(fresh.timeout).isEqualTo(t(16));
         // No state column for GRE anywhere.
         rec.at(7);
-        assertThat(rec.dump(old)).isEqualTo("gre      47 176 src=10.0.0.1 dst=10.0.0.5 srckey=0x0 dstkey=0x0 packets=3 bytes=132 "
-                + "src=10.0.0.5 dst=10.0.0.1 srckey=0x0 dstkey=0x0 packets=1 bytes=44 [ASSURED] mark=0 delta-time=7 use=1");
+        assertThat(rec.dump(old))
+                .isEqualTo(
+                        "gre      47 176 src=10.0.0.1 dst=10.0.0.5 srckey=0x0 dstkey=0x0 packets=3 bytes=132 "
+                                + "src=10.0.0.5 dst=10.0.0.1 srckey=0x0 dstkey=0x0 packets=1 bytes=44 [ASSURED] mark=0 delta-time=7 use=1");
         assertThat(rec.last().stateName).isNull();
     }
 

@@ -83,7 +83,8 @@ class InvariantsTest {
         }
         // And a packet in the reply direction of each finds the same entry.
         assertThat(rec.forward(udpBack())).isEqualTo(CtInfo.ESTABLISHED_REPLY);
-        assertThat(rec.forward(Packets.icmp("10.200.0.2", "10.200.0.1", 0, 0, 99).build()))
+        assertThat(rec.forward(
+                        Packets.icmp("10.200.0.2", "10.200.0.1", 0, 0, 99).build()))
                 .isEqualTo(CtInfo.ESTABLISHED_REPLY);
         assertThat(rec.forward(Packets.other(50, "10.200.0.2", "10.200.0.1").build()))
                 .isEqualTo(CtInfo.ESTABLISHED_REPLY);
@@ -100,10 +101,13 @@ class InvariantsTest {
         rec.ct.dropped(rec.r);
 
         // 2. created by an ICMP echo reply the tracker refuses (no entry may start with a reply)
-        assertThat(rec.forward(Packets.icmp("10.200.0.2", "10.200.0.1", 0, 0, 5).build())).isEqualTo(CtInfo.INVALID);
+        assertThat(rec.forward(Packets.icmp("10.200.0.2", "10.200.0.1", 0, 0, 5).build()))
+                .isEqualTo(CtInfo.INVALID);
 
         // 3. invalid UDP (length field larger than the datagram)
-        assertThat(rec.forward(Packets.udp("10.200.0.1", 1, "10.200.0.2", 2).udpLength(200).build()))
+        assertThat(rec.forward(Packets.udp("10.200.0.1", 1, "10.200.0.2", 2)
+                        .udpLength(200)
+                        .build()))
                 .isEqualTo(CtInfo.INVALID);
 
         // 4. an ICMP clash loser (ICMP may not clash; the loser is dropped)
@@ -137,25 +141,34 @@ class InvariantsTest {
         // Flow A: full UDP life: query, reply, stream packet, more packets, expiry.
         rec.at(0).forward(udpOut());
         rec.at(0.1).forward(udpBack());
-        rec.at(0.2).forward(udpOut());        // nothing new happened: no event
-        rec.at(2.5).forward(udpOut());        // ASSURED
-        rec.at(2.6).forward(udpBack());       // nothing new
+        rec.at(0.2).forward(udpOut()); // nothing new happened: no event
+        rec.at(2.5).forward(udpOut()); // ASSURED
+        rec.at(2.6).forward(udpBack()); // nothing new
         // Flow B: ICMP echo, reply, duplicates.
         Packet req = Packets.icmp("10.200.0.1", "10.200.0.2", 8, 0, 10927).build();
         rec.at(3).forward(req);
-        rec.at(3.1).forward(Packets.icmp("10.200.0.2", "10.200.0.1", 0, 0, 10927).build());
-        rec.at(3.2).forward(Packets.icmp("10.200.0.2", "10.200.0.1", 0, 0, 10927).build());
+        rec.at(3.1)
+                .forward(Packets.icmp("10.200.0.2", "10.200.0.1", 0, 0, 10927).build());
+        rec.at(3.2)
+                .forward(Packets.icmp("10.200.0.2", "10.200.0.1", 0, 0, 10927).build());
         // Flow C: generic, one direction only, reaped by a later packet of the same flow.
         rec.at(4).forward(Packets.other(50, "10.0.0.1", "10.0.0.2").build());
 
         // Flow D: a reply whose packet dies after the entry hook caches REPLY; the next packet's
         // change (ASSURED) goes out together with it in ONE message.
-        Packet dOut = Packets.udp("10.200.0.1", 41000, "10.200.0.2", 5002).payload(1).build();
+        Packet dOut =
+                Packets.udp("10.200.0.1", 41000, "10.200.0.2", 5002).payload(1).build();
         rec.at(5).forward(dOut);
-        rec.at(5.1).in(Packets.udp("10.200.0.2", 5002, "10.200.0.1", 41000).payload(1).build());
+        rec.at(5.1)
+                .in(Packets.udp("10.200.0.2", 5002, "10.200.0.1", 41000)
+                        .payload(1)
+                        .build());
         rec.ct.dropped(rec.r);
         int before = rec.events.size();
-        rec.at(7.5).forward(Packets.udp("10.200.0.1", 41000, "10.200.0.2", 5002).payload(1).build());
+        rec.at(7.5)
+                .forward(Packets.udp("10.200.0.1", 41000, "10.200.0.2", 5002)
+                        .payload(1)
+                        .build());
         assertThat(rec.events).hasSize(before + 1);
         ConnEvent coalesced = rec.last();
         assertThat(coalesced.type).isEqualTo(EventType.UPDATE);
@@ -175,7 +188,9 @@ class InvariantsTest {
         assertThat(perId).hasSize(5); // A, B, C, D, C'
         perId.forEach((id, c) -> {
             assertThat(c[EventType.NEW.ordinal()]).as("NEW for id %s", id).isEqualTo(1);
-            assertThat(c[EventType.DESTROY.ordinal()]).as("DESTROY for id %s", id).isEqualTo(1);
+            assertThat(c[EventType.DESTROY.ordinal()])
+                    .as("DESTROY for id %s", id)
+                    .isEqualTo(1);
         });
         // Per entry: NEW first, DESTROY last.
         perId.keySet().forEach(id -> {
@@ -213,16 +228,23 @@ class InvariantsTest {
         // More traffic in both directions, an invalid packet, an ICMP error: nothing clears them.
         rec.at(4).forward(udpBack());
         check.run();
-        rec.at(5).forward(Packets.udp("10.200.0.1", 40000, "10.200.0.2", 5002).udpLength(300).build());
+        rec.at(5)
+                .forward(Packets.udp("10.200.0.1", 40000, "10.200.0.2", 5002)
+                        .udpLength(300)
+                        .build());
         check.run();
-        rec.at(6).forward(Packets.icmp("10.200.0.2", "10.200.0.1", 3, 3, 0).inner(udpOut()).build());
+        rec.at(6)
+                .forward(Packets.icmp("10.200.0.2", "10.200.0.1", 3, 3, 0)
+                        .inner(udpOut())
+                        .build());
         check.run();
         rec.at(7).forward(udpOut());
         check.run();
         // Kill: DYING joins, the rest stays.
         rec.ct.kill(c[0], rec.now);
         check.run();
-        assertThat(c[0].status & sticky).isEqualTo(Status.SEEN_REPLY | Status.ASSURED | Status.CONFIRMED | Status.DYING);
+        assertThat(c[0].status & sticky)
+                .isEqualTo(Status.SEEN_REPLY | Status.ASSURED | Status.CONFIRMED | Status.DYING);
         // Later packets of the flow create a new entry; the dead one keeps its bits.
         rec.at(8).forward(udpOut());
         assertThat(rec.r.ct).isNotSameAs(c[0]);
@@ -269,16 +291,20 @@ class InvariantsTest {
         assertThat(rec.r.ct).isSameAs(c);
         rec.ct.dropped(rec.r);
 
-        assertThat(c.is(Status.SEEN_REPLY)).as("SEEN_REPLY set at the entry hook").isTrue();
+        assertThat(c.is(Status.SEEN_REPLY))
+                .as("SEEN_REPLY set at the entry hook")
+                .isTrue();
         assertThat(c.acct).containsExactly(1, 38, 1, 39);
         assertThat(c.timeout).isEqualTo(rec.now + 30 * S).isGreaterThan(deadlineBefore);
-        assertThat(rec.events).as("no event until a packet passes a confirm hook").isEmpty();
+        assertThat(rec.events)
+                .as("no event until a packet passes a confirm hook")
+                .isEmpty();
         assertThat(rec.entries()).containsExactly(c);
 
         // The next packet that passes the confirm hook delivers the cached REPLY.
         rec.at(1.5).forward(udpOut());
-        assertThat(rec.drain()).containsExactly(
-                " [UPDATE] udp      17 30 src=10.200.0.1 dst=10.200.0.2 sport=40000 dport=5002 "
+        assertThat(rec.drain())
+                .containsExactly(" [UPDATE] udp      17 30 src=10.200.0.1 dst=10.200.0.2 sport=40000 dport=5002 "
                         + "src=10.200.0.2 dst=10.200.0.1 sport=5002 dport=40000");
     }
 
@@ -295,7 +321,10 @@ class InvariantsTest {
         s.acct = 1;
         s.timestamp = 1;
         s.events = 1;
-        rec.at(1).forward(Packets.udp("10.200.0.1", 40001, "10.200.0.2", 5002).payload(1).build());
+        rec.at(1)
+                .forward(Packets.udp("10.200.0.1", 40001, "10.200.0.2", 5002)
+                        .payload(1)
+                        .build());
         Conn with = rec.r.ct;
 
         // Flip everything back off: the entry created with extensions keeps them.
@@ -303,7 +332,10 @@ class InvariantsTest {
         s.timestamp = 0;
         s.events = 0;
         rec.at(2).forward(udpBack());
-        rec.at(2).forward(Packets.udp("10.200.0.2", 5002, "10.200.0.1", 40001).payload(1).build());
+        rec.at(2)
+                .forward(Packets.udp("10.200.0.2", 5002, "10.200.0.1", 40001)
+                        .payload(1)
+                        .build());
 
         assertThat(without.acct).isNull();
         assertThat(without.hasTimestamp).isFalse();
@@ -324,11 +356,17 @@ class InvariantsTest {
         assertThat(rec.at(0).forward(udpOut())).isEqualTo(CtInfo.NEW);
         assertThat(rec.at(0.1).forward(udpOut())).isEqualTo(CtInfo.NEW);
         // An invalid reply (bad length) is not accepted: still NEW afterwards.
-        assertThat(rec.at(0.2).forward(Packets.udp("10.200.0.2", 5002, "10.200.0.1", 40000).udpLength(100).build()))
+        assertThat(rec.at(0.2)
+                        .forward(Packets.udp("10.200.0.2", 5002, "10.200.0.1", 40000)
+                                .udpLength(100)
+                                .build()))
                 .isEqualTo(CtInfo.INVALID);
         assertThat(rec.at(0.3).forward(udpOut())).isEqualTo(CtInfo.NEW);
         // An ICMP error about the flow is RELATED and does not count as a reply.
-        assertThat(rec.at(0.4).forward(Packets.icmp("10.200.0.2", "10.200.0.1", 3, 3, 0).inner(udpOut()).build()))
+        assertThat(rec.at(0.4)
+                        .forward(Packets.icmp("10.200.0.2", "10.200.0.1", 3, 3, 0)
+                                .inner(udpOut())
+                                .build()))
                 .isEqualTo(CtInfo.RELATED_REPLY);
         assertThat(rec.at(0.5).forward(udpOut())).isEqualTo(CtInfo.NEW);
         // The first accepted reply: ESTABLISHED_REPLY, then the original side is ESTABLISHED.

@@ -50,7 +50,9 @@ class TableLimitTest {
         assertThat(rec.ct.count()).isEqualTo(3);
         assertThat(rec.events).extracting(e -> e.type).containsExactly(EventType.DESTROY, EventType.NEW);
         assertThat(rec.events.get(0).id).isEqualTo(victim.id);
-        assertThat(rec.events.get(0).timeoutSeconds).as("killed alive: timeout still shown").isEqualTo(28);
+        assertThat(rec.events.get(0).timeoutSeconds)
+                .as("killed alive: timeout still shown")
+                .isEqualTo(28);
         assertThat(rec.events.get(1).id).isEqualTo(admitted.id);
     }
 

@@ -81,8 +81,7 @@ class TupleFormatTest {
                 .isEqualTo("src=fd00:200::1 dst=fd00:200::2 type=128 code=0 id=13107");
         assertThat(TupleFormat.tuple(tuple(47, "10.0.0.1", "10.0.0.2", 0, 0x1f4)))
                 .isEqualTo("src=10.0.0.1 dst=10.0.0.2 srckey=0x0 dstkey=0x1f4");
-        assertThat(TupleFormat.tuple(tuple(50, "10.0.0.1", "10.0.0.2", 0, 0)))
-                .isEqualTo("src=10.0.0.1 dst=10.0.0.2");
+        assertThat(TupleFormat.tuple(tuple(50, "10.0.0.1", "10.0.0.2", 0, 0))).isEqualTo("src=10.0.0.1 dst=10.0.0.2");
     }
 
     @Test
@@ -116,11 +115,16 @@ class TupleFormatTest {
         assertThat(s.tcpTimeoutTimeWait).isEqualTo(4);
         assertThat(s.get("net.netfilter.nf_conntrack_udp_timeout")).isEqualTo(3);
         assertThat(s.get("nf_conntrack_tcp_timeout_time_wait")).isEqualTo(4);
-        assertThat(s.asMap()).containsEntry("nf_conntrack_udp_timeout_stream", 5)
+        assertThat(s.asMap())
+                .containsEntry("nf_conntrack_udp_timeout_stream", 5)
                 .containsEntry("nf_conntrack_events", 2)
                 .containsEntry("nf_conntrack_generic_timeout", 600);
-        assertThat(Settings.names()).contains("nf_conntrack_icmpv6_timeout", "nf_conntrack_gre_timeout_stream",
-                "nf_conntrack_sctp_timeout_heartbeat_sent", "nf_conntrack_timestamp");
+        assertThat(Settings.names())
+                .contains(
+                        "nf_conntrack_icmpv6_timeout",
+                        "nf_conntrack_gre_timeout_stream",
+                        "nf_conntrack_sctp_timeout_heartbeat_sent",
+                        "nf_conntrack_timestamp");
     }
 
     @Test
@@ -145,15 +149,16 @@ class TupleFormatTest {
     void settingsRejectUnknownNamesNonNumbersAndNegativeValues() {
         Settings s = new Settings();
         assertThatThrownBy(() -> s.set("nf_conntrack_nonsense", "1"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nf_conntrack_nonsense");
-        assertThatThrownBy(() -> s.set("net.ipv4.ip_forward", "1"))
-                .isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("nf_conntrack_nonsense");
+        assertThatThrownBy(() -> s.set("net.ipv4.ip_forward", "1")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> s.set("nf_conntrack_udp_timeout", "thirty"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("thirty");
-        assertThatThrownBy(() -> s.set("nf_conntrack_udp_timeout", "1.5"))
-                .isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("thirty");
+        assertThatThrownBy(() -> s.set("nf_conntrack_udp_timeout", "1.5")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> s.set("nf_conntrack_udp_timeout", "-1"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("negative");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("negative");
         assertThatThrownBy(() -> s.get("nf_conntrack_nonsense")).isInstanceOf(IllegalArgumentException.class);
         assertThat(s.udpTimeout).as("failed sets change nothing").isEqualTo(30);
     }

@@ -30,8 +30,10 @@ class VectorsTest {
     @Test
     void row20_udpQueryAndReplyWithinTwoSecondsGiveNewThenUpdateAndNeverAssured() {
         Recorder rec = new Recorder(plain());
-        assertThat(rec.at(0).forward(udp("10.200.0.1", 40000, "10.200.0.2", 53, 30))).isEqualTo(CtInfo.NEW);
-        assertThat(rec.at(0.5).forward(udp("10.200.0.2", 53, "10.200.0.1", 40000, 60))).isEqualTo(CtInfo.ESTABLISHED_REPLY);
+        assertThat(rec.at(0).forward(udp("10.200.0.1", 40000, "10.200.0.2", 53, 30)))
+                .isEqualTo(CtInfo.NEW);
+        assertThat(rec.at(0.5).forward(udp("10.200.0.2", 53, "10.200.0.1", 40000, 60)))
+                .isEqualTo(CtInfo.ESTABLISHED_REPLY);
         // More packets inside the first 2 s (the boundary itself included) assure nothing.
         rec.at(1.9).forward(udp("10.200.0.1", 40000, "10.200.0.2", 53, 30));
         rec.at(2.0).forward(udp("10.200.0.2", 53, "10.200.0.1", 40000, 60));
@@ -50,9 +52,10 @@ class VectorsTest {
         Recorder cap = new Recorder(s);
         cap.at(0).forward(udp("10.200.0.1", 40000, "10.200.0.2", 5002, 10));
         cap.at(0.0005).forward(udp("10.200.0.2", 5002, "10.200.0.1", 40000, 10));
-        assertThat(cap.drain()).containsExactly(
-                "    [NEW] udp      17 3 src=10.200.0.1 dst=10.200.0.2 sport=40000 dport=5002 [UNREPLIED] src=10.200.0.2 dst=10.200.0.1 sport=5002 dport=40000",
-                " [UPDATE] udp      17 3 src=10.200.0.1 dst=10.200.0.2 sport=40000 dport=5002 src=10.200.0.2 dst=10.200.0.1 sport=5002 dport=40000");
+        assertThat(cap.drain())
+                .containsExactly(
+                        "    [NEW] udp      17 3 src=10.200.0.1 dst=10.200.0.2 sport=40000 dport=5002 [UNREPLIED] src=10.200.0.2 dst=10.200.0.1 sport=5002 dport=40000",
+                        " [UPDATE] udp      17 3 src=10.200.0.1 dst=10.200.0.2 sport=40000 dport=5002 src=10.200.0.2 dst=10.200.0.1 sport=5002 dport=40000");
     }
 
     @Test
@@ -70,11 +73,12 @@ class VectorsTest {
         // The GC reaps it well after the expiry (7.5 s): DESTROY without a timeout column.
         rec.at(16.1);
         assertThat(rec.ct.expire(rec.now)).isEqualTo(1);
-        assertThat(rec.drain()).containsExactly(
-                "    [NEW] udp      17 3 src=10.200.0.1 dst=10.200.0.2 sport=40000 dport=5002 [UNREPLIED] src=10.200.0.2 dst=10.200.0.1 sport=5002 dport=40000",
-                " [UPDATE] udp      17 3 src=10.200.0.1 dst=10.200.0.2 sport=40000 dport=5002 src=10.200.0.2 dst=10.200.0.1 sport=5002 dport=40000",
-                " [UPDATE] udp      17 5 src=10.200.0.1 dst=10.200.0.2 sport=40000 dport=5002 src=10.200.0.2 dst=10.200.0.1 sport=5002 dport=40000 [ASSURED]",
-                "[DESTROY] udp      17 src=10.200.0.1 dst=10.200.0.2 sport=40000 dport=5002 src=10.200.0.2 dst=10.200.0.1 sport=5002 dport=40000 [ASSURED]");
+        assertThat(rec.drain())
+                .containsExactly(
+                        "    [NEW] udp      17 3 src=10.200.0.1 dst=10.200.0.2 sport=40000 dport=5002 [UNREPLIED] src=10.200.0.2 dst=10.200.0.1 sport=5002 dport=40000",
+                        " [UPDATE] udp      17 3 src=10.200.0.1 dst=10.200.0.2 sport=40000 dport=5002 src=10.200.0.2 dst=10.200.0.1 sport=5002 dport=40000",
+                        " [UPDATE] udp      17 5 src=10.200.0.1 dst=10.200.0.2 sport=40000 dport=5002 src=10.200.0.2 dst=10.200.0.1 sport=5002 dport=40000 [ASSURED]",
+                        "[DESTROY] udp      17 src=10.200.0.1 dst=10.200.0.2 sport=40000 dport=5002 src=10.200.0.2 dst=10.200.0.1 sport=5002 dport=40000 [ASSURED]");
 
         // The spec's own check: replies at t=0 and t=1, then ASSURED at t=2.5 -- from the reply side too.
         Recorder two = new Recorder(plain());
@@ -91,8 +95,10 @@ class VectorsTest {
     @Test
     void row22_twoUdpDatagramsWithoutReplyAreBothCtinfoNew() {
         Recorder rec = new Recorder();
-        assertThat(rec.at(0).forward(udp("10.200.0.1", 40000, "10.200.0.2", 5002, 10))).isEqualTo(CtInfo.NEW);
-        assertThat(rec.at(1).forward(udp("10.200.0.1", 40000, "10.200.0.2", 5002, 10))).isEqualTo(CtInfo.NEW);
+        assertThat(rec.at(0).forward(udp("10.200.0.1", 40000, "10.200.0.2", 5002, 10)))
+                .isEqualTo(CtInfo.NEW);
+        assertThat(rec.at(1).forward(udp("10.200.0.1", 40000, "10.200.0.2", 5002, 10)))
+                .isEqualTo(CtInfo.NEW);
         Conn c = rec.only();
         assertThat(c.is(Status.SEEN_REPLY)).isFalse();
         assertThat(c.acct).containsExactly(2, 76, 0, 0);
@@ -111,7 +117,8 @@ class VectorsTest {
         rec.events.clear();
 
         Packet unreach = Packets.icmp("10.200.0.2", "10.200.0.1", 3, 3, 0)
-                .inner(udp("10.200.0.1", 40000, "10.200.0.2", 5002, 10)).build();
+                .inner(udp("10.200.0.1", 40000, "10.200.0.2", 5002, 10))
+                .build();
         assertThat(rec.at(1).forward(unreach)).isEqualTo(CtInfo.RELATED_REPLY);
         assertThat(rec.r.ct).isSameAs(c);
 
@@ -121,39 +128,51 @@ class VectorsTest {
         assertThat(rec.events).isEmpty();
         assertThat(rec.ct.stats().invalid).isZero();
         assertThat(rec.ct.stats().error).isZero();
-        assertThat(rec.dump(c)).isEqualTo(
-                "udp      17 29 src=10.200.0.1 dst=10.200.0.2 sport=40000 dport=5002 packets=1 bytes=38 [UNREPLIED] "
-                        + "src=10.200.0.2 dst=10.200.0.1 sport=5002 dport=40000 packets=0 bytes=0 mark=0 delta-time=1 use=1");
+        assertThat(rec.dump(c))
+                .isEqualTo(
+                        "udp      17 29 src=10.200.0.1 dst=10.200.0.2 sport=40000 dport=5002 packets=1 bytes=38 [UNREPLIED] "
+                                + "src=10.200.0.2 dst=10.200.0.1 sport=5002 dport=40000 packets=0 bytes=0 mark=0 delta-time=1 use=1");
         // An error about the ORIGINAL direction (quoting the server's packet) would be RELATED.
         Packet back = Packets.icmp("10.200.0.1", "10.200.0.2", 3, 1, 0)
-                .inner(udp("10.200.0.2", 5002, "10.200.0.1", 40000, 1)).build();
+                .inner(udp("10.200.0.2", 5002, "10.200.0.1", 40000, 1))
+                .build();
         assertThat(rec.forward(back)).isEqualTo(CtInfo.RELATED);
     }
 
     @Test
     void row23_icmpErrorsQuotingAnEchoRequestOrAnIpv6UdpPacketAreRelatedToThoseEntries() {
         Recorder rec = new Recorder();
-        Packet ping = Packets.icmp("10.200.0.1", "192.0.2.9", 8, 0, 321).payload(56).build();
+        Packet ping =
+                Packets.icmp("10.200.0.1", "192.0.2.9", 8, 0, 321).payload(56).build();
         rec.forward(ping);
         Conn echo = rec.r.ct;
         // A router (not the pinged host) reports the echo request as undeliverable.
         Packet unreach = Packets.icmp("10.200.0.254", "10.200.0.1", 3, 1, 0)
-                .inner(Packets.icmp("10.200.0.1", "192.0.2.9", 8, 0, 321).payload(56).build()).build();
+                .inner(Packets.icmp("10.200.0.1", "192.0.2.9", 8, 0, 321)
+                        .payload(56)
+                        .build())
+                .build();
         assertThat(rec.forward(unreach)).isEqualTo(CtInfo.RELATED_REPLY);
         assertThat(rec.r.ct).isSameAs(echo);
         assertThat(echo.is(Status.SEEN_REPLY)).isFalse();
         assertThat(echo.acct).containsExactly(1, 84, 0, 0);
 
-        rec.forward(Packets.udp("fd00:200::1", 40000, "fd00:200::2", 5002).payload(10).build());
+        rec.forward(Packets.udp("fd00:200::1", 40000, "fd00:200::2", 5002)
+                .payload(10)
+                .build());
         Conn v6 = rec.r.ct;
         Packet unreach6 = Packets.icmp("fd00:200::2", "fd00:200::1", 1, 4, 0)
-                .inner(Packets.udp("fd00:200::1", 40000, "fd00:200::2", 5002).payload(10).build()).build();
+                .inner(Packets.udp("fd00:200::1", 40000, "fd00:200::2", 5002)
+                        .payload(10)
+                        .build())
+                .build();
         assertThat(rec.forward(unreach6)).isEqualTo(CtInfo.RELATED_REPLY);
         assertThat(rec.r.ct).isSameAs(v6);
         assertThat(v6.is(Status.SEEN_REPLY)).isFalse();
         // An IPv4 packet quoted inside an ICMPv6 error is nonsense: error.
         Packet mixed = Packets.icmp("fd00:200::2", "fd00:200::1", 1, 4, 0)
-                .inner(Packets.udp("10.200.0.1", 40000, "10.200.0.2", 5002).build()).build();
+                .inner(Packets.udp("10.200.0.1", 40000, "10.200.0.2", 5002).build())
+                .build();
         assertThat(rec.forward(mixed)).isEqualTo(CtInfo.INVALID);
         assertThat(rec.ct.stats().error).isEqualTo(1);
     }
@@ -162,7 +181,8 @@ class VectorsTest {
     void row24a_icmpErrorWhoseInnerTupleMatchesNothingIsInvalidAndCountedAsError() {
         Recorder rec = new Recorder();
         Packet unreach = Packets.icmp("10.200.0.2", "10.200.0.1", 3, 3, 0)
-                .inner(udp("10.200.0.1", 40000, "10.200.0.2", 5002, 10)).build();
+                .inner(udp("10.200.0.1", 40000, "10.200.0.2", 5002, 10))
+                .build();
         assertThat(rec.forward(unreach)).isEqualTo(CtInfo.INVALID);
         assertThat(rec.ct.stats().error).isEqualTo(1);
         assertThat(rec.ct.stats().invalid).isZero();
@@ -178,13 +198,15 @@ class VectorsTest {
         rec.events.clear();
         // Quotes the client's packet, but is aimed at 10.200.0.3 instead of the client.
         Packet bogus = Packets.icmp("10.200.0.2", "10.200.0.3", 3, 3, 0)
-                .inner(udp("10.200.0.1", 40000, "10.200.0.2", 5002, 10)).build();
+                .inner(udp("10.200.0.1", 40000, "10.200.0.2", 5002, 10))
+                .build();
         assertThat(rec.forward(bogus)).isEqualTo(CtInfo.INVALID);
         assertThat(rec.ct.stats().error).isEqualTo(1);
         assertThat(rec.ct.stats().invalid).isZero();
         // The same error aimed at the client is believed.
         Packet good = Packets.icmp("10.200.0.2", "10.200.0.1", 3, 3, 0)
-                .inner(udp("10.200.0.1", 40000, "10.200.0.2", 5002, 10)).build();
+                .inner(udp("10.200.0.1", 40000, "10.200.0.2", 5002, 10))
+                .build();
         assertThat(rec.forward(good)).isEqualTo(CtInfo.RELATED_REPLY);
         assertThat(rec.ct.stats().error).isEqualTo(1);
         assertThat(rec.events).isEmpty();
@@ -193,14 +215,21 @@ class VectorsTest {
     @Test
     void row25_icmpEchoReplyType9AndType50WithoutEntryAreInvalid() {
         Recorder rec = new Recorder();
-        assertThat(rec.forward(Packets.icmp("10.200.0.2", "10.200.0.1", 0, 0, 77).build())).isEqualTo(CtInfo.INVALID);
-        assertThat(rec.forward(Packets.icmp("10.200.0.2", "10.200.0.1", 9, 0, 0).build())).isEqualTo(CtInfo.INVALID);
+        assertThat(rec.forward(
+                        Packets.icmp("10.200.0.2", "10.200.0.1", 0, 0, 77).build()))
+                .isEqualTo(CtInfo.INVALID);
+        assertThat(rec.forward(Packets.icmp("10.200.0.2", "10.200.0.1", 9, 0, 0).build()))
+                .isEqualTo(CtInfo.INVALID);
         assertThat(rec.ct.stats().invalid).isEqualTo(2);
         // Type 50 is above 18: rejected by the error pre-pass (stat error).
-        assertThat(rec.forward(Packets.icmp("10.200.0.2", "10.200.0.1", 50, 0, 0).build())).isEqualTo(CtInfo.INVALID);
+        assertThat(rec.forward(
+                        Packets.icmp("10.200.0.2", "10.200.0.1", 50, 0, 0).build()))
+                .isEqualTo(CtInfo.INVALID);
         assertThat(rec.ct.stats().error).isEqualTo(1);
         // ICMPv6 echo reply without state, too.
-        assertThat(rec.forward(Packets.icmp("fd00:200::2", "fd00:200::1", 129, 0, 3).build())).isEqualTo(CtInfo.INVALID);
+        assertThat(rec.forward(
+                        Packets.icmp("fd00:200::2", "fd00:200::1", 129, 0, 3).build()))
+                .isEqualTo(CtInfo.INVALID);
         assertThat(rec.ct.stats().invalid).isEqualTo(3);
         assertThat(rec.ct.count()).isZero();
         assertThat(rec.entries()).isEmpty();
@@ -213,7 +242,9 @@ class VectorsTest {
         int[][] pairs = {{13, 14}, {15, 16}, {17, 18}};
         int id = 8738;
         for (int[] p : pairs) {
-            assertThat(rec.at(0).forward(Packets.icmp("10.200.0.1", "10.200.0.2", p[0], 0, id).build()))
+            assertThat(rec.at(0)
+                            .forward(Packets.icmp("10.200.0.1", "10.200.0.2", p[0], 0, id)
+                                    .build()))
                     .isEqualTo(CtInfo.NEW);
             Conn c = rec.r.ct;
             assertThat(c.reply.icmpType()).isEqualTo(p[1]);
@@ -228,18 +259,28 @@ class VectorsTest {
 
         // Captured listing: timestamp request answered, information request not.
         Recorder cap = new Recorder();
-        cap.at(0).forward(Packets.icmp("10.200.0.1", "10.200.0.2", 13, 0, 8738).payload(12).build());
-        assertThat(cap.at(0.2).forward(Packets.icmp("10.200.0.2", "10.200.0.1", 14, 0, 8738).payload(12).build()))
+        cap.at(0)
+                .forward(Packets.icmp("10.200.0.1", "10.200.0.2", 13, 0, 8738)
+                        .payload(12)
+                        .build());
+        assertThat(cap.at(0.2)
+                        .forward(Packets.icmp("10.200.0.2", "10.200.0.1", 14, 0, 8738)
+                                .payload(12)
+                                .build()))
                 .isEqualTo(CtInfo.ESTABLISHED_REPLY);
         Conn ts = cap.r.ct;
         cap.at(0.5);
-        assertThat(cap.dump(ts)).isEqualTo("icmp     1 29 src=10.200.0.1 dst=10.200.0.2 type=13 code=0 id=8738 packets=1 bytes=40 "
-                + "src=10.200.0.2 dst=10.200.0.1 type=14 code=0 id=8738 packets=1 bytes=40 mark=0 delta-time=0 use=1");
+        assertThat(cap.dump(ts))
+                .isEqualTo(
+                        "icmp     1 29 src=10.200.0.1 dst=10.200.0.2 type=13 code=0 id=8738 packets=1 bytes=40 "
+                                + "src=10.200.0.2 dst=10.200.0.1 type=14 code=0 id=8738 packets=1 bytes=40 mark=0 delta-time=0 use=1");
         Recorder cap2 = new Recorder();
         cap2.at(0).forward(Packets.icmp("10.200.0.1", "10.200.0.2", 15, 0, 8739).build());
         cap2.at(3.5);
-        assertThat(cap2.dump(cap2.only())).isEqualTo("icmp     1 26 src=10.200.0.1 dst=10.200.0.2 type=15 code=0 id=8739 packets=1 bytes=28 [UNREPLIED] "
-                + "src=10.200.0.2 dst=10.200.0.1 type=16 code=0 id=8739 packets=0 bytes=0 mark=0 delta-time=3 use=1");
+        assertThat(cap2.dump(cap2.only()))
+                .isEqualTo(
+                        "icmp     1 26 src=10.200.0.1 dst=10.200.0.2 type=15 code=0 id=8739 packets=1 bytes=28 [UNREPLIED] "
+                                + "src=10.200.0.2 dst=10.200.0.1 type=16 code=0 id=8739 packets=0 bytes=0 mark=0 delta-time=3 use=1");
     }
 
     @Test
@@ -247,8 +288,11 @@ class VectorsTest {
         Recorder rec = new Recorder();
         int[] types = {133, 134, 135, 136, 130, 131, 132, 143, 151, 152};
         for (int t : types) {
-            assertThat(rec.forward(Packets.icmp("fe80::1", "ff02::1", t, 0, 0).hopLimit(255).build()))
-                    .as("type %d", t).isEqualTo(CtInfo.UNTRACKED);
+            assertThat(rec.forward(Packets.icmp("fe80::1", "ff02::1", t, 0, 0)
+                            .hopLimit(255)
+                            .build()))
+                    .as("type %d", t)
+                    .isEqualTo(CtInfo.UNTRACKED);
             assertThat(rec.r.ct).isNull();
         }
         assertThat(rec.ct.count()).isZero();
@@ -257,7 +301,9 @@ class VectorsTest {
         assertThat(rec.ct.stats().invalid).isZero();
         assertThat(rec.ct.stats().error).isZero();
         // An echo request is tracked normally.
-        assertThat(rec.forward(Packets.icmp("fd00:200::1", "fd00:200::2", 128, 0, 13107).build())).isEqualTo(CtInfo.NEW);
+        assertThat(rec.forward(Packets.icmp("fd00:200::1", "fd00:200::2", 128, 0, 13107)
+                        .build()))
+                .isEqualTo(CtInfo.NEW);
     }
 
     // ------------------------------------------------------------------------------ 28 loopback
@@ -265,8 +311,14 @@ class VectorsTest {
     @Test
     void row28_pingSeenOncePerDirectionIsOneEntryWithCounters1And1() {
         Recorder rec = new Recorder();
-        rec.at(0).forward(Packets.icmp("127.0.0.1", "127.0.0.1", 8, 0, 4242).payload(56).build());
-        rec.at(0.0001).forward(Packets.icmp("127.0.0.1", "127.0.0.1", 0, 0, 4242).payload(56).build());
+        rec.at(0)
+                .forward(Packets.icmp("127.0.0.1", "127.0.0.1", 8, 0, 4242)
+                        .payload(56)
+                        .build());
+        rec.at(0.0001)
+                .forward(Packets.icmp("127.0.0.1", "127.0.0.1", 0, 0, 4242)
+                        .payload(56)
+                        .build());
         assertThat(rec.r.ctinfo).isEqualTo(CtInfo.ESTABLISHED_REPLY);
         Conn c = rec.only();
         assertThat(c.acct).containsExactly(1, 84, 1, 84);
@@ -277,19 +329,27 @@ class VectorsTest {
     @Test
     void row28_icmpEchoWithAcctOffRendersAsCaptured() {
         Recorder rec = new Recorder(plain());
-        rec.at(0).forward(Packets.icmp("10.200.0.1", "10.200.0.2", 8, 0, 10927).payload(56).build());
-        rec.at(0.0003).forward(Packets.icmp("10.200.0.2", "10.200.0.1", 0, 0, 10927).payload(56).build());
+        rec.at(0)
+                .forward(Packets.icmp("10.200.0.1", "10.200.0.2", 8, 0, 10927)
+                        .payload(56)
+                        .build());
+        rec.at(0.0003)
+                .forward(Packets.icmp("10.200.0.2", "10.200.0.1", 0, 0, 10927)
+                        .payload(56)
+                        .build());
         Conn c = rec.only();
         rec.at(1);
         String listed = rec.dump(c);
         rec.at(40);
         rec.ct.expire(rec.now);
-        assertThat(rec.drain()).containsExactly(
-                "    [NEW] icmp     1 30 src=10.200.0.1 dst=10.200.0.2 type=8 code=0 id=10927 [UNREPLIED] src=10.200.0.2 dst=10.200.0.1 type=0 code=0 id=10927",
-                " [UPDATE] icmp     1 30 src=10.200.0.1 dst=10.200.0.2 type=8 code=0 id=10927 src=10.200.0.2 dst=10.200.0.1 type=0 code=0 id=10927",
-                "[DESTROY] icmp     1 src=10.200.0.1 dst=10.200.0.2 type=8 code=0 id=10927 src=10.200.0.2 dst=10.200.0.1 type=0 code=0 id=10927");
-        assertThat(listed).isEqualTo(
-                "icmp     1 29 src=10.200.0.1 dst=10.200.0.2 type=8 code=0 id=10927 src=10.200.0.2 dst=10.200.0.1 type=0 code=0 id=10927 mark=0 use=1");
+        assertThat(rec.drain())
+                .containsExactly(
+                        "    [NEW] icmp     1 30 src=10.200.0.1 dst=10.200.0.2 type=8 code=0 id=10927 [UNREPLIED] src=10.200.0.2 dst=10.200.0.1 type=0 code=0 id=10927",
+                        " [UPDATE] icmp     1 30 src=10.200.0.1 dst=10.200.0.2 type=8 code=0 id=10927 src=10.200.0.2 dst=10.200.0.1 type=0 code=0 id=10927",
+                        "[DESTROY] icmp     1 src=10.200.0.1 dst=10.200.0.2 type=8 code=0 id=10927 src=10.200.0.2 dst=10.200.0.1 type=0 code=0 id=10927");
+        assertThat(listed)
+                .isEqualTo(
+                        "icmp     1 29 src=10.200.0.1 dst=10.200.0.2 type=8 code=0 id=10927 src=10.200.0.2 dst=10.200.0.1 type=0 code=0 id=10927 mark=0 use=1");
     }
 
     // ------------------------------------------------------------------------------ 29 expiry
@@ -300,10 +360,12 @@ class VectorsTest {
         return s;
     }
 
-    private static final String DESTROY_29 = "[DESTROY] udp      17 src=10.200.0.1 dst=10.200.0.2 sport=47000 dport=7140 packets=1 bytes=38 [UNREPLIED] "
-            + "src=10.200.0.2 dst=10.200.0.1 sport=7140 dport=47000 packets=0 bytes=0 delta-time=3";
-    private static final String NEW_29 = "    [NEW] udp      17 3 src=10.200.0.1 dst=10.200.0.2 sport=47000 dport=7140 [UNREPLIED] "
-            + "src=10.200.0.2 dst=10.200.0.1 sport=7140 dport=47000";
+    private static final String DESTROY_29 =
+            "[DESTROY] udp      17 src=10.200.0.1 dst=10.200.0.2 sport=47000 dport=7140 packets=1 bytes=38 [UNREPLIED] "
+                    + "src=10.200.0.2 dst=10.200.0.1 sport=7140 dport=47000 packets=0 bytes=0 delta-time=3";
+    private static final String NEW_29 =
+            "    [NEW] udp      17 3 src=10.200.0.1 dst=10.200.0.2 sport=47000 dport=7140 [UNREPLIED] "
+                    + "src=10.200.0.2 dst=10.200.0.1 sport=7140 dport=47000";
 
     @Test
     void row29_expiredEntryMetByANewPacketGivesBackDatedDestroyThenNewInTheSameInstant() {
@@ -315,10 +377,14 @@ class VectorsTest {
         assertThat(rec.drain()).containsExactly(NEW_29);
 
         // Expired at t=3, GC not run; the next packet of the flow at t=5.5 reaps and recreates.
-        assertThat(rec.at(5.5).forward(udp("10.200.0.1", 47000, "10.200.0.2", 7140, 10))).isEqualTo(CtInfo.NEW);
+        assertThat(rec.at(5.5).forward(udp("10.200.0.1", 47000, "10.200.0.2", 7140, 10)))
+                .isEqualTo(CtInfo.NEW);
         Conn fresh = rec.only();
         assertThat(fresh).isNotSameAs(old);
-        assertThat(old.stop).as("stop back-dated to the expiry").isEqualTo(deadline).isEqualTo(start + 3 * S);
+        assertThat(old.stop)
+                .as("stop back-dated to the expiry")
+                .isEqualTo(deadline)
+                .isEqualTo(start + 3 * S);
         assertThat(rec.events).extracting(e -> e.time).containsOnly(rec.now);
         assertThat(rec.drain()).containsExactly(DESTROY_29, NEW_29);
         assertThat(fresh.start).isEqualTo(rec.now);
@@ -360,8 +426,8 @@ class VectorsTest {
         rec.at(1).forward(udp("10.200.0.2", 53, "10.200.0.1", 1111, 10));
         rec.at(3).forward(udp("10.200.0.1", 1111, "10.200.0.2", 53, 10)); // ASSURED
         assertThat(silent.is(Status.ASSURED)).isTrue();
-        rec.ct.kill(silent, rec.now);                         // deleted (conntrack -D)
-        rec.at(100).ct.expire(rec.now);                        // the ICMP one expires
+        rec.ct.kill(silent, rec.now); // deleted (conntrack -D)
+        rec.at(100).ct.expire(rec.now); // the ICMP one expires
         assertThat(silentIcmp.is(Status.DYING)).isTrue();
         assertThat(rec.events).isEmpty();
 
@@ -382,19 +448,23 @@ class VectorsTest {
         rec.at(0.3).forward(udp("10.200.0.1", 48001, "10.200.0.2", 7150, 1));
         Conn after = rec.r.ct;
         rec.at(0.5);
-        assertThat(rec.dump(before)).isEqualTo("udp      17 2 src=10.200.0.1 dst=10.200.0.2 sport=48000 dport=7150 [UNREPLIED] "
-                + "src=10.200.0.2 dst=10.200.0.1 sport=7150 dport=48000 mark=0 use=1");
-        assertThat(rec.dump(after)).isEqualTo("udp      17 2 src=10.200.0.1 dst=10.200.0.2 sport=48001 dport=7150 packets=1 bytes=29 [UNREPLIED] "
-                + "src=10.200.0.2 dst=10.200.0.1 sport=7150 dport=48001 packets=0 bytes=0 mark=0 delta-time=0 use=1");
+        assertThat(rec.dump(before))
+                .isEqualTo("udp      17 2 src=10.200.0.1 dst=10.200.0.2 sport=48000 dport=7150 [UNREPLIED] "
+                        + "src=10.200.0.2 dst=10.200.0.1 sport=7150 dport=48000 mark=0 use=1");
+        assertThat(rec.dump(after))
+                .isEqualTo(
+                        "udp      17 2 src=10.200.0.1 dst=10.200.0.2 sport=48001 dport=7150 packets=1 bytes=29 [UNREPLIED] "
+                                + "src=10.200.0.2 dst=10.200.0.1 sport=7150 dport=48001 packets=0 bytes=0 mark=0 delta-time=0 use=1");
 
         // More traffic on the old entry adds nothing; its DESTROY has neither counters nor delta-time.
         rec.at(1).forward(udp("10.200.0.1", 48000, "10.200.0.2", 7150, 1));
         assertThat(before.acct).isNull();
         rec.events.clear();
         rec.at(10).ct.expire(rec.now);
-        assertThat(rec.drain()).containsExactlyInAnyOrder(
-                "[DESTROY] udp      17 src=10.200.0.1 dst=10.200.0.2 sport=48000 dport=7150 [UNREPLIED] src=10.200.0.2 dst=10.200.0.1 sport=7150 dport=48000",
-                "[DESTROY] udp      17 src=10.200.0.1 dst=10.200.0.2 sport=48001 dport=7150 packets=1 bytes=29 [UNREPLIED] "
-                        + "src=10.200.0.2 dst=10.200.0.1 sport=7150 dport=48001 packets=0 bytes=0 delta-time=3");
+        assertThat(rec.drain())
+                .containsExactlyInAnyOrder(
+                        "[DESTROY] udp      17 src=10.200.0.1 dst=10.200.0.2 sport=48000 dport=7150 [UNREPLIED] src=10.200.0.2 dst=10.200.0.1 sport=7150 dport=48000",
+                        "[DESTROY] udp      17 src=10.200.0.1 dst=10.200.0.2 sport=48001 dport=7150 packets=1 bytes=29 [UNREPLIED] "
+                                + "src=10.200.0.2 dst=10.200.0.1 sport=7150 dport=48001 packets=0 bytes=0 delta-time=3");
     }
 }

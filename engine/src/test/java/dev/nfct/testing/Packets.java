@@ -182,14 +182,25 @@ public final class Packets {
     public Packet build() {
         int header;
         switch (p.protocol) {
-            case Packet.IPPROTO_TCP: header = p.tcpDataOffset; break;
+            case Packet.IPPROTO_TCP:
+                header = p.tcpDataOffset;
+                break;
             case Packet.IPPROTO_UDP:
-            case Packet.IPPROTO_UDPLITE: header = 8; break;
+            case Packet.IPPROTO_UDPLITE:
+                header = 8;
+                break;
             case Packet.IPPROTO_ICMP:
-            case Packet.IPPROTO_ICMPV6: header = 8; break;
-            case Packet.IPPROTO_SCTP: header = 12 + 16 * Math.max(1, p.sctpChunkCount); break;
-            case Packet.IPPROTO_GRE: header = p.greVersion == 1 ? 8 : 4; break;
-            default: header = 0;
+            case Packet.IPPROTO_ICMPV6:
+                header = 8;
+                break;
+            case Packet.IPPROTO_SCTP:
+                header = 12 + 16 * Math.max(1, p.sctpChunkCount);
+                break;
+            case Packet.IPPROTO_GRE:
+                header = p.greVersion == 1 ? 8 : 4;
+                break;
+            default:
+                header = 0;
         }
         p.l4Length = l4LengthOverride >= 0 ? l4LengthOverride : header + payload;
         if (p.protocol == Packet.IPPROTO_UDP && p.udpLengthField == 0) {

@@ -9,7 +9,6 @@ import dev.nfct.core.HashConnTable;
 import dev.nfct.core.Packet;
 import dev.nfct.core.PacketCt;
 import dev.nfct.core.Settings;
-
 import java.util.ArrayList;
 import java.util.List;
 

@@ -12,8 +12,7 @@ import java.util.stream.Stream;
  * else {@code ../shared/pcaps} beside the checkout, where CI provides them.
  */
 public final class SharedData {
-    private SharedData() {
-    }
+    private SharedData() {}
 
     /** The directory holding the root pom.xml and the job module. */
     public static Path projectRoot() {
@@ -24,13 +23,15 @@ public final class SharedData {
             }
             p = p.getParent();
         }
-        throw new IllegalStateException("cannot find the project root above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "cannot find the project root above " + Path.of("").toAbsolutePath());
     }
 
     /** The reference captures' folder, or null when there is none. */
     public static Path pcaps() {
         String named = System.getenv("NFCT_REFERENCE_PCAPS");
-        Path p = named != null && !named.isBlank() ? Path.of(named)
+        Path p = named != null && !named.isBlank()
+                ? Path.of(named)
                 : projectRoot().resolveSibling("shared").resolve("pcaps");
         return Files.isDirectory(p) ? p : null;
     }
@@ -49,7 +50,8 @@ public final class SharedData {
             if (Files.isDirectory(dir)) {
                 try (Stream<Path> s = Files.list(dir)) {
                     s.filter(p -> p.toString().endsWith(".pcap") || p.toString().endsWith(".pcapng"))
-                            .sorted().forEach(out::add);
+                            .sorted()
+                            .forEach(out::add);
                 }
             }
         }

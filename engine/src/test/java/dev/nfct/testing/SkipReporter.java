@@ -1,12 +1,11 @@
 package dev.nfct.testing;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.TestPlan;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Says, at the end of a module's test run, which tests were skipped and why (a missing

@@ -1,10 +1,9 @@
 package dev.nfct.flink;
 
+import java.time.Duration;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-
-import java.time.Duration;
 
 /**
  * The entry point of the cluster jar ({@code job/target/conntrack-job-cluster.jar}, Flink left
@@ -16,8 +15,7 @@ public final class ClusterMain {
     /** Checkpoints commit the exactly-once output, so a cluster that sets no interval gets this one. */
     static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
 
-    private ClusterMain() {
-    }
+    private ClusterMain() {}
 
     public static void main(String[] args) throws Exception {
         Configuration given = JobArgs.parse(args);

@@ -9,19 +9,18 @@ import dev.nfct.flink.operator.ConntrackOptions;
 import dev.nfct.flink.operator.PacketCtInfo;
 import dev.nfct.flink.operator.PacketKeySelector;
 import dev.nfct.flink.operator.TableUpdate;
+import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
-
-import java.time.Duration;
 
 /**
  * The job graph, with its sources and sinks passed in so that tests and the embedded demo can swap
@@ -31,10 +30,9 @@ import java.time.Duration;
 public final class ConntrackJob {
     /** Input records that could not even be decoded. */
     public static final OutputTag<DeadLetter> UNDECODABLE =
-            new OutputTag<>("undecodable-input", new AvroTypeInfo<>(DeadLetter.class)) { };
+            new OutputTag<>("undecodable-input", new AvroTypeInfo<>(DeadLetter.class)) {};
 
-    private ConntrackJob() {
-    }
+    private ConntrackJob() {}
 
     /** The streams the job produces, for the caller to send wherever it wants. */
     public static final class Outputs {
@@ -44,8 +42,11 @@ public final class ConntrackJob {
         /** Every packet's ct state; empty unless {@link ConntrackOptions#PACKET_CTINFO} is on. */
         public final DataStream<PacketCtInfo> packetCtinfo;
 
-        Outputs(DataStream<FlowEvent> flowEvents, DataStream<TableUpdate> tableUpdates,
-                DataStream<DeadLetter> deadLetters, DataStream<PacketCtInfo> packetCtinfo) {
+        Outputs(
+                DataStream<FlowEvent> flowEvents,
+                DataStream<TableUpdate> tableUpdates,
+                DataStream<DeadLetter> deadLetters,
+                DataStream<PacketCtInfo> packetCtinfo) {
             this.flowEvents = flowEvents;
             this.tableUpdates = tableUpdates;
             this.deadLetters = deadLetters;
@@ -69,8 +70,8 @@ public final class ConntrackJob {
     /** Event-time watermarks from packet timestamps, with bounded out-of-orderness and idleness. */
     public static WatermarkStrategy<InputRecord> watermarks(Duration outOfOrderness, Duration idleness) {
         return WatermarkStrategy.<InputRecord>forBoundedOutOfOrderness(outOfOrderness)
-                .withTimestampAssigner((r, kafkaTs) -> r.packet != null
-                        ? r.packet.getTimestampNs() / 1_000_000L : kafkaTs)
+                .withTimestampAssigner(
+                        (r, kafkaTs) -> r.packet != null ? r.packet.getTimestampNs() / 1_000_000L : kafkaTs)
                 .withIdleness(idleness);
     }
 
@@ -78,20 +79,26 @@ public final class ConntrackJob {
     public static Outputs build(DataStream<InputRecord> input, ReadableConfig config) {
         // Same parallelism as the source, so records move forward without a rebalance: a
         // round-robin hop here would reorder a flow's packets before they are keyed.
-        SingleOutputStreamOperator<PacketEvent> packets = input
-                .process(new SplitUndecodable()).returns(new AvroTypeInfo<>(PacketEvent.class))
+        SingleOutputStreamOperator<PacketEvent> packets = input.process(new SplitUndecodable())
+                .returns(new AvroTypeInfo<>(PacketEvent.class))
                 .setParallelism(input.getParallelism())
-                .name("decode").uid("decode");
-        SingleOutputStreamOperator<FlowEvent> flows = packets
-                .keyBy(new PacketKeySelector())
-                .process(new ConntrackFunction(ConntrackOptions.sysctls(config),
+                .name("decode")
+                .uid("decode");
+        SingleOutputStreamOperator<FlowEvent> flows = packets.keyBy(new PacketKeySelector())
+                .process(new ConntrackFunction(
+                        ConntrackOptions.sysctls(config),
                         config.get(ConntrackOptions.PENDING_TIMEOUT).toNanos(),
-                        config.get(ConntrackOptions.TABLE_UPDATES), config.get(ConntrackOptions.PACKET_CTINFO)))
+                        config.get(ConntrackOptions.TABLE_UPDATES),
+                        config.get(ConntrackOptions.PACKET_CTINFO)))
                 .returns(new AvroTypeInfo<>(FlowEvent.class))
-                .name("conntrack").uid("conntrack");
-        DataStream<DeadLetter> dead = packets.getSideOutput(UNDECODABLE)
-                .union(flows.getSideOutput(ConntrackFunction.DEAD_LETTERS));
-        return new Outputs(flows, flows.getSideOutput(ConntrackFunction.TABLE), dead,
+                .name("conntrack")
+                .uid("conntrack");
+        DataStream<DeadLetter> dead =
+                packets.getSideOutput(UNDECODABLE).union(flows.getSideOutput(ConntrackFunction.DEAD_LETTERS));
+        return new Outputs(
+                flows,
+                flows.getSideOutput(ConntrackFunction.TABLE),
+                dead,
                 flows.getSideOutput(ConntrackFunction.CTINFO));
     }
 
@@ -102,7 +109,8 @@ public final class ConntrackJob {
 
         @Override
         public void open(OpenContext openContext) {
-            undecodable = getRuntimeContext().getMetricGroup().addGroup("conntrack").counter("undecodable_records");
+            undecodable =
+                    getRuntimeContext().getMetricGroup().addGroup("conntrack").counter("undecodable_records");
         }
 
         @Override

@@ -2,25 +2,24 @@ package dev.nfct.flink;
 
 import dev.nfct.avro.FlowEvent;
 import dev.nfct.avro.TableEntry;
-import dev.nfct.schema.FlowKeys;
-import dev.nfct.schema.PacketEvents;
 import dev.nfct.flink.io.InputRecord;
 import dev.nfct.flink.operator.PacketCtInfo;
 import dev.nfct.flink.operator.TableUpdate;
 import dev.nfct.packet.CaptureReader;
 import dev.nfct.packet.CapturedDatagram;
 import dev.nfct.replay.FrameVerdict;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.configuration.ReadableConfig;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-
+import dev.nfct.schema.FlowKeys;
+import dev.nfct.schema.PacketEvents;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The job's in-process replay path: captures go through the real job graph (keyBy, the keyed
@@ -29,8 +28,7 @@ import java.util.Map;
  * Captures are replayed at top speed, all at one instant (the first capture's first packet time).
  */
 public final class FlinkReplay {
-    private FlinkReplay() {
-    }
+    private FlinkReplay() {}
 
     /** What the job produced for one capture: its flow events in order, and its final table. */
     public static final class HostResult {
@@ -45,6 +43,7 @@ public final class FlinkReplay {
          * for fragments that never completed).
          */
         public final List<String> trace = new ArrayList<>();
+
         final java.util.TreeMap<Integer, FrameVerdict> frames = new java.util.TreeMap<>();
     }
 
@@ -53,8 +52,8 @@ public final class FlinkReplay {
      *
      * @return per host, in the order of {@code captures}
      */
-    public static Map<String, HostResult> run(StreamExecutionEnvironment env, Map<String, Path> captures,
-                                              ReadableConfig config) throws Exception {
+    public static Map<String, HostResult> run(
+            StreamExecutionEnvironment env, Map<String, Path> captures, ReadableConfig config) throws Exception {
         Map<String, HostResult> results = new LinkedHashMap<>();
         List<InputRecord> records = new ArrayList<>();
         // Every capture is replayed at one shared instant: at top speed a capture takes no time, and
@@ -69,7 +68,8 @@ public final class FlinkReplay {
         if (records.isEmpty()) {
             return results;
         }
-        DataStream<InputRecord> input = env.fromData(records, InputRecord.typeInfo()).setParallelism(1)
+        DataStream<InputRecord> input = env.fromData(records, InputRecord.typeInfo())
+                .setParallelism(1)
                 .assignTimestampsAndWatermarks(WatermarkStrategy.<InputRecord>forMonotonousTimestamps()
                         .withTimestampAssigner((rec, ts) -> rec.packet.getTimestampNs() / 1_000_000L))
                 .setParallelism(1);

@@ -1,14 +1,13 @@
 package dev.nfct.flink;
 
-import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.sink2.SinkWriter;
-import org.apache.flink.api.connector.sink2.WriterInitContext;
-
 import java.util.Map;
 import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
 
 /**
  * A sink that hands records to a queue in the same JVM. Only for jobs on a local MiniCluster in
@@ -53,12 +52,10 @@ final class InProcessSink<T> implements Sink<T> {
             }
 
             @Override
-            public void flush(boolean endOfInput) {
-            }
+            public void flush(boolean endOfInput) {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
     }
 }

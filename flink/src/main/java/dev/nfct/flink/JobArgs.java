@@ -8,8 +8,7 @@ import org.apache.flink.configuration.Configuration;
  * over the cluster's own configuration.
  */
 final class JobArgs {
-    private JobArgs() {
-    }
+    private JobArgs() {}
 
     static Configuration parse(String[] args) {
         Configuration conf = new Configuration();

@@ -7,6 +7,7 @@ import dev.nfct.flink.io.PacketRecordDeserializer;
 import dev.nfct.flink.io.TableUpdateRecordSerializer;
 import dev.nfct.flink.io.Topics;
 import dev.nfct.flink.registry.ValueFormat;
+import java.util.Properties;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -17,8 +18,6 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
-import java.util.Properties;
-
 /**
  * The job wired to Kafka: packet records in, flow events, table updates and dead letters out,
  * exactly once (transactional sinks committed with checkpoints; read the outputs with
@@ -26,21 +25,24 @@ import java.util.Properties;
  * ({@link KafkaJobOptions}, {@link dev.nfct.flink.operator.ConntrackOptions}).
  */
 public final class KafkaConntrackJob {
-    private KafkaConntrackJob() {
-    }
+    private KafkaConntrackJob() {}
 
     /** Adds the whole pipeline to {@code env}, configured by {@code config}. */
     public static void addTo(StreamExecutionEnvironment env, ReadableConfig config) {
         KafkaJobOptions.validate(config);
         ValueFormat format = KafkaJobOptions.valueFormat(config);
         Topics topics = KafkaJobOptions.topics(config);
-        DataStream<InputRecord> input = env.fromSource(source(config),
-                ConntrackJob.watermarks(config.get(KafkaJobOptions.OUT_OF_ORDERNESS),
-                        config.get(KafkaJobOptions.IDLENESS)), "packets").uid("packets-source");
-        ConntrackJob.build(input, config).sinkTo(
-                sink(config, "flows", new FlowEventRecordSerializer(topics.flowEvents(), format)),
-                sink(config, "table", new TableUpdateRecordSerializer(topics.table(), format)),
-                sink(config, "dead", new DeadLetterRecordSerializer(topics.deadLetters(), format)));
+        DataStream<InputRecord> input = env.fromSource(
+                        source(config),
+                        ConntrackJob.watermarks(
+                                config.get(KafkaJobOptions.OUT_OF_ORDERNESS), config.get(KafkaJobOptions.IDLENESS)),
+                        "packets")
+                .uid("packets-source");
+        ConntrackJob.build(input, config)
+                .sinkTo(
+                        sink(config, "flows", new FlowEventRecordSerializer(topics.flowEvents(), format)),
+                        sink(config, "table", new TableUpdateRecordSerializer(topics.table(), format)),
+                        sink(config, "dead", new DeadLetterRecordSerializer(topics.deadLetters(), format)));
     }
 
     // The connector takes a reset strategy for committed offsets only as Kafka's deprecated
@@ -53,10 +55,12 @@ public final class KafkaConntrackJob {
                 .setGroupId(config.get(KafkaJobOptions.GROUP_ID))
                 .setDeserializer(new PacketRecordDeserializer(KafkaJobOptions.valueFormat(config)))
                 .setProperties(KafkaJobOptions.kafkaProperties(config))
-                .setProperty("commit.offsets.on.checkpoint", Boolean.toString(config.get(KafkaJobOptions.COMMIT_OFFSETS)));
-        b.setStartingOffsets(config.get(KafkaJobOptions.STARTING_OFFSETS) == KafkaJobOptions.StartingOffsets.EARLIEST
-                ? OffsetsInitializer.earliest()
-                : OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST));
+                .setProperty(
+                        "commit.offsets.on.checkpoint", Boolean.toString(config.get(KafkaJobOptions.COMMIT_OFFSETS)));
+        b.setStartingOffsets(
+                config.get(KafkaJobOptions.STARTING_OFFSETS) == KafkaJobOptions.StartingOffsets.EARLIEST
+                        ? OffsetsInitializer.earliest()
+                        : OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST));
         if (config.get(KafkaJobOptions.BOUNDED)) {
             b.setBounded(OffsetsInitializer.latest());
         }

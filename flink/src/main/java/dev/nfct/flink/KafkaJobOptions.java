@@ -4,15 +4,14 @@ import dev.nfct.flink.io.Topics;
 import dev.nfct.flink.registry.RegistrySettings;
 import dev.nfct.flink.registry.ValueFormat;
 import dev.nfct.flink.registry.WireFormat;
-import org.apache.flink.configuration.ConfigOption;
-import org.apache.flink.configuration.ConfigOptions;
-import org.apache.flink.configuration.ReadableConfig;
-
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.ReadableConfig;
 
 /**
  * Where the job reads and writes, as Flink options: set them in the cluster's configuration (the
@@ -22,8 +21,7 @@ import java.util.Properties;
  * and registry serde settings under {@value #REGISTRY_PROPERTIES_PREFIX}.
  */
 public final class KafkaJobOptions {
-    private KafkaJobOptions() {
-    }
+    private KafkaJobOptions() {}
 
     /** Any Kafka client setting, e.g. {@code conntrack.kafka.properties.security.protocol: SASL_SSL}. */
     public static final String KAFKA_PROPERTIES_PREFIX = "conntrack.kafka.properties.";
@@ -47,78 +45,105 @@ public final class KafkaJobOptions {
     }
 
     public static final ConfigOption<String> BOOTSTRAP_SERVERS = ConfigOptions.key("conntrack.kafka.bootstrap-servers")
-            .stringType().noDefaultValue()
+            .stringType()
+            .noDefaultValue()
             .withDescription("The Kafka cluster to read packets from and write flow events, the table and dead "
                     + "letters to (HOST:PORT[,HOST:PORT...]). Required.");
 
     public static final ConfigOption<String> TOPIC_PREFIX = ConfigOptions.key("conntrack.kafka.topic-prefix")
-            .stringType().defaultValue("")
+            .stringType()
+            .defaultValue("")
             .withDescription("Put in front of the four topic names as it is: conntrack.packets, "
                     + "conntrack.flow-events, conntrack.table (compacted) and conntrack.dead-letters.");
 
     public static final ConfigOption<String> GROUP_ID = ConfigOptions.key("conntrack.kafka.group-id")
-            .stringType().defaultValue("nfct-conntrack")
+            .stringType()
+            .defaultValue("nfct-conntrack")
             .withDescription("Consumer group of the packet source.");
 
-    public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX = ConfigOptions
-            .key("conntrack.kafka.transactional-id-prefix").stringType().noDefaultValue()
+    public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX = ConfigOptions.key(
+                    "conntrack.kafka.transactional-id-prefix")
+            .stringType()
+            .noDefaultValue()
             .withDescription("Prefix of the sinks' transactional ids (default: the group id). Two jobs writing to "
                     + "one Kafka cluster need different prefixes.");
 
-    public static final ConfigOption<StartingOffsets> STARTING_OFFSETS = ConfigOptions
-            .key("conntrack.kafka.starting-offsets").enumType(StartingOffsets.class)
+    public static final ConfigOption<StartingOffsets> STARTING_OFFSETS = ConfigOptions.key(
+                    "conntrack.kafka.starting-offsets")
+            .enumType(StartingOffsets.class)
             .defaultValue(StartingOffsets.COMMITTED)
             .withDescription("Where the packet source starts when the job starts without state: COMMITTED (the "
                     + "group's offsets, else the earliest) or EARLIEST. A restore from a checkpoint or savepoint "
                     + "always continues from the offsets in it.");
 
     public static final ConfigOption<Boolean> BOUNDED = ConfigOptions.key("conntrack.kafka.bounded")
-            .booleanType().defaultValue(false)
+            .booleanType()
+            .defaultValue(false)
             .withDescription("Read only what the packet topic holds when the job starts, then finish.");
 
     public static final ConfigOption<Boolean> COMMIT_OFFSETS = ConfigOptions.key("conntrack.kafka.commit-offsets")
-            .booleanType().defaultValue(true)
+            .booleanType()
+            .defaultValue(true)
             .withDescription("Commit the source's offsets to the consumer group at checkpoints (for monitoring "
                     + "lag, and for starting without state at COMMITTED).");
 
-    public static final ConfigOption<Duration> OUT_OF_ORDERNESS = ConfigOptions
-            .key("conntrack.source.out-of-orderness").durationType().defaultValue(Duration.ofSeconds(2))
+    public static final ConfigOption<Duration> OUT_OF_ORDERNESS = ConfigOptions.key("conntrack.source.out-of-orderness")
+            .durationType()
+            .defaultValue(Duration.ofSeconds(2))
             .withDescription("How far packet timestamps may go back across the partitions of one source reader "
                     + "before a record counts as late (the watermark's bound).");
 
     public static final ConfigOption<Duration> IDLENESS = ConfigOptions.key("conntrack.source.idleness")
-            .durationType().defaultValue(Duration.ofSeconds(5))
+            .durationType()
+            .defaultValue(Duration.ofSeconds(5))
             .withDescription("A partition quiet this long stops holding back event time.");
 
     public static final ConfigOption<WireFormat> FORMAT = ConfigOptions.key("conntrack.format")
-            .enumType(WireFormat.class).defaultValue(WireFormat.SINGLE_OBJECT)
+            .enumType(WireFormat.class)
+            .defaultValue(WireFormat.SINGLE_OBJECT)
             .withDescription("How values are framed on every topic: SINGLE_OBJECT (Avro single-object encoding, "
                     + "no registry) or REGISTRY (a schema registry's id in front of the Avro body).");
 
     public static final ConfigOption<String> REGISTRY_URL = ConfigOptions.key("conntrack.registry.url")
-            .stringType().noDefaultValue()
+            .stringType()
+            .noDefaultValue()
             .withDescription("With conntrack.format REGISTRY: the registry's Core API URL, e.g. "
                     + "http://registry:8080/apis/registry/v3.");
 
-    public static final ConfigOption<RegistryFraming> REGISTRY_FRAMING = ConfigOptions
-            .key("conntrack.registry.framing").enumType(RegistryFraming.class)
+    public static final ConfigOption<RegistryFraming> REGISTRY_FRAMING = ConfigOptions.key("conntrack.registry.framing")
+            .enumType(RegistryFraming.class)
             .defaultValue(RegistryFraming.CONFLUENT)
             .withDescription("With conntrack.format REGISTRY: CONFLUENT (00 + 4-byte content id) or APICURIO "
                     + "(00 + 8-byte global id).");
 
-    public static final ConfigOption<Boolean> REGISTRY_AUTO_REGISTER = ConfigOptions
-            .key("conntrack.registry.auto-register").booleanType().defaultValue(true)
+    public static final ConfigOption<Boolean> REGISTRY_AUTO_REGISTER = ConfigOptions.key(
+                    "conntrack.registry.auto-register")
+            .booleanType()
+            .defaultValue(true)
             .withDescription("With conntrack.format REGISTRY: the sinks register their schemas on first use.");
 
     /** Every option of this class, in the order the documentation lists them. */
-    public static final List<ConfigOption<?>> ALL = List.of(BOOTSTRAP_SERVERS, TOPIC_PREFIX, GROUP_ID,
-            TRANSACTIONAL_ID_PREFIX, STARTING_OFFSETS, BOUNDED, COMMIT_OFFSETS, OUT_OF_ORDERNESS, IDLENESS, FORMAT,
-            REGISTRY_URL, REGISTRY_FRAMING, REGISTRY_AUTO_REGISTER);
+    public static final List<ConfigOption<?>> ALL = List.of(
+            BOOTSTRAP_SERVERS,
+            TOPIC_PREFIX,
+            GROUP_ID,
+            TRANSACTIONAL_ID_PREFIX,
+            STARTING_OFFSETS,
+            BOUNDED,
+            COMMIT_OFFSETS,
+            OUT_OF_ORDERNESS,
+            IDLENESS,
+            FORMAT,
+            REGISTRY_URL,
+            REGISTRY_FRAMING,
+            REGISTRY_AUTO_REGISTER);
 
     /** The bootstrap servers; an error that names the option when they are not set. */
     public static String bootstrapServers(ReadableConfig config) {
-        return config.getOptional(BOOTSTRAP_SERVERS).filter(s -> !s.isBlank()).orElseThrow(() ->
-                new IllegalArgumentException(BOOTSTRAP_SERVERS.key() + " is not set: the job needs a Kafka cluster"));
+        return config.getOptional(BOOTSTRAP_SERVERS)
+                .filter(s -> !s.isBlank())
+                .orElseThrow(() -> new IllegalArgumentException(
+                        BOOTSTRAP_SERVERS.key() + " is not set: the job needs a Kafka cluster"));
     }
 
     /** The four topics, with the configured prefix. */
@@ -146,15 +171,19 @@ public final class KafkaJobOptions {
         if (config.get(FORMAT) != WireFormat.REGISTRY) {
             boolean registrySet = config.getOptional(REGISTRY_URL).isPresent()
                     || config.getOptional(REGISTRY_FRAMING).isPresent()
-                    || config.getOptional(REGISTRY_AUTO_REGISTER).isPresent() || !serde.isEmpty();
+                    || config.getOptional(REGISTRY_AUTO_REGISTER).isPresent()
+                    || !serde.isEmpty();
             if (registrySet) {
                 throw new IllegalArgumentException("conntrack.registry.* is set but " + FORMAT.key() + " is "
                         + config.get(FORMAT) + "; set it to REGISTRY to use a schema registry");
             }
             return ValueFormat.singleObject();
         }
-        return ValueFormat.registry(new RegistrySettings(config.getOptional(REGISTRY_URL).orElse(null),
-                config.get(REGISTRY_FRAMING) == RegistryFraming.CONFLUENT, config.get(REGISTRY_AUTO_REGISTER), serde));
+        return ValueFormat.registry(new RegistrySettings(
+                config.getOptional(REGISTRY_URL).orElse(null),
+                config.get(REGISTRY_FRAMING) == RegistryFraming.CONFLUENT,
+                config.get(REGISTRY_AUTO_REGISTER),
+                serde));
     }
 
     /**

@@ -1,13 +1,22 @@
 package dev.nfct.flink;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.nfct.avro.FlowEvent;
 import dev.nfct.avro.TableEntry;
-import dev.nfct.schema.FlowEvents;
-import dev.nfct.schema.TableEntries;
 import dev.nfct.flink.operator.ConntrackOptions;
 import dev.nfct.replay.OracleFormat;
 import dev.nfct.replay.OracleReplay;
+import dev.nfct.schema.FlowEvents;
+import dev.nfct.schema.TableEntries;
 import dev.nfct.testing.SharedData;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -17,16 +26,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * The Flink job (its in-process replay path: the real job graph, keyed state and timers, without
  * Kafka) against the real kernel: every capture in {@code ../shared/pcaps} and its {@code public/}
@@ -35,13 +34,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class FlinkKernelConformanceITCase {
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     @Test
     void everyReferenceCaptureThroughTheJobAgreesWithTheKernel() throws Exception {
         Path pcaps = SharedData.pcaps();
-        Assumptions.assumeTrue(pcaps != null, "no reference captures (NFCT_REFERENCE_PCAPS, or ../shared/pcaps beside the checkout): Flink job conformance not checked");
+        Assumptions.assumeTrue(
+                pcaps != null,
+                "no reference captures (NFCT_REFERENCE_PCAPS, or ../shared/pcaps beside the checkout): Flink job conformance not checked");
         Map<String, Path> captures = new LinkedHashMap<>();
         for (Path p : SharedData.captures()) {
             if (p.toString().endsWith(".pcap") && Files.exists(sibling(p, ".events"))) {
@@ -69,31 +72,44 @@ class FlinkKernelConformanceITCase {
                 ours.add(OracleFormat.event(FlowEvents.toConnEvent(f)));
             }
             List<String> kernel = Files.readAllLines(sibling(e.getValue(), ".events"));
-            Map<String, List<String>> a = new TreeMap<>(OracleReplay.byFlow(ours)), b = new TreeMap<>(OracleReplay.byFlow(kernel));
-            long same = b.keySet().stream().filter(k -> b.get(k).equals(a.get(k))).count();
+            Map<String, List<String>> a = new TreeMap<>(OracleReplay.byFlow(ours)),
+                    b = new TreeMap<>(OracleReplay.byFlow(kernel));
+            long same =
+                    b.keySet().stream().filter(k -> b.get(k).equals(a.get(k))).count();
             List<String> table = new ArrayList<>();
             for (TableEntry t : r.table.values()) {
                 table.add(OracleFormat.entry(TableEntries.toDumpedEntry(t, r.now)));
             }
             table.sort(null);
-            List<String> kernelTable = new ArrayList<>(Files.readAllLines(Path.of(sibling(e.getValue(), ".events") + ".table")));
+            List<String> kernelTable =
+                    new ArrayList<>(Files.readAllLines(Path.of(sibling(e.getValue(), ".events") + ".table")));
             kernelTable.sort(null);
             Path traceFile = Path.of(sibling(e.getValue(), ".events") + ".trace");
-            List<String> kernelTrace = Files.exists(traceFile) ? OracleReplay.traceKeys(Files.readAllLines(traceFile)) : List.of();
+            List<String> kernelTrace =
+                    Files.exists(traceFile) ? OracleReplay.traceKeys(Files.readAllLines(traceFile)) : List.of();
             boolean traceSame = kernelTrace.equals(r.trace);
             boolean ok = a.equals(b) && table.equals(kernelTable) && traceSame;
-            summary.append(String.format("%-34s flows %d/%d table %s ctinfo %s%n", e.getKey(), same, b.size(),
-                    table.equals(kernelTable) ? "same" : "DIFFERENT", traceSame ? "same" : "DIFFERENT"));
+            summary.append(String.format(
+                    "%-34s flows %d/%d table %s ctinfo %s%n",
+                    e.getKey(),
+                    same,
+                    b.size(),
+                    table.equals(kernelTable) ? "same" : "DIFFERENT",
+                    traceSame ? "same" : "DIFFERENT"));
             if (!ok) {
                 disagreements.add(e.getKey() + ": flows " + same + "/" + b.size()
                         + (a.equals(b) ? "" : "\n  kernel " + b + "\n  ours   " + a)
-                        + (table.equals(kernelTable) ? "" : "\n  kernel table " + kernelTable + "\n  our table    " + table)
+                        + (table.equals(kernelTable)
+                                ? ""
+                                : "\n  kernel table " + kernelTable + "\n  our table    " + table)
                         + (traceSame ? "" : "\n  ctinfo differs"));
             }
         }
         System.out.println(summary);
         assertThat(results).hasSize(captures.size());
-        assertThat(disagreements).as("captures where the job differs from the kernel").isEmpty();
+        assertThat(disagreements)
+                .as("captures where the job differs from the kernel")
+                .isEmpty();
     }
 
     private static Path sibling(Path pcap, String suffix) {

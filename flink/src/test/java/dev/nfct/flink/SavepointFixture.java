@@ -4,19 +4,18 @@ import dev.nfct.avro.FlowEvent;
 import dev.nfct.avro.Hook;
 import dev.nfct.avro.PacketEvent;
 import dev.nfct.flink.io.InputRecord;
-import dev.nfct.schema.PacketEvents;
 import dev.nfct.flink.operator.ConntrackOptions;
 import dev.nfct.packet.CaptureReader;
 import dev.nfct.packet.CapturedDatagram;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
-
+import dev.nfct.schema.PacketEvents;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
 
 /**
  * The scenario behind the committed savepoint fixtures: the bundled sample capture (one host, its
@@ -29,14 +28,14 @@ import java.util.concurrent.TimeUnit;
 public final class SavepointFixture {
     /** Datagrams of the capture before the cut. */
     static final int CUT = 40;
+
     static final String HOST = "fixture-host";
     /** Packet id of the observation that is pending across the savepoint. */
     static final long PENDING_ID = 1_000_000;
     /** Where the fixtures live (under the test resources). */
     static final String RESOURCES = "savepoints";
 
-    private SavepointFixture() {
-    }
+    private SavepointFixture() {}
 
     /** The job's configuration in both runs: the harness sysctls, no Kryo, heap state. */
     public static Configuration config() {
@@ -77,7 +76,11 @@ public final class SavepointFixture {
 
     /** One observation of a two-hook packet (not seen once). */
     private static PacketEvent pending(PacketEvent e, Hook hook) {
-        return PacketEvent.newBuilder(e).setSeenOnce(false).setHook(hook).setPacketId(PENDING_ID).build();
+        return PacketEvent.newBuilder(e)
+                .setSeenOnce(false)
+                .setHook(hook)
+                .setPacketId(PENDING_ID)
+                .build();
     }
 
     private static List<PacketEvent> capture() throws IOException {
@@ -101,7 +104,8 @@ public final class SavepointFixture {
                 return p;
             }
         }
-        throw new IllegalStateException("samples/sample.pcap not found above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "samples/sample.pcap not found above " + Path.of("").toAbsolutePath());
     }
 
     /** One line per event: every field, as Avro prints the record. */

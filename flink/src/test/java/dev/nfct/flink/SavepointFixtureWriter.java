@@ -4,6 +4,10 @@ import dev.nfct.avro.FlowEvent;
 import dev.nfct.flink.io.InputRecord;
 import dev.nfct.flink.operator.ConntrackOptions;
 import dev.nfct.flink.operator.PacketCtInfo;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichFlatMapFunction;
@@ -14,11 +18,6 @@ import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.Collector;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
 
 /**
  * Writes a savepoint fixture with the code it is compiled with, for {@link SavepointRestoreITCase}
@@ -37,8 +36,7 @@ import java.util.List;
  * and writes the events of that second run beside the savepoint ({@code events-after-restore.txt}).
  */
 public final class SavepointFixtureWriter {
-    private SavepointFixtureWriter() {
-    }
+    private SavepointFixtureWriter() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length != 1) {
@@ -67,12 +65,14 @@ public final class SavepointFixtureWriter {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(1);
         List<InputRecord> partA = SavepointFixture.partA();
-        DataStream<InputRecord> input = env
-                .fromSource(new NumberSequenceSource(0, Long.MAX_VALUE), WatermarkStrategy.noWatermarks(), "ticks")
+        DataStream<InputRecord> input = env.fromSource(
+                        new NumberSequenceSource(0, Long.MAX_VALUE), WatermarkStrategy.noWatermarks(), "ticks")
                 .uid("fixture-ticks")
-                .flatMap(new EmitThenIdle()).returns(InputRecord.typeInfo())
+                .flatMap(new EmitThenIdle())
+                .returns(InputRecord.typeInfo())
                 .uid("fixture-part-a")
-                .assignTimestampsAndWatermarks(SavepointRestoreITCase.watermarks()).uid("fixture-watermarks-a");
+                .assignTimestampsAndWatermarks(SavepointRestoreITCase.watermarks())
+                .uid("fixture-watermarks-a");
         ConntrackJob.Outputs outputs = ConntrackJob.build(input, conf);
         InProcessSink<FlowEvent> flows = InProcessSink.create();
         InProcessSink<PacketCtInfo> ctinfo = InProcessSink.create();
@@ -89,7 +89,8 @@ public final class SavepointFixtureWriter {
                 }
                 Thread.sleep(50);
             }
-            String path = job.triggerSavepoint(dir.toString(), SavepointFormatType.CANONICAL).get();
+            String path = job.triggerSavepoint(dir.toString(), SavepointFormatType.CANONICAL)
+                    .get();
             System.err.println("part A gave " + flows.queue().size() + " events; savepoint " + path);
             return path;
         } finally {
@@ -118,5 +119,4 @@ public final class SavepointFixtureWriter {
             }
         }
     }
-
 }

@@ -1,7 +1,14 @@
 package dev.nfct.flink;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.nfct.avro.FlowEvent;
 import dev.nfct.flink.io.InputRecord;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
@@ -17,14 +24,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.net.URL;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * State written by an earlier version restores: each folder under {@code savepoints/} in the test
  * resources is a canonical savepoint taken by {@link SavepointFixtureWriter} with the version it is
@@ -37,15 +36,18 @@ class SavepointRestoreITCase {
     private static final String V0_1 = "0.1";
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(1).build());
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(1)
+            .build());
 
     @ParameterizedTest(name = "into {0}")
     @ValueSource(strings = {"hashmap", "rocksdb"})
     void theSavepointOfVersion01RestoresWithTheSameEvents(String backend) throws Exception {
         Path fixture = fixture(V0_1);
         List<String> expected = Files.readAllLines(fixture.resolve("events-after-restore.txt"));
-        List<String> got = SavepointFixture.lines(restoreAndRunPartB(fixture.resolve("savepoint").toString(), backend));
+        List<String> got = SavepointFixture.lines(
+                restoreAndRunPartB(fixture.resolve("savepoint").toString(), backend));
         assertThat(got).containsExactlyElementsOf(expected);
     }
 
@@ -67,8 +69,10 @@ class SavepointRestoreITCase {
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(1);
-        var input = env.fromData(SavepointFixture.partB(), InputRecord.typeInfo()).uid("fixture-part-b")
-                .assignTimestampsAndWatermarks(watermarks()).uid("fixture-watermarks-b");
+        var input = env.fromData(SavepointFixture.partB(), InputRecord.typeInfo())
+                .uid("fixture-part-b")
+                .assignTimestampsAndWatermarks(watermarks())
+                .uid("fixture-watermarks-b");
         InProcessSink<FlowEvent> flows = InProcessSink.create();
         try {
             ConntrackJob.build(input, conf).flowEvents.sinkTo(flows).uid("fixture-flows");
@@ -86,15 +90,15 @@ class SavepointRestoreITCase {
      */
     static WatermarkStrategy<InputRecord> watermarks() {
         return WatermarkStrategy.<InputRecord>forGenerator(c -> new WatermarkGenerator<>() {
-            @Override
-            public void onEvent(InputRecord r, long timestampMs, WatermarkOutput out) {
-                out.emitWatermark(new Watermark(timestampMs - 1));
-            }
+                    @Override
+                    public void onEvent(InputRecord r, long timestampMs, WatermarkOutput out) {
+                        out.emitWatermark(new Watermark(timestampMs - 1));
+                    }
 
-            @Override
-            public void onPeriodicEmit(WatermarkOutput out) {
-            }
-        }).withTimestampAssigner((r, ts) -> r.packet.getTimestampNs() / 1_000_000L);
+                    @Override
+                    public void onPeriodicEmit(WatermarkOutput out) {}
+                })
+                .withTimestampAssigner((r, ts) -> r.packet.getTimestampNs() / 1_000_000L);
     }
 
     private static Path fixture(String version) throws Exception {

@@ -6,8 +6,6 @@ import dev.nfct.core.Conntrack;
 import dev.nfct.core.HashConnTable;
 import dev.nfct.core.Settings;
 import dev.nfct.flink.FlinkReplay;
-import dev.nfct.schema.FlowEvents;
-import dev.nfct.schema.TableEntries;
 import dev.nfct.flink.operator.ConntrackOptions;
 import dev.nfct.flink.operator.TableUpdates;
 import dev.nfct.packet.CaptureReader;
@@ -16,10 +14,8 @@ import dev.nfct.replay.CaptureReplay;
 import dev.nfct.replay.FrameVerdict;
 import dev.nfct.replay.OracleFormat;
 import dev.nfct.replay.Timing;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-
+import dev.nfct.schema.FlowEvents;
+import dev.nfct.schema.TableEntries;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +27,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * {@code conformance --captures DIR --out DIR [--flink]}: the Java side of the kernel conformance
@@ -41,8 +40,7 @@ import java.util.stream.Stream;
  * them, so thousands of fuzzed sequences cost seconds, not a JVM start each.
  */
 final class ConformanceCommand {
-    private ConformanceCommand() {
-    }
+    private ConformanceCommand() {}
 
     static String usage() {
         return "usage: conformance --captures DIR --out DIR [--flink] [--set NAME=VALUE]\n"
@@ -72,7 +70,8 @@ final class ConformanceCommand {
         try {
             Map<String, Path> captures = new LinkedHashMap<>();
             try (Stream<Path> s = Files.list(Path.of(in))) {
-                s.filter(p -> p.toString().endsWith(".pcap") || p.toString().endsWith(".pcapng")).sorted()
+                s.filter(p -> p.toString().endsWith(".pcap") || p.toString().endsWith(".pcapng"))
+                        .sorted()
                         .forEach(p -> captures.put(base(p), p));
             }
             Path dir = Files.createDirectories(Path.of(outDir));
@@ -87,7 +86,8 @@ final class ConformanceCommand {
             if (args.has("--flink")) {
                 flink(captures, settings, dir);
             }
-            err.println("conformance: " + captures.size() + " captures replayed" + (args.has("--flink") ? " (engine and Flink job)" : ""));
+            err.println("conformance: " + captures.size() + " captures replayed"
+                    + (args.has("--flink") ? " (engine and Flink job)" : ""));
             return 0;
         } catch (IllegalArgumentException e) {
             err.println("conformance: " + e.getMessage());

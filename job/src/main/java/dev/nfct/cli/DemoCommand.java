@@ -1,31 +1,30 @@
 package dev.nfct.cli;
 
-import dev.nfct.kafka.TopicSetup;
 import dev.nfct.avro.FlowEvent;
 import dev.nfct.flink.KafkaConntrackJob;
 import dev.nfct.flink.KafkaJobOptions;
 import dev.nfct.flink.io.AvroSingleObjectDeserializer;
-import dev.nfct.schema.FlowEvents;
+import dev.nfct.flink.io.Topics;
 import dev.nfct.flink.operator.ConntrackOptions;
 import dev.nfct.kafka.CaptureProducer;
 import dev.nfct.kafka.CommittedReader;
 import dev.nfct.kafka.EmbeddedKafka;
-import dev.nfct.flink.io.Topics;
+import dev.nfct.kafka.TopicSetup;
 import dev.nfct.packet.CaptureReader;
 import dev.nfct.pcap.PcapFormatException;
 import dev.nfct.replay.Timing;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-
+import dev.nfct.schema.FlowEvents;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * {@code demo [--pcap FILE] [--once] [--timing top|capture]}: everything in one JVM. A real Kafka
@@ -41,8 +40,7 @@ final class DemoCommand {
     static final String BUNDLED_SAMPLE = "/samples/sample.pcap";
     private static final String HOST = "demo-host";
 
-    private DemoCommand() {
-    }
+    private DemoCommand() {}
 
     static String usage() {
         return "usage: demo [--pcap FILE] [--once] [--timing top|capture] [--web-port PORT]\n"
@@ -87,8 +85,8 @@ final class DemoCommand {
             try (CaptureReader capture = open(pcap)) {
                 sent = CaptureProducer.send(capture, HOST, timing, topics.packets(), kafka.clientConfig());
             }
-            err.println("demo: sent " + sent + " packets of " + (pcap == null ? "the bundled sample" : pcap)
-                    + " to " + topics.packets() + " on " + kafka.bootstrapServers());
+            err.println("demo: sent " + sent + " packets of " + (pcap == null ? "the bundled sample" : pcap) + " to "
+                    + topics.packets() + " on " + kafka.bootstrapServers());
 
             Configuration conf = new Configuration();
             conf.set(ConntrackOptions.SYSCTLS.get("nf_conntrack_acct"), 1);

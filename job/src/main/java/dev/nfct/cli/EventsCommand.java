@@ -2,23 +2,8 @@ package dev.nfct.cli;
 
 import dev.nfct.avro.FlowEvent;
 import dev.nfct.flink.io.AvroSingleObjectDeserializer;
-import dev.nfct.schema.FlowEvents;
 import dev.nfct.flink.io.Topics;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.errors.InvalidTopicException;
-import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-
+import dev.nfct.schema.FlowEvents;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,6 +25,20 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * {@code events --bootstrap-servers HOST:PORT [options]}: the project's own reader of the
@@ -59,10 +58,30 @@ final class EventsCommand {
     private static final Map<String, String> ALIASES = aliases();
 
     /** The options that take one value (and may be given once), by canonical name. */
-    private static final List<String> SINGLE = List.of("--bootstrap-servers", "--topic", "--topic-prefix", "--group",
-            "--consumer-config", "--metadata-timeout", "--output", "--count", "--timeout", "--event-mask", "--proto",
-            "--family", "--src", "--dst", "--reply-src", "--reply-dst", "--addr", "--sport", "--dport",
-            "--reply-port-src", "--reply-port-dst", "--zone", "--mark");
+    private static final List<String> SINGLE = List.of(
+            "--bootstrap-servers",
+            "--topic",
+            "--topic-prefix",
+            "--group",
+            "--consumer-config",
+            "--metadata-timeout",
+            "--output",
+            "--count",
+            "--timeout",
+            "--event-mask",
+            "--proto",
+            "--family",
+            "--src",
+            "--dst",
+            "--reply-src",
+            "--reply-dst",
+            "--addr",
+            "--sport",
+            "--dport",
+            "--reply-port-src",
+            "--reply-port-dst",
+            "--zone",
+            "--mark");
 
     /** Consumer settings the command owns; a --consumer-property cannot change them. */
     private static final Map<String, String> OWNED = Map.of(
@@ -74,8 +93,7 @@ final class EventsCommand {
             ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, "the command reads raw bytes",
             ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, "the command reads raw bytes");
 
-    private EventsCommand() {
-    }
+    private EventsCommand() {}
 
     private static Map<String, String> aliases() {
         Map<String, String> a = new java.util.TreeMap<>();
@@ -109,7 +127,8 @@ final class EventsCommand {
                 + "Kafka:\n"
                 + "  -b, --bootstrap-servers HOST:PORT[,...]  brokers to connect to (required)\n"
                 + "  --topic NAME                 topic to read (default " + Topics.FLOW_EVENTS + ")\n"
-                + "  --topic-prefix P             read P" + Topics.FLOW_EVENTS + ", as `run --topic-prefix P` writes it\n"
+                + "  --topic-prefix P             read P" + Topics.FLOW_EVENTS
+                + ", as `run --topic-prefix P` writes it\n"
                 + "  --from-beginning             start at the oldest retained events, not at the end\n"
                 + "  --group ID                   read as member of consumer group ID and commit progress\n"
                 + "                               (a group that has committed offsets resumes there, even\n"
@@ -153,7 +172,9 @@ final class EventsCommand {
             StringBuilder sb = new StringBuilder(256);
             if (timestamp) {
                 long ns = f.getTimestampNs();
-                sb.append('[').append(Math.floorDiv(ns, 1_000_000_000L)).append('.')
+                sb.append('[')
+                        .append(Math.floorDiv(ns, 1_000_000_000L))
+                        .append('.')
                         .append(String.format(Locale.ROOT, "%06d", Math.floorMod(ns, 1_000_000_000L) / 1000))
                         .append("]\t");
             }
@@ -169,10 +190,17 @@ final class EventsCommand {
     }
 
     /** Everything the command line asks for. */
-    private record Settings(Map<String, Object> consumer, String bootstrap, String topic, boolean fromBeginning,
-                            String group, long count, long timeoutNanos, Duration metadataTimeout,
-                            Output output, FlowEventFilter filter) {
-    }
+    private record Settings(
+            Map<String, Object> consumer,
+            String bootstrap,
+            String topic,
+            boolean fromBeginning,
+            String group,
+            long count,
+            long timeoutNanos,
+            Duration metadataTimeout,
+            Output output,
+            FlowEventFilter filter) {}
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
         Settings s;
@@ -211,7 +239,8 @@ final class EventsCommand {
         }
         String topic;
         try {
-            topic = o.has("--topic") ? o.get("--topic", null)
+            topic = o.has("--topic")
+                    ? o.get("--topic", null)
                     : Topics.defaults().withPrefix(o.get("--topic-prefix", "")).flowEvents();
             org.apache.kafka.common.internals.Topic.validate(topic);
         } catch (InvalidTopicException e) {
@@ -231,7 +260,9 @@ final class EventsCommand {
                 consumerProperty(consumer, k, p.getProperty(k), "--consumer-config " + file);
             }
         }
-        args.forEachKeyValue("--consumer-property", "KEY=VALUE",
+        args.forEachKeyValue(
+                "--consumer-property",
+                "KEY=VALUE",
                 (k, v) -> consumerProperty(consumer, k.trim(), v, "--consumer-property"));
 
         boolean extended = false, json = false, id = false, timestamp = false;
@@ -242,10 +273,12 @@ final class EventsCommand {
                     case "json" -> json = true;
                     case "id" -> id = true;
                     case "timestamp" -> timestamp = true;
-                    case "xml", "ktimestamp", "labels", "userspace" -> throw new IllegalArgumentException(
-                            "-o " + fmt.trim() + " is not supported here (only extended, json, id, timestamp)");
-                    default -> throw new IllegalArgumentException(
-                            "-o takes extended, json, id or timestamp (comma-separated), not '" + fmt + "'");
+                    case "xml", "ktimestamp", "labels", "userspace" ->
+                        throw new IllegalArgumentException(
+                                "-o " + fmt.trim() + " is not supported here (only extended, json, id, timestamp)");
+                    default ->
+                        throw new IllegalArgumentException(
+                                "-o takes extended, json, id or timestamp (comma-separated), not '" + fmt + "'");
                 }
             }
         }
@@ -280,7 +313,11 @@ final class EventsCommand {
             family = p.family;
         }
         // A null prefix leaves its condition unset, as the builder starts.
-        f.origSrc(origSrc).origDst(origDst).replySrc(replySrc).replyDst(replyDst).anyAddress(any);
+        f.origSrc(origSrc)
+                .origDst(origDst)
+                .replySrc(replySrc)
+                .replyDst(replyDst)
+                .anyAddress(any);
         if (o.has("--sport")) {
             f.origSport(FlowEventFilter.parsePort(display("--sport"), o.get("--sport", null)));
         }
@@ -302,9 +339,17 @@ final class EventsCommand {
         for (String h : args.all("--host")) {
             f.host(h);
         }
-        return new Settings(consumer, bootstrap.trim(), topic, o.has("--from-beginning"),
-                o.get("--group", null), count, timeoutNanos, Duration.ofNanos(metadataNanos),
-                new Output(extended, json, id, timestamp), f.build());
+        return new Settings(
+                consumer,
+                bootstrap.trim(),
+                topic,
+                o.has("--from-beginning"),
+                o.get("--group", null),
+                count,
+                timeoutNanos,
+                Duration.ofNanos(metadataNanos),
+                new Output(extended, json, id, timestamp),
+                f.build());
     }
 
     private static void consumerProperty(Map<String, Object> consumer, String key, String value, String where) {
@@ -461,7 +506,8 @@ final class EventsCommand {
         private final PrintStream out;
         private final PrintStream err;
         private final CountDownLatch finished = new CountDownLatch(1);
-        private final AvroSingleObjectDeserializer<FlowEvent> decoder = new AvroSingleObjectDeserializer<>(FlowEvent.class);
+        private final AvroSingleObjectDeserializer<FlowEvent> decoder =
+                new AvroSingleObjectDeserializer<>(FlowEvent.class);
         private final Map<TopicPartition, OffsetAndMetadata> toCommit = new HashMap<>();
         private long shown;
         private long skipped;
@@ -526,8 +572,9 @@ final class EventsCommand {
                 if (started) {
                     commit();
                     err.println("events: " + shown + " flow event" + (shown == 1 ? "" : "s") + " shown"
-                            + (skipped == 0 ? "" : ", " + skipped + " undecodable record"
-                            + (skipped == 1 ? "" : "s") + " skipped"));
+                            + (skipped == 0
+                                    ? ""
+                                    : ", " + skipped + " undecodable record" + (skipped == 1 ? "" : "s") + " skipped"));
                 }
                 err.flush();
                 try {

@@ -4,7 +4,6 @@ import dev.nfct.avro.FlowEvent;
 import dev.nfct.avro.FlowTuple;
 import dev.nfct.core.EventType;
 import dev.nfct.schema.FlowEvents;
-
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.Locale;
@@ -31,8 +30,25 @@ import java.util.function.Predicate;
  */
 final class FlowEventFilter implements Predicate<FlowEvent> {
     /** L4 names as {@code conntrack -p} takes them (plus {@code ipv6-icmp}, as /etc/protocols has it). */
-    static final Map<String, Integer> PROTOCOLS = Map.of("tcp", 6, "udp", 17, "udplite", 136, "icmp", 1,
-            "icmpv6", 58, "ipv6-icmp", 58, "sctp", 132, "gre", 47, "dccp", 33);
+    static final Map<String, Integer> PROTOCOLS = Map.of(
+            "tcp",
+            6,
+            "udp",
+            17,
+            "udplite",
+            136,
+            "icmp",
+            1,
+            "icmpv6",
+            58,
+            "ipv6-icmp",
+            58,
+            "sctp",
+            132,
+            "gre",
+            47,
+            "dccp",
+            33);
 
     private final Set<EventType> types;
     private final Integer family;
@@ -96,16 +112,30 @@ final class FlowEventFilter implements Predicate<FlowEvent> {
         FlowTuple o = f.getOrig();
         FlowTuple r = f.getReply();
         if (o == null || r == null) {
-            return origSrc == null && origDst == null && replySrc == null && replyDst == null && anyAddress == null
-                    && origSport == null && origDport == null && replySport == null && replyDport == null;
+            return origSrc == null
+                    && origDst == null
+                    && replySrc == null
+                    && replyDst == null
+                    && anyAddress == null
+                    && origSport == null
+                    && origDport == null
+                    && replySport == null
+                    && replyDport == null;
         }
         int fam = f.getFamily();
-        return in(origSrc, fam, o.getSrc()) && in(origDst, fam, o.getDst())
-                && in(replySrc, fam, r.getSrc()) && in(replyDst, fam, r.getDst())
-                && (anyAddress == null || anyAddress.matches(fam, o.getSrc()) || anyAddress.matches(fam, o.getDst())
-                        || anyAddress.matches(fam, r.getSrc()) || anyAddress.matches(fam, r.getDst()))
-                && port(origSport, o.getSrcPort()) && port(origDport, o.getDstPort())
-                && port(replySport, r.getSrcPort()) && port(replyDport, r.getDstPort());
+        return in(origSrc, fam, o.getSrc())
+                && in(origDst, fam, o.getDst())
+                && in(replySrc, fam, r.getSrc())
+                && in(replyDst, fam, r.getDst())
+                && (anyAddress == null
+                        || anyAddress.matches(fam, o.getSrc())
+                        || anyAddress.matches(fam, o.getDst())
+                        || anyAddress.matches(fam, r.getSrc())
+                        || anyAddress.matches(fam, r.getDst()))
+                && port(origSport, o.getSrcPort())
+                && port(origDport, o.getDstPort())
+                && port(replySport, r.getSrcPort())
+                && port(replyDport, r.getDstPort());
     }
 
     private static boolean in(IpPrefix p, int family, String address) {
@@ -138,8 +168,8 @@ final class FlowEventFilter implements Predicate<FlowEvent> {
             try {
                 set.add(EventType.valueOf(p));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("event type '" + part.trim()
-                        + "' is not one of NEW, UPDATE, DESTROY (or ALL)");
+                throw new IllegalArgumentException(
+                        "event type '" + part.trim() + "' is not one of NEW, UPDATE, DESTROY (or ALL)");
             }
         }
         return set;
@@ -197,7 +227,8 @@ final class FlowEventFilter implements Predicate<FlowEvent> {
         Long m = unsigned32(slash < 0 ? s : s.substring(0, slash));
         Long mask = slash < 0 ? Long.valueOf(0xffff_ffffL) : unsigned32(s.substring(slash + 1));
         if (m == null || mask == null) {
-            throw new IllegalArgumentException("--mark needs MARK[/MASK] (decimal or 0x-hex, 32 bits), not '" + s + "'");
+            throw new IllegalArgumentException(
+                    "--mark needs MARK[/MASK] (decimal or 0x-hex, 32 bits), not '" + s + "'");
         }
         return new long[] {m & mask, mask};
     }
@@ -238,8 +269,7 @@ final class FlowEventFilter implements Predicate<FlowEvent> {
         private long[] mark;
         private final Set<String> hosts = new LinkedHashSet<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         Builder types(Set<EventType> t) {
             types = t;

@@ -40,7 +40,9 @@ final class IpPrefix {
         int bits = max;
         if (slash >= 0) {
             String len = s.substring(slash + 1);
-            if (len.isEmpty() || len.length() > 3 || !len.chars().allMatch(c -> c >= '0' && c <= '9')
+            if (len.isEmpty()
+                    || len.length() > 3
+                    || !len.chars().allMatch(c -> c >= '0' && c <= '9')
                     || (bits = Integer.parseInt(len)) > max) {
                 throw new IllegalArgumentException("'" + text + "': the prefix length must be 0 to " + max);
             }
@@ -170,8 +172,9 @@ final class IpPrefix {
             int v = 0;
             for (int k = 0; k < g.length(); k++) {
                 char c = g.charAt(k);
-                int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                        : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+                int d = c >= '0' && c <= '9'
+                        ? c - '0'
+                        : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
                 if (d < 0) {
                     return null;
                 }

@@ -6,8 +6,7 @@ import java.util.Arrays;
  * Entry point of {@code conntrack-job.jar}: {@code java -jar conntrack-job.jar COMMAND [options]}.
  */
 public final class Main {
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         System.exit(run(args));

@@ -13,7 +13,6 @@ import dev.nfct.replay.CaptureReplay;
 import dev.nfct.replay.FrameVerdict;
 import dev.nfct.replay.OracleFormat;
 import dev.nfct.replay.Timing;
-
 import java.io.BufferedOutputStream;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -35,8 +34,7 @@ import java.util.function.Function;
  * prefix); {@code --ctinfo} gets one {@code FRAME STATE DIRECTION} line per IP frame.
  */
 final class ReplayCommand {
-    private ReplayCommand() {
-    }
+    private ReplayCommand() {}
 
     static String usage() {
         return "usage: replay --pcap FILE [--timing top|capture] [--ctinfo OUT] [options]\n"
@@ -67,7 +65,9 @@ final class ReplayCommand {
     static int run(String[] argv, PrintStream out, PrintStream err) {
         Args args;
         try {
-            args = new Args(argv, Set.of("--pcap", "--timing", "--ctinfo", "--format", "--table", "--at-end", "--set"),
+            args = new Args(
+                    argv,
+                    Set.of("--pcap", "--timing", "--ctinfo", "--format", "--table", "--at-end", "--set"),
                     Set.of("--stats", "--help", "-h"));
         } catch (IllegalArgumentException e) {
             err.println("replay: " + e.getMessage() + "\n\n" + usage());
@@ -117,8 +117,8 @@ final class ReplayCommand {
             return 2;
         }
 
-        Writer stdout = new BufferedWriter(new OutputStreamWriter(new BufferedOutputStream(out, 1 << 16),
-                StandardCharsets.UTF_8), 1 << 16);
+        Writer stdout = new BufferedWriter(
+                new OutputStreamWriter(new BufferedOutputStream(out, 1 << 16), StandardCharsets.UTF_8), 1 << 16);
         IOException[] writeFailure = new IOException[1];
         EventListener printer = e -> {
             try {

@@ -1,17 +1,16 @@
 package dev.nfct.cli;
 
-import dev.nfct.kafka.TopicSetup;
 import dev.nfct.flink.KafkaConntrackJob;
 import dev.nfct.flink.KafkaJobOptions;
 import dev.nfct.flink.registry.WireFormat;
+import dev.nfct.kafka.TopicSetup;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Set;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-
-import java.io.PrintStream;
-import java.time.Duration;
-import java.util.Set;
 
 /**
  * {@code run --bootstrap-servers HOST:PORT [options]}: the job against any Kafka cluster. Under
@@ -19,8 +18,7 @@ import java.util.Set;
  * ({@link KafkaJobOptions}); on a cluster, the cluster jar takes the same options.
  */
 final class RunCommand {
-    private RunCommand() {
-    }
+    private RunCommand() {}
 
     static String usage() {
         return "usage: run --bootstrap-servers HOST:PORT [options]\n"
@@ -60,10 +58,25 @@ final class RunCommand {
     static int run(String[] argv, PrintStream out, PrintStream err) {
         Args args;
         try {
-            args = new Args(argv, Set.of("--bootstrap-servers", "--topic-prefix", "--create-topics", "--group",
-                    "--state-backend", "--checkpoint-interval", "--checkpoint-dir", "--parallelism",
-                    "--out-of-orderness", "--idleness", "--set", "--schema-registry", "--registry-format",
-                    "--registry-auto-register", "--registry-set"), Set.of("--help", "-h"));
+            args = new Args(
+                    argv,
+                    Set.of(
+                            "--bootstrap-servers",
+                            "--topic-prefix",
+                            "--create-topics",
+                            "--group",
+                            "--state-backend",
+                            "--checkpoint-interval",
+                            "--checkpoint-dir",
+                            "--parallelism",
+                            "--out-of-orderness",
+                            "--idleness",
+                            "--set",
+                            "--schema-registry",
+                            "--registry-format",
+                            "--registry-auto-register",
+                            "--registry-set"),
+                    Set.of("--help", "-h"));
         } catch (IllegalArgumentException e) {
             err.println("run: " + e.getMessage() + "\n\n" + usage());
             return 2;
@@ -108,7 +121,8 @@ final class RunCommand {
                 err.println("run: created topics " + created);
             }
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-            env.enableCheckpointing(duration(args.get("--checkpoint-interval", "10s")).toMillis());
+            env.enableCheckpointing(
+                    duration(args.get("--checkpoint-interval", "10s")).toMillis());
             if (args.has("--parallelism")) {
                 env.setParallelism(Integer.parseInt(args.get("--parallelism", "1")));
             }
@@ -124,8 +138,8 @@ final class RunCommand {
 
     /** The value format flags, as options; a usage error (IllegalArgumentException) when they do not fit. */
     private static void registry(Args args, Configuration conf) {
-        boolean registryOption = args.has("--registry-format") || args.has("--registry-auto-register")
-                || args.has("--registry-set");
+        boolean registryOption =
+                args.has("--registry-format") || args.has("--registry-auto-register") || args.has("--registry-set");
         if (!args.has("--schema-registry")) {
             if (registryOption) {
                 throw new IllegalArgumentException("--registry-format, --registry-auto-register and --registry-set "
@@ -139,14 +153,19 @@ final class RunCommand {
         if (!format.equals("confluent") && !format.equals("apicurio")) {
             throw new IllegalArgumentException("--registry-format must be confluent or apicurio, not '" + format + "'");
         }
-        conf.set(KafkaJobOptions.REGISTRY_FRAMING, format.equals("confluent")
-                ? KafkaJobOptions.RegistryFraming.CONFLUENT : KafkaJobOptions.RegistryFraming.APICURIO);
+        conf.set(
+                KafkaJobOptions.REGISTRY_FRAMING,
+                format.equals("confluent")
+                        ? KafkaJobOptions.RegistryFraming.CONFLUENT
+                        : KafkaJobOptions.RegistryFraming.APICURIO);
         String auto = args.get("--registry-auto-register", "true");
         if (!auto.equals("true") && !auto.equals("false")) {
             throw new IllegalArgumentException("--registry-auto-register must be true or false, not '" + auto + "'");
         }
         conf.set(KafkaJobOptions.REGISTRY_AUTO_REGISTER, Boolean.parseBoolean(auto));
-        args.forEachKeyValue("--registry-set", "KEY=VALUE",
+        args.forEachKeyValue(
+                "--registry-set",
+                "KEY=VALUE",
                 (k, v) -> conf.setString(KafkaJobOptions.REGISTRY_PROPERTIES_PREFIX + k, v));
     }
 

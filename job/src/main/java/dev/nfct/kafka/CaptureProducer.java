@@ -2,18 +2,17 @@ package dev.nfct.kafka;
 
 import dev.nfct.avro.PacketEvent;
 import dev.nfct.flink.io.AvroSingleObjectSerializer;
-import dev.nfct.schema.PacketEvents;
 import dev.nfct.packet.CaptureReader;
 import dev.nfct.packet.CapturedDatagram;
 import dev.nfct.replay.Timing;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-
+import dev.nfct.schema.PacketEvents;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Sends a capture to the packet topic as single-observation {@code PacketEvent}s of one host, in
@@ -21,12 +20,12 @@ import java.util.Map;
  * input contract asks).
  */
 public final class CaptureProducer {
-    private CaptureProducer() {
-    }
+    private CaptureProducer() {}
 
     /** @return the number of packet records sent */
-    public static long send(CaptureReader capture, String host, Timing timing, String topic,
-                            Map<String, Object> clientConfig) throws IOException {
+    public static long send(
+            CaptureReader capture, String host, Timing timing, String topic, Map<String, Object> clientConfig)
+            throws IOException {
         Map<String, Object> c = new HashMap<>(clientConfig);
         c.put("key.serializer", ByteArraySerializer.class.getName());
         c.put("value.serializer", ByteArraySerializer.class.getName());
@@ -46,7 +45,8 @@ public final class CaptureProducer {
                 }
                 // Top timing: the whole capture at its first instant, as a top-speed replay.
                 long ts = timing == Timing.TOP ? first : d.timestampNanos();
-                producer.send(new ProducerRecord<>(topic, key, ser.serialize(PacketEvents.fromPacket(d.packet(), host, ++n, ts))));
+                producer.send(new ProducerRecord<>(
+                        topic, key, ser.serialize(PacketEvents.fromPacket(d.packet(), host, ++n, ts))));
             }
             producer.flush();
         }

@@ -1,16 +1,15 @@
 package dev.nfct.kafka;
 
-import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Reads a topic from the beginning with {@code isolation.level=read_committed}, so only what the
@@ -61,8 +60,8 @@ public final class CommittedReader implements AutoCloseable {
      * Everything committed in a topic: reads from the beginning until at least {@code atLeast}
      * records have come and every partition is read to its committed end, or {@code maxWait} passes.
      */
-    public static List<ConsumerRecord<byte[], byte[]>> readAll(String topic, Map<String, Object> clientConfig,
-                                                                 int atLeast, Duration maxWait) {
+    public static List<ConsumerRecord<byte[], byte[]>> readAll(
+            String topic, Map<String, Object> clientConfig, int atLeast, Duration maxWait) {
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         long deadline = System.nanoTime() + maxWait.toNanos();
         try (CommittedReader reader = new CommittedReader(topic, clientConfig)) {

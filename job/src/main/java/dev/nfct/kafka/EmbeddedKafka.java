@@ -1,20 +1,5 @@
 package dev.nfct.kafka;
 
-import kafka.server.KafkaConfig;
-import kafka.server.KafkaRaftServer;
-import kafka.tools.StorageTool;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.DescribeClusterOptions;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.utils.Exit;
-import org.apache.kafka.common.utils.Time;
-import org.apache.kafka.common.utils.Utils;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -36,6 +21,20 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Exit;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.common.utils.Utils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A real Kafka broker inside this JVM: one KRaft node that is both broker and controller, bound to
@@ -63,12 +62,14 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** The one node's id; also the id a reused data directory must have been formatted with. */
     static final int NODE_ID = 1;
+
     static final String BROKER_LISTENER = "PLAINTEXT";
     static final String CONTROLLER_LISTENER = "CONTROLLER";
     static final String HOST = "127.0.0.1";
 
     /** How long {@link #createTopic} waits for leaders and metadata before giving up. */
     public static final Duration DEFAULT_TOPIC_TIMEOUT = Duration.ofSeconds(30);
+
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final int BIND_ATTEMPTS = 3;
 
@@ -85,8 +86,13 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final Object closeLock = new Object();
     private boolean closed;
 
-    private EmbeddedKafka(KafkaRaftServer server, Path dataDir, boolean deleteDataDir, int brokerPort,
-                          int controllerPort, String clusterId) {
+    private EmbeddedKafka(
+            KafkaRaftServer server,
+            Path dataDir,
+            boolean deleteDataDir,
+            int brokerPort,
+            int controllerPort,
+            String clusterId) {
         this.server = server;
         this.dataDir = dataDir;
         this.deleteDataDir = deleteDataDir;
@@ -113,12 +119,22 @@ public final class EmbeddedKafka implements AutoCloseable {
      */
     public static EmbeddedKafka start(Path dataDir, Map<String, String> brokerProperties) {
         Objects.requireNonNull(brokerProperties, "brokerProperties");
-        for (String fixed : List.of("process.roles", "node.id", "listeners", "advertised.listeners",
-                "controller.quorum.voters", "controller.quorum.bootstrap.servers", "controller.listener.names",
-                "listener.security.protocol.map", "inter.broker.listener.name", "log.dirs", "log.dir",
+        for (String fixed : List.of(
+                "process.roles",
+                "node.id",
+                "listeners",
+                "advertised.listeners",
+                "controller.quorum.voters",
+                "controller.quorum.bootstrap.servers",
+                "controller.listener.names",
+                "listener.security.protocol.map",
+                "inter.broker.listener.name",
+                "log.dirs",
+                "log.dir",
                 "metadata.log.dir")) {
             if (brokerProperties.containsKey(fixed)) {
-                throw new IllegalArgumentException("EmbeddedKafka sets '" + fixed + "' itself; it cannot be overridden");
+                throw new IllegalArgumentException(
+                        "EmbeddedKafka sets '" + fixed + "' itself; it cannot be overridden");
             }
         }
         installExitGuard();
@@ -139,8 +155,12 @@ public final class EmbeddedKafka implements AutoCloseable {
                 throw e;
             }
             Runtime.getRuntime().addShutdownHook(kafka.shutdownHook);
-            LOG.info("Kafka broker ready at {} in {} ms (cluster {}, data in {})", kafka.bootstrapServers,
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), kafka.clusterId, dir);
+            LOG.info(
+                    "Kafka broker ready at {} in {} ms (cluster {}, data in {})",
+                    kafka.bootstrapServers,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+                    kafka.clusterId,
+                    dir);
             return kafka;
         } catch (RuntimeException | Error e) {
             if (temporary) {
@@ -168,13 +188,18 @@ public final class EmbeddedKafka implements AutoCloseable {
             long t2 = System.nanoTime();
             try {
                 server.startup();
-                LOG.debug("Broker storage formatted in {} ms, server built in {} ms, started in {} ms",
-                        (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
+                LOG.debug(
+                        "Broker storage formatted in {} ms, server built in {} ms, started in {} ms",
+                        (t1 - t0) / 1_000_000,
+                        (t2 - t1) / 1_000_000,
+                        (System.nanoTime() - t2) / 1_000_000);
                 return new EmbeddedKafka(server, dir, temporary, brokerPort, controllerPort, clusterId);
             } catch (RuntimeException e) {
                 shutdownQuietly(server);
                 if (attempt < BIND_ATTEMPTS && hasCause(e, BindException.class)) {
-                    LOG.warn("Port {} or {} was taken before the broker could bind it; retrying", brokerPort,
+                    LOG.warn(
+                            "Port {} or {} was taken before the broker could bind it; retrying",
+                            brokerPort,
                             controllerPort);
                     continue;
                 }
@@ -189,8 +214,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("node.id", Integer.toString(NODE_ID));
         p.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
         p.put("controller.listener.names", CONTROLLER_LISTENER);
-        p.put("listeners", BROKER_LISTENER + "://" + HOST + ":" + brokerPort + ","
-                + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort);
+        p.put(
+                "listeners",
+                BROKER_LISTENER + "://" + HOST + ":" + brokerPort + "," + CONTROLLER_LISTENER + "://" + HOST + ":"
+                        + controllerPort);
         p.put("advertised.listeners", BROKER_LISTENER + "://" + HOST + ":" + brokerPort);
         p.put("listener.security.protocol.map", BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
         p.put("inter.broker.listener.name", BROKER_LISTENER);
@@ -248,11 +275,13 @@ public final class EmbeddedKafka implements AutoCloseable {
         int rc;
         // StorageTool prints a report: keep it off stdout, which the CLI reserves for events.
         try (PrintStream ps = new PrintStream(output, true, StandardCharsets.UTF_8)) {
-            rc = StorageTool.execute(new String[] {"format", "--config", configFile.toString(),
-                    "--cluster-id", clusterId}, ps);
+            rc = StorageTool.execute(
+                    new String[] {"format", "--config", configFile.toString(), "--cluster-id", clusterId}, ps);
         } catch (RuntimeException e) {
-            throw new KafkaException("Formatting the broker's storage in " + dir + " failed: "
-                    + output.toString(StandardCharsets.UTF_8).trim(), e);
+            throw new KafkaException(
+                    "Formatting the broker's storage in " + dir + " failed: "
+                            + output.toString(StandardCharsets.UTF_8).trim(),
+                    e);
         }
         if (rc != 0) {
             throw new KafkaException("Formatting the broker's storage in " + dir + " failed (" + rc + "): "
@@ -269,8 +298,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         try (Admin admin = Admin.create(adminConfig())) {
             while (System.nanoTime() < deadline) {
                 try {
-                    if (!admin.describeCluster(new DescribeClusterOptions().timeoutMs(2_000)).nodes()
-                            .get(2_500, TimeUnit.MILLISECONDS).isEmpty()) {
+                    if (!admin.describeCluster(new DescribeClusterOptions().timeoutMs(2_000))
+                            .nodes()
+                            .get(2_500, TimeUnit.MILLISECONDS)
+                            .isEmpty()) {
                         return;
                     }
                 } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
@@ -282,8 +313,9 @@ public final class EmbeddedKafka implements AutoCloseable {
                 sleep(20);
             }
         }
-        throw new org.apache.kafka.common.errors.TimeoutException("The embedded broker at " + bootstrapServers
-                + " did not answer within " + timeout.toMillis() + " ms", last);
+        throw new org.apache.kafka.common.errors.TimeoutException(
+                "The embedded broker at " + bootstrapServers + " did not answer within " + timeout.toMillis() + " ms",
+                last);
     }
 
     /** {@code host:port} of the broker, for {@code bootstrap.servers}. */
@@ -329,8 +361,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /** {@link #createTopic(String, int, Map)} with a given replication factor and time limit. */
-    public void createTopic(String name, int partitions, short replicationFactor, Map<String, String> config,
-                            Duration timeout) {
+    public void createTopic(
+            String name, int partitions, short replicationFactor, Map<String, String> config, Duration timeout) {
         ensureOpen();
         NewTopic topic = new NewTopic(name, partitions, replicationFactor).configs(Map.copyOf(config));
         TopicAdmin.createAndAwait(adminConfig(), List.of(topic), false, timeout);
@@ -409,7 +441,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         if (deleteDataDir) {
             deleteQuietly(dataDir);
         }
-        LOG.info("Kafka broker at {} stopped in {} ms", bootstrapServers,
+        LOG.info(
+                "Kafka broker at {} stopped in {} ms",
+                bootstrapServers,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
@@ -441,8 +475,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private static void refuse(String what, int status, String message) {
-        String description = "Kafka asked the JVM to " + what + " with status " + status
-                + (message == null ? "" : ": " + message);
+        String description =
+                "Kafka asked the JVM to " + what + " with status " + status + (message == null ? "" : ": " + message);
         FATAL_ERROR.compareAndSet(null, description);
         LOG.error("{} (refused by EmbeddedKafka; the embedded broker is probably unusable now)", description);
         throw new EmbeddedKafkaFatalError(description);

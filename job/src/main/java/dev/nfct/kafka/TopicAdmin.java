@@ -1,5 +1,15 @@
 package dev.nfct.kafka;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
@@ -18,17 +28,6 @@ import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-
 /**
  * Topic creation that returns only once the topics can be used.
  *
@@ -40,11 +39,11 @@ final class TopicAdmin {
     private static final long MAX_CALL_MS = 2_000;
     /** A call needs this long at least to have a chance; the last one may overrun the deadline by it. */
     private static final long MIN_CALL_MS = 100;
+
     private static final String NO_ANSWER = "no answer in time";
     private static final String LEADERS = "(leaders)";
 
-    private TopicAdmin() {
-    }
+    private TopicAdmin() {}
 
     /**
      * Creates the topics and waits until they are ready.
@@ -53,8 +52,8 @@ final class TopicAdmin {
      *                     false: an existing topic is an error
      * @return the names of the topics this call created
      */
-    static List<String> createAndAwait(Map<String, Object> adminConfig, List<NewTopic> topics, boolean skipExisting,
-                                       Duration timeout) {
+    static List<String> createAndAwait(
+            Map<String, Object> adminConfig, List<NewTopic> topics, boolean skipExisting, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         String where = String.valueOf(adminConfig.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG));
         List<String> created = new ArrayList<>();
@@ -62,14 +61,18 @@ final class TopicAdmin {
         try (Admin admin = Admin.create(adminConfig)) {
             List<NewTopic> toCreate = new ArrayList<>(topics);
             if (skipExisting) {
-                Set<String> existing = get(admin.listTopics(new ListTopicsOptions().timeoutMs(wholeMs(deadline)))
-                        .names(), deadline, "listing the topics on " + where);
+                Set<String> existing = get(
+                        admin.listTopics(new ListTopicsOptions().timeoutMs(wholeMs(deadline)))
+                                .names(),
+                        deadline,
+                        "listing the topics on " + where);
                 toCreate.removeIf(t -> existing.contains(t.name()));
                 topics.stream().filter(t -> existing.contains(t.name())).forEach(t -> expected.put(t.name(), 1));
             }
             if (!toCreate.isEmpty()) {
-                Map<String, KafkaFuture<Void>> results = admin.createTopics(toCreate,
-                        new CreateTopicsOptions().timeoutMs(wholeMs(deadline))).values();
+                Map<String, KafkaFuture<Void>> results = admin.createTopics(
+                                toCreate, new CreateTopicsOptions().timeoutMs(wholeMs(deadline)))
+                        .values();
                 for (NewTopic topic : toCreate) {
                     try {
                         results.get(topic.name()).get(Math.max(1, remainingMs(deadline)), TimeUnit.MILLISECONDS);
@@ -80,12 +83,14 @@ final class TopicAdmin {
                         if (cause instanceof TopicExistsException && skipExisting) {
                             expected.put(topic.name(), 1); // created by someone else meanwhile
                         } else {
-                            throw new KafkaException("Could not create topic '" + topic.name() + "' ("
-                                    + describe(topic) + ") on " + where + ": " + cause.getMessage(), cause);
+                            throw new KafkaException(
+                                    "Could not create topic '" + topic.name() + "' (" + describe(topic) + ") on "
+                                            + where + ": " + cause.getMessage(),
+                                    cause);
                         }
                     } catch (java.util.concurrent.TimeoutException e) {
-                        throw new TimeoutException("Timed out after " + timeout.toMillis()
-                                + " ms creating topic '" + topic.name() + "' (" + describe(topic) + ") on " + where);
+                        throw new TimeoutException("Timed out after " + timeout.toMillis() + " ms creating topic '"
+                                + topic.name() + "' (" + describe(topic) + ") on " + where);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         throw new KafkaException("Interrupted while creating topic '" + topic.name() + "'", e);
@@ -116,8 +121,9 @@ final class TopicAdmin {
         try (Admin admin = Admin.create(config)) {
             do {
                 Map<String, String> current = new TreeMap<>();
-                Map<String, KafkaFuture<TopicDescription>> descriptions = admin.describeTopics(minPartitions.keySet(),
-                        new DescribeTopicsOptions().timeoutMs(callMs(deadline))).topicNameValues();
+                Map<String, KafkaFuture<TopicDescription>> descriptions = admin.describeTopics(
+                                minPartitions.keySet(), new DescribeTopicsOptions().timeoutMs(callMs(deadline)))
+                        .topicNameValues();
                 Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
                 for (Map.Entry<String, Integer> topic : minPartitions.entrySet()) {
                     String name = topic.getKey();
@@ -133,8 +139,9 @@ final class TopicAdmin {
                         } else if (cause instanceof RetriableException) {
                             current.put(name, cause.toString());
                         } else {
-                            throw new KafkaException("Cannot describe topic '" + name + "' on " + where + ": "
-                                    + cause.getMessage(), cause);
+                            throw new KafkaException(
+                                    "Cannot describe topic '" + name + "' on " + where + ": " + cause.getMessage(),
+                                    cause);
                         }
                         continue;
                     } catch (java.util.concurrent.TimeoutException e) {
@@ -150,28 +157,34 @@ final class TopicAdmin {
                         }
                     }
                     if (description.partitions().size() < topic.getValue()) {
-                        current.put(name, description.partitions().size() + " of " + topic.getValue()
-                                + " partitions in the metadata");
+                        current.put(
+                                name,
+                                description.partitions().size() + " of " + topic.getValue()
+                                        + " partitions in the metadata");
                     } else if (!leaderless.isEmpty()) {
                         current.put(name, "partitions " + leaderless + " have no leader");
                     }
                 }
                 if (current.isEmpty()) {
                     try {
-                        admin.listOffsets(partitions, new ListOffsetsOptions().timeoutMs(callMs(deadline))).all()
+                        admin.listOffsets(partitions, new ListOffsetsOptions().timeoutMs(callMs(deadline)))
+                                .all()
                                 .get(callMs(deadline) + 500L, TimeUnit.MILLISECONDS);
                         return;
                     } catch (ExecutionException e) {
-                        current.put(LEADERS, e.getCause() instanceof TimeoutException ? NO_ANSWER
-                                : "the partition leaders do not answer yet: " + e.getCause());
+                        current.put(
+                                LEADERS,
+                                e.getCause() instanceof TimeoutException
+                                        ? NO_ANSWER
+                                        : "the partition leaders do not answer yet: " + e.getCause());
                     } catch (java.util.concurrent.TimeoutException e) {
                         current.put(LEADERS, NO_ANSWER);
                     }
                 }
                 Map<String, String> previous = new TreeMap<>(problems);
                 problems.clear();
-                current.forEach((topic, problem) -> problems.put(topic,
-                        NO_ANSWER.equals(problem) ? previous.getOrDefault(topic, problem) : problem));
+                current.forEach((topic, problem) -> problems.put(
+                        topic, NO_ANSWER.equals(problem) ? previous.getOrDefault(topic, problem) : problem));
                 EmbeddedKafka.sleep(Math.min(backoff, Math.max(1, remainingMs(deadline))));
                 backoff = Math.min(200, backoff * 2);
             } while (remainingMs(deadline) > 0);
@@ -181,9 +194,13 @@ final class TopicAdmin {
         }
         StringBuilder message = new StringBuilder("Timed out after ")
                 .append(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))
-                .append(" ms waiting for topic(s) ").append(minPartitions.keySet()).append(" on ").append(where)
+                .append(" ms waiting for topic(s) ")
+                .append(minPartitions.keySet())
+                .append(" on ")
+                .append(where)
                 .append(" to be ready:");
-        problems.forEach((topic, problem) -> message.append(' ').append(topic).append(": ").append(problem).append(';'));
+        problems.forEach((topic, problem) ->
+                message.append(' ').append(topic).append(": ").append(problem).append(';'));
         message.setLength(message.length() - 1);
         throw new TimeoutException(message.toString());
     }

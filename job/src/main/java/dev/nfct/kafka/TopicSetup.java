@@ -1,6 +1,14 @@
 package dev.nfct.kafka;
 
 import dev.nfct.flink.io.Topics;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
@@ -12,25 +20,16 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-
 /** Creates the job's {@link Topics}: on the embedded broker, or whichever are missing on any cluster. */
 public final class TopicSetup {
     private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
 
     /** The default partition count of {@link #ensureTopics(Topics, String)}. */
     public static final int DEFAULT_PARTITIONS = 4;
+
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
-    private TopicSetup() {
-    }
+    private TopicSetup() {}
 
     /**
      * Creates the four topics on the embedded broker and waits until they are ready; fails if one exists.
@@ -48,7 +47,10 @@ public final class TopicSetup {
 
     /** {@link #ensureTopics(Topics, Map, int, Duration)} with no client security settings. */
     public static List<String> ensureTopics(Topics topics, String bootstrapServers, int partitions) {
-        return ensureTopics(topics, Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), partitions,
+        return ensureTopics(
+                topics,
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
+                partitions,
                 DEFAULT_TIMEOUT);
     }
 
@@ -63,12 +65,12 @@ public final class TopicSetup {
      * @throws IllegalStateException if the existing table topic is not compacted
      * @throws org.apache.kafka.common.errors.TimeoutException if the topics are not ready in time
      */
-    public static List<String> ensureTopics(Topics topics, Map<String, Object> adminConfig, int partitions,
-                                            Duration timeout) {
+    public static List<String> ensureTopics(
+            Topics topics, Map<String, Object> adminConfig, int partitions, Duration timeout) {
         Map<String, Object> config = new LinkedHashMap<>(adminConfig);
         config.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "nfct-topics");
-        List<String> created = TopicAdmin.createAndAwait(config, topics.newTopics(partitions, Optional.empty()), true,
-                timeout);
+        List<String> created =
+                TopicAdmin.createAndAwait(config, topics.newTopics(partitions, Optional.empty()), true, timeout);
         if (!created.contains(topics.table())) {
             checkCompacted(topics.table(), config);
         }
@@ -83,9 +85,13 @@ public final class TopicSetup {
         Config config;
         try (Admin admin = Admin.create(adminConfig)) {
             config = admin.describeConfigs(List.of(resource), new DescribeConfigsOptions().timeoutMs(10_000))
-                    .all().get(15, TimeUnit.SECONDS).get(resource);
+                    .all()
+                    .get(15, TimeUnit.SECONDS)
+                    .get(resource);
         } catch (ExecutionException e) {
-            throw new KafkaException("Cannot read the settings of topic '" + table + "': " + e.getCause().getMessage(),
+            throw new KafkaException(
+                    "Cannot read the settings of topic '" + table + "': "
+                            + e.getCause().getMessage(),
                     e.getCause());
         } catch (java.util.concurrent.TimeoutException e) {
             throw new org.apache.kafka.common.errors.TimeoutException(

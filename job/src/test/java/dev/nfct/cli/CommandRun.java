@@ -30,9 +30,14 @@ final class CommandRun {
     static CommandRun of(Command command, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         long t0 = System.nanoTime();
-        int status = command.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        int status = command.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new CommandRun(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8),
+        return new CommandRun(
+                status,
+                out.toString(StandardCharsets.UTF_8),
+                err.toString(StandardCharsets.UTF_8),
                 (System.nanoTime() - t0) / 1_000_000);
     }
 

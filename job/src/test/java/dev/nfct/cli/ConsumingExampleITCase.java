@@ -1,6 +1,8 @@
 package dev.nfct.cli;
 
-import dev.nfct.kafka.TopicSetup;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,10 +13,21 @@ import dev.nfct.cli.EventsTestData.Event;
 import dev.nfct.core.EventBits;
 import dev.nfct.core.EventType;
 import dev.nfct.flink.io.AvroSingleObjectDeserializer;
-import dev.nfct.schema.FlowKeys;
-import dev.nfct.kafka.EmbeddedKafkaExtension;
 import dev.nfct.flink.io.Topics;
+import dev.nfct.kafka.EmbeddedKafkaExtension;
+import dev.nfct.kafka.TopicSetup;
+import dev.nfct.schema.FlowKeys;
 import dev.nfct.testing.SharedData;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -28,28 +41,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 /**
  * Keeps docs/CONSUMING.md honest: its Java example is {@link FlowEventConsumerExample}, word for
  * word, and that code is run here against a real broker with records written as the job writes them.
  */
 class ConsumingExampleITCase {
     private static final Path DOC = SharedData.projectRoot().resolve("docs/CONSUMING.md");
-    private static final Path EXAMPLE = SharedData.projectRoot()
-            .resolve("job/src/test/java/dev/nfct/cli/FlowEventConsumerExample.java");
+    private static final Path EXAMPLE =
+            SharedData.projectRoot().resolve("job/src/test/java/dev/nfct/cli/FlowEventConsumerExample.java");
 
     @RegisterExtension
     static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
@@ -70,7 +69,8 @@ class ConsumingExampleITCase {
         assertThat(m.find()).as("docs/CONSUMING.md has the marked java block").isTrue();
         String source = Files.readString(EXAMPLE);
         // Everything after the package line (a reader puts it in a package of their own).
-        String code = source.substring(source.indexOf('\n', source.indexOf("package ")) + 1).strip();
+        String code = source.substring(source.indexOf('\n', source.indexOf("package ")) + 1)
+                .strip();
         assertThat(m.group(1).strip()).isEqualTo(code);
     }
 
@@ -88,21 +88,26 @@ class ConsumingExampleITCase {
         try (KafkaProducer<byte[], byte[]> p = EventsTestData.transactionalProducer(KAFKA.broker())) {
             p.beginTransaction();
             for (Event e : events) {
-                p.send(new ProducerRecord<>(Topics.FLOW_EVENTS, FlowKeys.key(e.flow()), EventsTestData.encode(e.flow())));
+                p.send(new ProducerRecord<>(
+                        Topics.FLOW_EVENTS, FlowKeys.key(e.flow()), EventsTestData.encode(e.flow())));
             }
-            p.send(new ProducerRecord<>(Topics.FLOW_EVENTS, 1, "junk".getBytes(StandardCharsets.UTF_8),
-                    new byte[] {(byte) 0xC3, 1, 2, 3}));
+            p.send(new ProducerRecord<>(
+                    Topics.FLOW_EVENTS, 1, "junk".getBytes(StandardCharsets.UTF_8), new byte[] {(byte) 0xC3, 1, 2, 3}));
             p.commitTransaction();
             p.beginTransaction();
-            p.send(new ProducerRecord<>(Topics.FLOW_EVENTS, FlowKeys.key(events.get(0).flow()),
-                    EventsTestData.encode(FlowEvent.newBuilder(events.get(0).flow()).setHost("aborted").build())));
+            p.send(new ProducerRecord<>(
+                    Topics.FLOW_EVENTS,
+                    FlowKeys.key(events.get(0).flow()),
+                    EventsTestData.encode(FlowEvent.newBuilder(events.get(0).flow())
+                            .setHost("aborted")
+                            .build())));
             p.flush();
             p.abortTransaction();
         }
 
         List<FlowEvent> received = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = FlowEventConsumerExample.consumer(KAFKA.broker().bootstrapServers(),
-                "example-group")) {
+        try (KafkaConsumer<String, byte[]> consumer =
+                FlowEventConsumerExample.consumer(KAFKA.broker().bootstrapServers(), "example-group")) {
             consumer.subscribe(List.of(FlowEventConsumerExample.FLOW_EVENTS));
             long deadline = System.nanoTime() + 20_000_000_000L;
             while (received.size() < events.size() && System.nanoTime() < deadline) {
@@ -110,15 +115,19 @@ class ConsumingExampleITCase {
             }
             FlowEventConsumerExample.pollOnce(consumer, received::add); // nothing more may come
         }
-        assertThat(received).containsExactlyInAnyOrderElementsOf(events.stream().map(Event::flow).toList());
+        assertThat(received)
+                .containsExactlyInAnyOrderElementsOf(
+                        events.stream().map(Event::flow).toList());
         // Per flow (key), the order of the engine.
-        assertThat(byKey(received)).isEqualTo(byKey(events.stream().map(Event::flow).toList()));
+        assertThat(byKey(received))
+                .isEqualTo(byKey(events.stream().map(Event::flow).toList()));
     }
 
     private static Map<String, List<FlowEvent>> byKey(List<FlowEvent> events) {
         Map<String, List<FlowEvent>> m = new TreeMap<>();
         for (FlowEvent f : events) {
-            m.computeIfAbsent(new String(FlowKeys.key(f), StandardCharsets.UTF_8), k -> new ArrayList<>()).add(f);
+            m.computeIfAbsent(new String(FlowKeys.key(f), StandardCharsets.UTF_8), k -> new ArrayList<>())
+                    .add(f);
         }
         return m;
     }
@@ -132,8 +141,8 @@ class ConsumingExampleITCase {
         try (KafkaProducer<byte[], byte[]> p = EventsTestData.transactionalProducer(KAFKA.broker())) {
             p.beginTransaction();
             for (Map<String, TableEntry> t : List.of(gw1, other)) {
-                t.forEach((k, v) -> p.send(new ProducerRecord<>(Topics.TABLE, k.getBytes(StandardCharsets.UTF_8),
-                        EventsTestData.encode(v))));
+                t.forEach((k, v) -> p.send(new ProducerRecord<>(
+                        Topics.TABLE, k.getBytes(StandardCharsets.UTF_8), EventsTestData.encode(v))));
             }
             p.send(new ProducerRecord<>(Topics.TABLE, destroyed.getBytes(StandardCharsets.UTF_8), null));
             p.commitTransaction();
@@ -141,18 +150,20 @@ class ConsumingExampleITCase {
         Map<String, TableEntry> expected = new LinkedHashMap<>(gw1);
         expected.remove(destroyed);
 
-        Map<String, TableEntry> table = FlowEventConsumerExample.loadTable(KAFKA.broker().bootstrapServers(),
-                FlowEventConsumerExample.TABLE, "gw1");
+        Map<String, TableEntry> table = FlowEventConsumerExample.loadTable(
+                KAFKA.broker().bootstrapServers(), FlowEventConsumerExample.TABLE, "gw1");
         assertThat(table).isEqualTo(expected);
-        assertThat(FlowEventConsumerExample.loadTable(KAFKA.broker().bootstrapServers(), FlowEventConsumerExample.TABLE,
-                "gw1|x")).isEqualTo(other);
+        assertThat(FlowEventConsumerExample.loadTable(
+                        KAFKA.broker().bootstrapServers(), FlowEventConsumerExample.TABLE, "gw1|x"))
+                .isEqualTo(other);
     }
 
     /** Section 3 of the document: what a reader with today's classes does with a newer writer's records. */
     @Test
     void aNewerWriterVersionIsReadOnceItsSchemaIsAddedAndRefusedBefore() throws Exception {
         // v2: a new field with a default, and a new enum symbol at the end
-        ObjectNode json = (ObjectNode) new ObjectMapper().readTree(FlowEvent.getClassSchema().toString());
+        ObjectNode json = (ObjectNode)
+                new ObjectMapper().readTree(FlowEvent.getClassSchema().toString());
         ArrayNode fields = (ArrayNode) json.get("fields");
         ObjectNode typeField = (ObjectNode) fields.get(0);
         ((ArrayNode) typeField.get("type").get("symbols")).add("RELATED");
@@ -167,11 +178,14 @@ class ConsumingExampleITCase {
         r.put("type", new GenericData.EnumSymbol(v2.getField("type").schema(), "RELATED"));
         r.put("eventBits", EventBits.RELATED);
         r.put("vrf", "blue");
-        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v2).encode(r).array();
+        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v2)
+                .encode(r)
+                .array();
 
         assertThatThrownBy(() -> FlowEvent.getDecoder().decode(bytes)).isInstanceOf(MissingSchemaException.class);
         StringBuilder why = new StringBuilder();
-        assertThat(new AvroSingleObjectDeserializer<>(FlowEvent.class).decodeOrNull(bytes, why)).isNull();
+        assertThat(new AvroSingleObjectDeserializer<>(FlowEvent.class).decodeOrNull(bytes, why))
+                .isNull();
         assertThat(why).contains("unknown schema fingerprint");
 
         BinaryMessageDecoder<FlowEvent> decoder = FlowEvent.createDecoder(null);
@@ -179,7 +193,10 @@ class ConsumingExampleITCase {
         FlowEvent read = decoder.decode(bytes);
         assertThat(read.getType()).isEqualTo(FlowEventType.UNKNOWN);
         assertThat(FlowEventFilter.typeOf(read)).isEqualTo(EventType.NEW);
-        assertThat(FlowEvent.newBuilder(read).setType(v1.getType()).setEventBits(v1.getEventBits()).build())
+        assertThat(FlowEvent.newBuilder(read)
+                        .setType(v1.getType())
+                        .setEventBits(v1.getEventBits())
+                        .build())
                 .isEqualTo(v1);
         assertThat(decoder.decode(EventsTestData.encode(v1))).isEqualTo(v1); // and v1 records still
     }

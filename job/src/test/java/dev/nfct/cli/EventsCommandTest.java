@@ -1,14 +1,13 @@
 package dev.nfct.cli;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The {@code events} command line without a broker: usage errors, help, an unreachable Kafka. */
 class EventsCommandTest {
@@ -20,8 +19,11 @@ class EventsCommandTest {
     void helpGoesToStdoutWithStatus0() {
         CommandRun r = events("--help");
         assertThat(r.status).isZero();
-        assertThat(r.out).startsWith("usage: events --bootstrap-servers HOST:PORT").contains("--from-beginning")
-                .contains("-e, --event-mask").contains("--consumer-property");
+        assertThat(r.out)
+                .startsWith("usage: events --bootstrap-servers HOST:PORT")
+                .contains("--from-beginning")
+                .contains("-e, --event-mask")
+                .contains("--consumer-property");
         assertThat(r.err).isEmpty();
     }
 
@@ -32,36 +34,39 @@ class EventsCommandTest {
 
     /** Each line: the options after {@code --bootstrap-servers 127.0.0.1:1}, and a part of the message. */
     @ParameterizedTest
-    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
-        "--no-such-option                 | unknown option '--no-such-option'",
-        "-p                               | -p needs a value",
-        "-p tcpx                          | protocol 'tcpx' is not one of",
-        "-p 256                           | protocol '256'",
-        "-e NEW,CHANGED                   | event type 'CHANGED' is not one of NEW, UPDATE, DESTROY",
-        "-f ipv5                          | family 'ipv5' is not ipv4 or ipv6",
-        "-s 10.0.0.300                    | -s/--src/--orig-src: '10.0.0.300' is not an IPv4 or IPv6 address",
-        "-s example.com                   | -s/--src/--orig-src: 'example.com' is not an IPv4 or IPv6 address",
-        "-d 10.0.0.0/33                   | the prefix length must be 0 to 32",
-        "--addr 2001:db8::/129            | the prefix length must be 0 to 128",
-        "-f ipv6 -s 10.0.0.1              | do not agree",
-        "-s 10.0.0.1 -d 2001:db8::1       | do not agree",
-        "--dport 65536                    | --dport/--orig-port-dst needs a port number 0-65535",
-        "--sport http                     | --sport/--orig-port-src needs a port number",
-        "--zone -1                        | --zone needs a zone number",
-        "--mark 0x1/0xzz                  | --mark needs MARK[/MASK]",
-        "-o xml                           | -o xml is not supported here",
-        "-o fancy                         | -o takes extended, json, id or timestamp",
-        "--count 0                        | -c/--count needs a whole number above 0",
-        "--timeout soon                   | --timeout needs a number of seconds above 0",
-        "--timeout 0                      | --timeout needs a number of seconds above 0",
-        "-s 10.0.0.1 -s 10.0.0.2          | -s/--src/--orig-src is given more than once",
-        "-s 10.0.0.1 --orig-src=10.0.0.2  | -s/--src/--orig-src is given more than once",
-        "--topic a --topic-prefix b.      | give --topic or --topic-prefix, not both",
-        "--topic bad/name                 | bad/name",
-        "--consumer-property isolation.level=read_uncommitted | isolation.level cannot be set",
-        "--consumer-property group.id=x   | group.id cannot be set (use --group)",
-        "--consumer-property novalue      | --consumer-property needs KEY=VALUE",
-    })
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '"',
+            value = {
+                "--no-such-option                 | unknown option '--no-such-option'",
+                "-p                               | -p needs a value",
+                "-p tcpx                          | protocol 'tcpx' is not one of",
+                "-p 256                           | protocol '256'",
+                "-e NEW,CHANGED                   | event type 'CHANGED' is not one of NEW, UPDATE, DESTROY",
+                "-f ipv5                          | family 'ipv5' is not ipv4 or ipv6",
+                "-s 10.0.0.300                    | -s/--src/--orig-src: '10.0.0.300' is not an IPv4 or IPv6 address",
+                "-s example.com                   | -s/--src/--orig-src: 'example.com' is not an IPv4 or IPv6 address",
+                "-d 10.0.0.0/33                   | the prefix length must be 0 to 32",
+                "--addr 2001:db8::/129            | the prefix length must be 0 to 128",
+                "-f ipv6 -s 10.0.0.1              | do not agree",
+                "-s 10.0.0.1 -d 2001:db8::1       | do not agree",
+                "--dport 65536                    | --dport/--orig-port-dst needs a port number 0-65535",
+                "--sport http                     | --sport/--orig-port-src needs a port number",
+                "--zone -1                        | --zone needs a zone number",
+                "--mark 0x1/0xzz                  | --mark needs MARK[/MASK]",
+                "-o xml                           | -o xml is not supported here",
+                "-o fancy                         | -o takes extended, json, id or timestamp",
+                "--count 0                        | -c/--count needs a whole number above 0",
+                "--timeout soon                   | --timeout needs a number of seconds above 0",
+                "--timeout 0                      | --timeout needs a number of seconds above 0",
+                "-s 10.0.0.1 -s 10.0.0.2          | -s/--src/--orig-src is given more than once",
+                "-s 10.0.0.1 --orig-src=10.0.0.2  | -s/--src/--orig-src is given more than once",
+                "--topic a --topic-prefix b.      | give --topic or --topic-prefix, not both",
+                "--topic bad/name                 | bad/name",
+                "--consumer-property isolation.level=read_uncommitted | isolation.level cannot be set",
+                "--consumer-property group.id=x   | group.id cannot be set (use --group)",
+                "--consumer-property novalue      | --consumer-property needs KEY=VALUE",
+            })
     void usageErrorsExitWith2AndSayWhy(String options, String message) {
         List<String> args = new ArrayList<>(List.of("--bootstrap-servers", "127.0.0.1:1"));
         args.addAll(Arrays.asList(options.trim().split(" +")));

@@ -8,19 +8,14 @@ import dev.nfct.core.EventFormat;
 import dev.nfct.core.HashConnTable;
 import dev.nfct.core.Settings;
 import dev.nfct.flink.io.AvroSingleObjectSerializer;
-import dev.nfct.schema.FlowEvents;
-import dev.nfct.schema.FlowKeys;
 import dev.nfct.kafka.EmbeddedKafka;
 import dev.nfct.packet.CaptureReader;
 import dev.nfct.replay.AtEnd;
 import dev.nfct.replay.CaptureReplay;
 import dev.nfct.replay.Timing;
+import dev.nfct.schema.FlowEvents;
+import dev.nfct.schema.FlowKeys;
 import dev.nfct.testing.SharedData;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -28,15 +23,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** Flow events and table entries from a real engine replay of {@code samples/sample.pcap}, and a producer. */
 final class EventsTestData {
-    private EventsTestData() {
-    }
+    private EventsTestData() {}
 
     /** One engine event: its record, and the lines {@code conntrack -E} prints for it. */
-    record Event(ConnEvent engine, FlowEvent flow, String plain, String extended) {
-    }
+    record Event(ConnEvent engine, FlowEvent flow, String plain, String extended) {}
 
     /**
      * Every event of the sample replayed with its own timestamps and expired at the end (so every
@@ -44,8 +41,13 @@ final class EventsTestData {
      */
     static List<Event> sampleEvents(String host) {
         List<Event> events = new ArrayList<>();
-        Conntrack engine = new Conntrack(Settings.replayDefaults(), new HashConnTable(),
-                e -> events.add(new Event(e, FlowEvents.fromConnEvent(e, host), EventFormat.event(e, false),
+        Conntrack engine = new Conntrack(
+                Settings.replayDefaults(),
+                new HashConnTable(),
+                e -> events.add(new Event(
+                        e,
+                        FlowEvents.fromConnEvent(e, host),
+                        EventFormat.event(e, false),
                         EventFormat.event(e, true))));
         try (CaptureReader r = CaptureReader.open(SharedData.projectRoot().resolve("samples/sample.pcap"))) {
             new CaptureReplay(engine, Timing.CAPTURE, AtEnd.EXPIRE).run(r);
@@ -57,7 +59,7 @@ final class EventsTestData {
 
     /** The table topic's records after a top-speed replay of the sample: key and live entry. */
     static Map<String, TableEntry> sampleTable(String host) {
-        Conntrack engine = new Conntrack(Settings.replayDefaults(), new HashConnTable(), e -> { });
+        Conntrack engine = new Conntrack(Settings.replayDefaults(), new HashConnTable(), e -> {});
         CaptureReplay replay = new CaptureReplay(engine, Timing.TOP, AtEnd.KEEP);
         try (CaptureReader r = CaptureReader.open(SharedData.projectRoot().resolve("samples/sample.pcap"))) {
             replay.run(r);

@@ -2,13 +2,6 @@ package dev.nfct.cli;
 
 import dev.nfct.avro.FlowEvent;
 import dev.nfct.avro.TableEntry;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -16,6 +9,12 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** Reads the conntrack job's flow events and connection table with plain kafka-clients. */
 public final class FlowEventConsumerExample {
@@ -83,10 +82,11 @@ public final class FlowEventConsumerExample {
         // name with '%' and '|' percent-encoded.
         String keyPrefix = host.replace("%", "%25").replace("|", "%7C") + "|";
         Map<String, TableEntry> table = new TreeMap<>();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(config(bootstrapServers),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> c =
+                new KafkaConsumer<>(config(bootstrapServers), new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             c.assign(partitions);
             c.seekToBeginning(partitions);
             // With read_committed these are the last stable offsets: everything committed so far.

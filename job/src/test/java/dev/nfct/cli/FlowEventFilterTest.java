@@ -1,41 +1,79 @@
 package dev.nfct.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.nfct.avro.FlowEvent;
 import dev.nfct.avro.FlowEventType;
 import dev.nfct.avro.FlowTuple;
 import dev.nfct.core.EventBits;
 import dev.nfct.core.EventType;
+import java.util.EnumSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.util.EnumSet;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 /** The filter logic of {@code events}, without Kafka. */
 class FlowEventFilterTest {
     private static FlowTuple ports(String src, String dst, int sport, int dport) {
-        return FlowTuple.newBuilder().setSrc(src).setDst(dst).setSrcPort(sport).setDstPort(dport).build();
+        return FlowTuple.newBuilder()
+                .setSrc(src)
+                .setDst(dst)
+                .setSrcPort(sport)
+                .setDstPort(dport)
+                .build();
     }
 
-    private static FlowEvent.Builder event(FlowEventType type, int family, int protocol, FlowTuple orig, FlowTuple reply) {
-        return FlowEvent.newBuilder().setType(type).setHost("gw1").setFamily(family).setProtocol(protocol)
-                .setOrig(orig).setReply(reply).setEventBits(type == FlowEventType.NEW ? EventBits.NEW : 0);
+    private static FlowEvent.Builder event(
+            FlowEventType type, int family, int protocol, FlowTuple orig, FlowTuple reply) {
+        return FlowEvent.newBuilder()
+                .setType(type)
+                .setHost("gw1")
+                .setFamily(family)
+                .setProtocol(protocol)
+                .setOrig(orig)
+                .setReply(reply)
+                .setEventBits(type == FlowEventType.NEW ? EventBits.NEW : 0);
     }
 
     /** TCP 10.1.2.3:40000 -> 192.0.2.80:80, NATed reply from 198.51.100.7:8080 to 203.0.113.1:40000. */
-    private static final FlowEvent TCP4 = event(FlowEventType.NEW, 2, 6,
-            ports("10.1.2.3", "192.0.2.80", 40000, 80), ports("198.51.100.7", "203.0.113.1", 8080, 40000))
-            .setZone(7).setMark(0x1234).build();
-    private static final FlowEvent UDP6 = event(FlowEventType.DESTROY, 10, 17,
-            ports("2001:db8:1::1", "2001:db8:2::53", 5353, 53), ports("2001:db8:2::53", "2001:db8:1::1", 53, 5353))
-            .setHost("gw2").build();
-    private static final FlowEvent ICMP4 = event(FlowEventType.UPDATE, 2, 1,
-            FlowTuple.newBuilder().setSrc("10.1.2.3").setDst("192.0.2.80").setIcmpType(8).setIcmpCode(0).setIcmpId(7).build(),
-            FlowTuple.newBuilder().setSrc("192.0.2.80").setDst("10.1.2.3").setIcmpType(0).setIcmpCode(0).setIcmpId(7).build())
+    private static final FlowEvent TCP4 = event(
+                    FlowEventType.NEW,
+                    2,
+                    6,
+                    ports("10.1.2.3", "192.0.2.80", 40000, 80),
+                    ports("198.51.100.7", "203.0.113.1", 8080, 40000))
+            .setZone(7)
+            .setMark(0x1234)
+            .build();
+
+    private static final FlowEvent UDP6 = event(
+                    FlowEventType.DESTROY,
+                    10,
+                    17,
+                    ports("2001:db8:1::1", "2001:db8:2::53", 5353, 53),
+                    ports("2001:db8:2::53", "2001:db8:1::1", 53, 5353))
+            .setHost("gw2")
+            .build();
+    private static final FlowEvent ICMP4 = event(
+                    FlowEventType.UPDATE,
+                    2,
+                    1,
+                    FlowTuple.newBuilder()
+                            .setSrc("10.1.2.3")
+                            .setDst("192.0.2.80")
+                            .setIcmpType(8)
+                            .setIcmpCode(0)
+                            .setIcmpId(7)
+                            .build(),
+                    FlowTuple.newBuilder()
+                            .setSrc("192.0.2.80")
+                            .setDst("10.1.2.3")
+                            .setIcmpType(0)
+                            .setIcmpCode(0)
+                            .setIcmpId(7)
+                            .build())
             .build();
 
     private static FlowEventFilter.Builder f() {
@@ -52,7 +90,8 @@ class FlowEventFilterTest {
 
     @Test
     void eventTypes() {
-        FlowEventFilter newOrDestroy = f().types(FlowEventFilter.parseEventMask("new,DESTROY")).build();
+        FlowEventFilter newOrDestroy =
+                f().types(FlowEventFilter.parseEventMask("new,DESTROY")).build();
         assertThat(newOrDestroy.test(TCP4)).isTrue();
         assertThat(newOrDestroy.test(UDP6)).isTrue();
         assertThat(newOrDestroy.test(ICMP4)).isFalse();
@@ -62,10 +101,14 @@ class FlowEventFilterTest {
 
     @Test
     void unknownTypeFromANewerWriterCountsAsWhatItsBitsSay() {
-        FlowEvent unknownDestroy = FlowEvent.newBuilder(UDP6).setType(FlowEventType.UNKNOWN)
-                .setEventBits(EventBits.DESTROY).build();
-        FlowEvent unknownNew = FlowEvent.newBuilder(UDP6).setType(FlowEventType.UNKNOWN)
-                .setEventBits(EventBits.RELATED).build();
+        FlowEvent unknownDestroy = FlowEvent.newBuilder(UDP6)
+                .setType(FlowEventType.UNKNOWN)
+                .setEventBits(EventBits.DESTROY)
+                .build();
+        FlowEvent unknownNew = FlowEvent.newBuilder(UDP6)
+                .setType(FlowEventType.UNKNOWN)
+                .setEventBits(EventBits.RELATED)
+                .build();
         FlowEventFilter destroys = f().types(EnumSet.of(EventType.DESTROY)).build();
         assertThat(destroys.test(unknownDestroy)).isTrue();
         assertThat(destroys.test(unknownNew)).isFalse();
@@ -74,16 +117,33 @@ class FlowEventFilterTest {
 
     @Test
     void protocolAndFamily() {
-        assertThat(f().protocol(FlowEventFilter.parseProtocol("UDP")).build().test(UDP6)).isTrue();
-        assertThat(f().protocol(FlowEventFilter.parseProtocol("udp")).build().test(TCP4)).isFalse();
-        assertThat(f().protocol(FlowEventFilter.parseProtocol("1")).build().test(ICMP4)).isTrue();
-        assertThat(f().family(FlowEventFilter.parseFamily("ipv6")).build().test(UDP6)).isTrue();
-        assertThat(f().family(FlowEventFilter.parseFamily("IPv4")).build().test(UDP6)).isFalse();
+        assertThat(f().protocol(FlowEventFilter.parseProtocol("UDP")).build().test(UDP6))
+                .isTrue();
+        assertThat(f().protocol(FlowEventFilter.parseProtocol("udp")).build().test(TCP4))
+                .isFalse();
+        assertThat(f().protocol(FlowEventFilter.parseProtocol("1")).build().test(ICMP4))
+                .isTrue();
+        assertThat(f().family(FlowEventFilter.parseFamily("ipv6")).build().test(UDP6))
+                .isTrue();
+        assertThat(f().family(FlowEventFilter.parseFamily("IPv4")).build().test(UDP6))
+                .isFalse();
     }
 
     @ParameterizedTest
-    @CsvSource({"tcp,6", "udp,17", "udplite,136", "icmp,1", "icmpv6,58", "ipv6-icmp,58", "sctp,132", "gre,47",
-        "dccp,33", "89,89", "0,0", "255,255"})
+    @CsvSource({
+        "tcp,6",
+        "udp,17",
+        "udplite,136",
+        "icmp,1",
+        "icmpv6,58",
+        "ipv6-icmp,58",
+        "sctp,132",
+        "gre,47",
+        "dccp,33",
+        "89,89",
+        "0,0",
+        "255,255"
+    })
     void protocolNames(String name, int number) {
         assertThat(FlowEventFilter.parseProtocol(name)).isEqualTo(number);
     }
@@ -98,23 +158,33 @@ class FlowEventFilterTest {
     void sourceAndDestinationAreOfTheOriginalTuple() {
         assertThat(f().origSrc(IpPrefix.parse("10.1.2.3")).build().test(TCP4)).isTrue();
         assertThat(f().origSrc(IpPrefix.parse("192.0.2.80")).build().test(TCP4)).isFalse();
-        assertThat(f().origDst(IpPrefix.parse("192.0.2.0/24")).build().test(TCP4)).isTrue();
-        assertThat(f().origDst(IpPrefix.parse("192.0.3.0/24")).build().test(TCP4)).isFalse();
+        assertThat(f().origDst(IpPrefix.parse("192.0.2.0/24")).build().test(TCP4))
+                .isTrue();
+        assertThat(f().origDst(IpPrefix.parse("192.0.3.0/24")).build().test(TCP4))
+                .isFalse();
         // the reply tuple has the NATed addresses
-        assertThat(f().replySrc(IpPrefix.parse("198.51.100.7")).build().test(TCP4)).isTrue();
-        assertThat(f().replyDst(IpPrefix.parse("203.0.113.0/24")).build().test(TCP4)).isTrue();
+        assertThat(f().replySrc(IpPrefix.parse("198.51.100.7")).build().test(TCP4))
+                .isTrue();
+        assertThat(f().replyDst(IpPrefix.parse("203.0.113.0/24")).build().test(TCP4))
+                .isTrue();
         assertThat(f().replyDst(IpPrefix.parse("10.1.2.3")).build().test(TCP4)).isFalse();
     }
 
     @Test
     void anyAddressLooksAtAllFour() {
         for (String a : new String[] {"10.1.2.3", "192.0.2.80", "198.51.100.7", "203.0.113.1", "198.51.100.0/24"}) {
-            assertThat(f().anyAddress(IpPrefix.parse(a)).build().test(TCP4)).as(a).isTrue();
+            assertThat(f().anyAddress(IpPrefix.parse(a)).build().test(TCP4))
+                    .as(a)
+                    .isTrue();
         }
-        assertThat(f().anyAddress(IpPrefix.parse("10.9.9.9")).build().test(TCP4)).isFalse();
-        assertThat(f().anyAddress(IpPrefix.parse("2001:db8:2::53")).build().test(UDP6)).isTrue();
-        assertThat(f().anyAddress(IpPrefix.parse("2001:db8::/32")).build().test(UDP6)).isTrue();
-        assertThat(f().anyAddress(IpPrefix.parse("2001:db9::/32")).build().test(UDP6)).isFalse();
+        assertThat(f().anyAddress(IpPrefix.parse("10.9.9.9")).build().test(TCP4))
+                .isFalse();
+        assertThat(f().anyAddress(IpPrefix.parse("2001:db8:2::53")).build().test(UDP6))
+                .isTrue();
+        assertThat(f().anyAddress(IpPrefix.parse("2001:db8::/32")).build().test(UDP6))
+                .isTrue();
+        assertThat(f().anyAddress(IpPrefix.parse("2001:db9::/32")).build().test(UDP6))
+                .isFalse();
     }
 
     @Test
@@ -125,7 +195,8 @@ class FlowEventFilterTest {
         assertThat(f().origSrc(IpPrefix.parse("0.0.0.0/0")).build().test(TCP4)).isTrue();
         assertThat(f().origSrc(IpPrefix.parse("0.0.0.0/0")).build().test(UDP6)).isFalse();
         // an IPv4-mapped IPv6 address is IPv6
-        assertThat(f().origSrc(IpPrefix.parse("::ffff:10.1.2.3")).build().test(TCP4)).isFalse();
+        assertThat(f().origSrc(IpPrefix.parse("::ffff:10.1.2.3")).build().test(TCP4))
+                .isFalse();
     }
 
     @Test
@@ -146,10 +217,14 @@ class FlowEventFilterTest {
         assertThat(f().zone(7).build().test(TCP4)).isTrue();
         assertThat(f().zone(0).build().test(TCP4)).isFalse();
         assertThat(f().zone(0).build().test(UDP6)).isTrue();
-        assertThat(f().mark(FlowEventFilter.parseMark("0x1234")).build().test(TCP4)).isTrue();
-        assertThat(f().mark(FlowEventFilter.parseMark("4660")).build().test(TCP4)).isTrue();
-        assertThat(f().mark(FlowEventFilter.parseMark("0x1000/0xf000")).build().test(TCP4)).isTrue();
-        assertThat(f().mark(FlowEventFilter.parseMark("0x2000/0xf000")).build().test(TCP4)).isFalse();
+        assertThat(f().mark(FlowEventFilter.parseMark("0x1234")).build().test(TCP4))
+                .isTrue();
+        assertThat(f().mark(FlowEventFilter.parseMark("4660")).build().test(TCP4))
+                .isTrue();
+        assertThat(f().mark(FlowEventFilter.parseMark("0x1000/0xf000")).build().test(TCP4))
+                .isTrue();
+        assertThat(f().mark(FlowEventFilter.parseMark("0x2000/0xf000")).build().test(TCP4))
+                .isFalse();
         assertThat(f().mark(FlowEventFilter.parseMark("0")).build().test(UDP6)).isTrue();
         assertThat(f().host("gw2").build().test(UDP6)).isTrue();
         assertThat(f().host("gw2").build().test(TCP4)).isFalse();
@@ -158,17 +233,23 @@ class FlowEventFilterTest {
 
     @Test
     void allConditionsMustHold() {
-        FlowEventFilter tcpTo80 = f().protocol(6).origDport(80).types(EnumSet.of(EventType.NEW)).build();
+        FlowEventFilter tcpTo80 =
+                f().protocol(6).origDport(80).types(EnumSet.of(EventType.NEW)).build();
         assertThat(tcpTo80.test(TCP4)).isTrue();
-        assertThat(tcpTo80.test(FlowEvent.newBuilder(TCP4).setType(FlowEventType.UPDATE).build())).isFalse();
+        assertThat(tcpTo80.test(
+                        FlowEvent.newBuilder(TCP4).setType(FlowEventType.UPDATE).build()))
+                .isFalse();
         assertThat(tcpTo80.test(UDP6)).isFalse();
     }
 
     @Test
     void aRecordWithUnusableAddressesDoesNotMatchAndDoesNotThrow() {
-        FlowEvent odd = FlowEvent.newBuilder(TCP4).setOrig(ports("not-an-address", "", 1, 2)).build();
+        FlowEvent odd = FlowEvent.newBuilder(TCP4)
+                .setOrig(ports("not-an-address", "", 1, 2))
+                .build();
         assertThat(f().origSrc(IpPrefix.parse("10.0.0.0/8")).build().test(odd)).isFalse();
-        assertThat(f().anyAddress(IpPrefix.parse("203.0.113.1")).build().test(odd)).isTrue(); // the reply's
+        assertThat(f().anyAddress(IpPrefix.parse("203.0.113.1")).build().test(odd))
+                .isTrue(); // the reply's
         assertThat(f().build().test(odd)).isTrue();
     }
 
@@ -201,10 +282,35 @@ class FlowEventFilterTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1.2.3.-4", "1..2.3", "01234.1.1.1", "a.b.c.d",
-        "example.com", "1:2:3:4:5:6:7", "1:2:3:4:5:6:7:8:9", "1::2::3", ":::", "12345::", "g::1", "1.2.3.4::",
-        "::1.2.3", "1.2.3.4/33", "::/129", "1.2.3.4/", "1.2.3.4/-1", "1.2.3.4/x", "::1%eth0", "[::1]",
-        "１.２.３.４", "２００１::1"})
+    @ValueSource(
+            strings = {
+                "",
+                "1.2.3",
+                "1.2.3.4.5",
+                "256.1.1.1",
+                "1.2.3.-4",
+                "1..2.3",
+                "01234.1.1.1",
+                "a.b.c.d",
+                "example.com",
+                "1:2:3:4:5:6:7",
+                "1:2:3:4:5:6:7:8:9",
+                "1::2::3",
+                ":::",
+                "12345::",
+                "g::1",
+                "1.2.3.4::",
+                "::1.2.3",
+                "1.2.3.4/33",
+                "::/129",
+                "1.2.3.4/",
+                "1.2.3.4/-1",
+                "1.2.3.4/x",
+                "::1%eth0",
+                "[::1]",
+                "１.２.３.４",
+                "２００１::1"
+            })
     void notAddresses(String text) {
         assertThatThrownBy(() -> IpPrefix.parse(text)).isInstanceOf(IllegalArgumentException.class);
     }

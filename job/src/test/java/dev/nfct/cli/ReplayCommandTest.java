@@ -1,15 +1,14 @@
 package dev.nfct.cli;
 
-import dev.nfct.testing.SharedData;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nfct.testing.SharedData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The {@code replay} command line, which other tools build on: its output and its errors. */
 class ReplayCommandTest {
@@ -30,10 +29,13 @@ class ReplayCommandTest {
     void printsEventsAsConntrackExtendedWithoutTimestamps() {
         Run r = replay("--pcap", SAMPLE.toString());
         assertThat(r.status).isZero();
-        assertThat(r.lines()).isNotEmpty().allSatisfy(l -> assertThat(l).matches(
-                "^( {4}\\[NEW\\]| \\[UPDATE\\]|\\[DESTROY\\]) ipv[46] {5}(2|10) \\S+ +\\d+ .*[^ ]$"));
-        assertThat(r.lines().get(0)).startsWith(
-                "    [NEW] ipv4     2 tcp      6 120 SYN_SENT src=192.0.2.1 dst=192.0.2.2 sport=40080 dport=8000 [UNREPLIED]");
+        assertThat(r.lines())
+                .isNotEmpty()
+                .allSatisfy(l -> assertThat(l)
+                        .matches("^( {4}\\[NEW\\]| \\[UPDATE\\]|\\[DESTROY\\]) ipv[46] {5}(2|10) \\S+ +\\d+ .*[^ ]$"));
+        assertThat(r.lines().get(0))
+                .startsWith(
+                        "    [NEW] ipv4     2 tcp      6 120 SYN_SENT src=192.0.2.1 dst=192.0.2.2 sport=40080 dport=8000 [UNREPLIED]");
     }
 
     @Test
@@ -47,11 +49,15 @@ class ReplayCommandTest {
         Run r = replay("--pcap", SAMPLE.toString(), "--ctinfo", ctinfo.toString());
         assertThat(r.status).isZero();
         List<String> lines = Files.readAllLines(ctinfo);
-        assertThat(lines).allSatisfy(l -> assertThat(l).matches(
-                "^\\d+ (new original|established (original|reply)|related (original|reply)|invalid -|untracked -|frag -|unseen -)$"));
+        assertThat(lines)
+                .allSatisfy(
+                        l -> assertThat(l)
+                                .matches(
+                                        "^\\d+ (new original|established (original|reply)|related (original|reply)|invalid -|untracked -|frag -|unseen -)$"));
         // The capture starts with ARP (frames 1-2), which never reaches conntrack: no line for those.
         assertThat(lines.get(0)).isEqualTo("3 new original");
-        assertThat(lines).anyMatch(l -> l.endsWith("untracked -")) // IPv6 neighbour discovery
+        assertThat(lines)
+                .anyMatch(l -> l.endsWith("untracked -")) // IPv6 neighbour discovery
                 .anyMatch(l -> l.endsWith("related reply")); // ICMP port unreachable
     }
 
@@ -60,7 +66,8 @@ class ReplayCommandTest {
         Run r = replay("--pcap", SAMPLE.toString(), "--timing", "capture", "--at-end", "expire");
         assertThat(r.status).isZero();
         long news = r.lines().stream().filter(l -> l.contains("[NEW]")).count();
-        long destroys = r.lines().stream().filter(l -> l.startsWith("[DESTROY]")).count();
+        long destroys =
+                r.lines().stream().filter(l -> l.startsWith("[DESTROY]")).count();
         assertThat(destroys).isEqualTo(news);
     }
 
@@ -95,13 +102,15 @@ class ReplayCommandTest {
         Run r = replay("--pcap", SAMPLE.toString(), "--set", "nf_conntrack_udp_timeout=7");
         assertThat(r.status).isZero();
         assertThat(r.lines()).anyMatch(l -> l.contains("udp      17 7 "));
-        assertThat(replay("--pcap", SAMPLE.toString(), "--set", "nf_conntrack_nope=1").status).isEqualTo(2);
+        assertThat(replay("--pcap", SAMPLE.toString(), "--set", "nf_conntrack_nope=1").status)
+                .isEqualTo(2);
     }
 
     @Test
     void normalizedFormatMatchesTheOracleLayout() {
         Run r = replay("--pcap", SAMPLE.toString(), "--format", "normalized");
-        assertThat(r.lines()).allSatisfy(l -> assertThat(l).matches(
-                "^(NEW|UPDATE|DESTROY) ipv[46] \\S+ \\S+ \\S+ \\| .* \\| .* \\| \\S+ \\| .*$"));
+        assertThat(r.lines())
+                .allSatisfy(l -> assertThat(l)
+                        .matches("^(NEW|UPDATE|DESTROY) ipv[46] \\S+ \\S+ \\S+ \\| .* \\| .* \\| \\S+ \\| .*$"));
     }
 }

@@ -1,11 +1,11 @@
 package dev.nfct.flink;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import org.junit.jupiter.api.Test;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
 import org.testcontainers.kafka.KafkaContainer;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The job end to end against Kafka in a container (Testcontainers), as on a developer machine with

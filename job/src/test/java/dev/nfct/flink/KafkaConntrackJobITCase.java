@@ -1,10 +1,10 @@
 package dev.nfct.flink;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.nfct.kafka.EmbeddedKafkaExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The job end to end against the in-JVM KRaft broker (no Docker needed). */
 class KafkaConntrackJobITCase extends KafkaConntrackJobTestBase {

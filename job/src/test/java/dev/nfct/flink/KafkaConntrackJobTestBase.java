@@ -1,6 +1,7 @@
 package dev.nfct.flink;
 
-import dev.nfct.kafka.TopicSetup;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.nfct.avro.DeadLetter;
 import dev.nfct.avro.FlowEvent;
 import dev.nfct.avro.PacketEvent;
@@ -12,14 +13,23 @@ import dev.nfct.core.PacketCt;
 import dev.nfct.core.Settings;
 import dev.nfct.flink.io.AvroSingleObjectDeserializer;
 import dev.nfct.flink.io.AvroSingleObjectSerializer;
-import dev.nfct.schema.FlowEvents;
-import dev.nfct.schema.PacketEvents;
+import dev.nfct.flink.io.Topics;
 import dev.nfct.flink.operator.ConntrackOptions;
 import dev.nfct.kafka.CommittedReader;
-import dev.nfct.flink.io.Topics;
+import dev.nfct.kafka.TopicSetup;
 import dev.nfct.packet.CaptureReader;
 import dev.nfct.packet.CapturedDatagram;
+import dev.nfct.schema.FlowEvents;
+import dev.nfct.schema.PacketEvents;
 import dev.nfct.testing.SharedData;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -32,17 +42,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * The whole job on a Flink MiniCluster against a real Kafka broker: a capture's packets go in
  * through Kafka, and the flow events read back with read_committed equal the engine's own events
@@ -51,8 +50,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 abstract class KafkaConntrackJobTestBase {
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     /** Bootstrap servers of the broker under test. */
     protected abstract String bootstrapServers();
@@ -95,10 +96,13 @@ abstract class KafkaConntrackJobTestBase {
             long id = 0;
             byte[] hostKey = "host-a".getBytes(StandardCharsets.UTF_8); // one host: one partition, in order
             for (CapturedDatagram d : datagrams) {
-                producer.send(new ProducerRecord<>(topics.packets(), hostKey,
+                producer.send(new ProducerRecord<>(
+                        topics.packets(),
+                        hostKey,
                         ser.serialize(PacketEvents.fromPacket(d.packet(), "host-a", ++id, t))));
             }
-            producer.send(new ProducerRecord<>(topics.packets(), hostKey, "not avro at all".getBytes(StandardCharsets.UTF_8)));
+            producer.send(new ProducerRecord<>(
+                    topics.packets(), hostKey, "not avro at all".getBytes(StandardCharsets.UTF_8)));
             producer.flush();
         }
 

@@ -1,20 +1,13 @@
 package dev.nfct.kafka;
 
-import dev.nfct.flink.io.Topics;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.Config;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.utils.Exit;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import static dev.nfct.kafka.KafkaTestClients.idempotentProducer;
+import static dev.nfct.kafka.KafkaTestClients.readAll;
+import static dev.nfct.kafka.KafkaTestClients.transactionalProducer;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.nfct.flink.io.Topics;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.Inet4Address;
@@ -30,13 +23,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-
-import static dev.nfct.kafka.KafkaTestClients.idempotentProducer;
-import static dev.nfct.kafka.KafkaTestClients.readAll;
-import static dev.nfct.kafka.KafkaTestClients.transactionalProducer;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.utils.Exit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** One broker for the class; each test uses its own topics. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -56,7 +55,8 @@ class EmbeddedKafkaITCase {
                 .filter(a -> a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress())
                 .findFirst();
         assumeTrue(external.isPresent(), "no non-loopback IPv4 address to try");
-        for (int p : List.of(port, Integer.parseInt(KAFKA.broker().bootstrapControllers().split(":")[1]))) {
+        for (int p : List.of(
+                port, Integer.parseInt(KAFKA.broker().bootstrapControllers().split(":")[1]))) {
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress(external.get(), p), 1_000);
                 throw new AssertionError("port " + p + " answers on " + external.get());
@@ -71,7 +71,8 @@ class EmbeddedKafkaITCase {
         Topics topics = Topics.defaults().withPrefix("create.");
         TopicSetup.createAll(topics, KAFKA.broker(), 3);
         try (Admin admin = Admin.create(KAFKA.broker().clientConfig())) {
-            Map<String, TopicDescription> descriptions = admin.describeTopics(topics.all()).allTopicNames().get();
+            Map<String, TopicDescription> descriptions =
+                    admin.describeTopics(topics.all()).allTopicNames().get();
             assertThat(descriptions).hasSize(4);
             descriptions.values().forEach(d -> {
                 assertThat(d.partitions()).hasSize(3);
@@ -80,7 +81,8 @@ class EmbeddedKafkaITCase {
             });
             ConfigResource table = new ConfigResource(ConfigResource.Type.TOPIC, topics.table());
             ConfigResource packets = new ConfigResource(ConfigResource.Type.TOPIC, topics.packets());
-            Map<ConfigResource, Config> configs = admin.describeConfigs(List.of(table, packets)).all().get();
+            Map<ConfigResource, Config> configs =
+                    admin.describeConfigs(List.of(table, packets)).all().get();
             assertThat(configs.get(table).get("cleanup.policy").value()).isEqualTo("compact");
             assertThat(configs.get(packets).get("cleanup.policy").value()).isEqualTo("delete");
             assertThat(configs.get(packets).get("min.insync.replicas").value()).isEqualTo("1");
@@ -98,13 +100,17 @@ class EmbeddedKafkaITCase {
             }
             producer.flush();
         }
-        List<ConsumerRecord<String, String>> records = readAll(KAFKA.broker(), topic, "read_committed", n, Duration.ofSeconds(15));
+        List<ConsumerRecord<String, String>> records =
+                readAll(KAFKA.broker(), topic, "read_committed", n, Duration.ofSeconds(15));
         assertThat(records).hasSize(n);
         // one key, one partition: its values in the order they were sent
-        List<Integer> flow3 = records.stream().filter(r -> r.key().equals("flow-3"))
-                .map(r -> Integer.parseInt(r.value())).toList();
+        List<Integer> flow3 = records.stream()
+                .filter(r -> r.key().equals("flow-3"))
+                .map(r -> Integer.parseInt(r.value()))
+                .toList();
         assertThat(flow3).isSorted().hasSize(12);
-        assertThat(records.stream().map(ConsumerRecord::partition).distinct().count()).isGreaterThan(1);
+        assertThat(records.stream().map(ConsumerRecord::partition).distinct().count())
+                .isGreaterThan(1);
     }
 
     @Test
@@ -131,9 +137,12 @@ class EmbeddedKafkaITCase {
             producer.commitTransaction();
         }
         List<String> committed = values(readAll(KAFKA.broker(), topic, "read_committed", 6, Duration.ofSeconds(15)));
-        assertThat(committed).hasSize(6).allMatch(v -> v.startsWith("committed-"))
+        assertThat(committed)
+                .hasSize(6)
+                .allMatch(v -> v.startsWith("committed-"))
                 .contains("committed-0", "committed-4", "committed-last");
-        List<String> everything = values(readAll(KAFKA.broker(), topic, "read_uncommitted", 11, Duration.ofSeconds(15)));
+        List<String> everything =
+                values(readAll(KAFKA.broker(), topic, "read_uncommitted", 11, Duration.ofSeconds(15)));
         assertThat(everything).hasSize(11).contains("aborted-0", "aborted-4");
     }
 
@@ -160,7 +169,8 @@ class EmbeddedKafkaITCase {
     @Test
     void impossibleReplicationFailsFastWithAClearMessage() {
         long started = System.nanoTime();
-        assertThatThrownBy(() -> KAFKA.broker().createTopic("three-replicas", 2, (short) 3, Map.of(), Duration.ofSeconds(10)))
+        assertThatThrownBy(() ->
+                        KAFKA.broker().createTopic("three-replicas", 2, (short) 3, Map.of(), Duration.ofSeconds(10)))
                 .isInstanceOf(KafkaException.class)
                 .hasMessageContaining("'three-replicas'")
                 .hasMessageContaining("replication factor 3")
@@ -189,7 +199,8 @@ class EmbeddedKafkaITCase {
         assertThatThrownBy(() -> Exit.exit(2))
                 .isInstanceOf(EmbeddedKafka.EmbeddedKafkaFatalError.class)
                 .hasMessageContaining("status 2");
-        assertThat(EmbeddedKafka.fatalError()).hasValueSatisfying(m -> assertThat(m).contains("simulated"));
+        assertThat(EmbeddedKafka.fatalError())
+                .hasValueSatisfying(m -> assertThat(m).contains("simulated"));
         EmbeddedKafka.clearFatalError();
     }
 

@@ -1,11 +1,9 @@
 package dev.nfct.kafka;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import static dev.nfct.kafka.KafkaTestClients.idempotentProducer;
+import static dev.nfct.kafka.KafkaTestClients.readAll;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,11 +15,12 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-
-import static dev.nfct.kafka.KafkaTestClients.idempotentProducer;
-import static dev.nfct.kafka.KafkaTestClients.readAll;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class EmbeddedKafkaLifecycleITCase {
@@ -51,7 +50,8 @@ class EmbeddedKafkaLifecycleITCase {
         assertThat(kafka.isClosed()).isTrue();
         assertThat(dir).doesNotExist();
         assertThatThrownBy(() -> kafka.createTopic("late", 1, Map.of()))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
         List<String> left = newThreads(before);
         while (!left.isEmpty() && System.nanoTime() < deadline) {
@@ -79,7 +79,8 @@ class EmbeddedKafkaLifecycleITCase {
             assertThat(kafka.clusterId()).isEqualTo(clusterId);
             kafka.awaitTopicReady("kept", 1, Duration.ofSeconds(20));
             assertThat(readAll(kafka, "kept", "read_committed", 1, Duration.ofSeconds(10)))
-                    .singleElement().satisfies(r -> assertThat(r.value()).isEqualTo("state-1"));
+                    .singleElement()
+                    .satisfies(r -> assertThat(r.value()).isEqualTo("state-1"));
             try (Admin admin = Admin.create(kafka.clientConfig())) {
                 assertThat(admin.listTopics().names().get(10, TimeUnit.SECONDS)).contains("kept");
             }

@@ -1,5 +1,9 @@
 package dev.nfct.kafka;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -10,15 +14,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
 /** Plain clients for the tests: String keys and values. */
 final class KafkaTestClients {
-    private KafkaTestClients() {
-    }
+    private KafkaTestClients() {}
 
     static KafkaProducer<String, String> idempotentProducer(EmbeddedKafka kafka) {
         Map<String, Object> config = kafka.clientConfig();
@@ -41,14 +39,14 @@ final class KafkaTestClients {
      * came or {@code timeout} passed; with read_committed, also until the consumer's position reaches
      * the end offsets (so records that should not be seen had their chance to show up).
      */
-    static List<ConsumerRecord<String, String>> readAll(EmbeddedKafka kafka, String topic, String isolationLevel,
-                                                       int expected, Duration timeout) {
+    static List<ConsumerRecord<String, String>> readAll(
+            EmbeddedKafka kafka, String topic, String isolationLevel, int expected, Duration timeout) {
         Map<String, Object> config = kafka.clientConfig();
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolationLevel);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         List<ConsumerRecord<String, String>> records = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer =
-                     new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
+                new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofSeconds(10))) {
                 partitions.add(new TopicPartition(topic, p.partition()));

@@ -1,7 +1,6 @@
 package dev.nfct.packaging;
 
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
 import java.io.IOException;
@@ -14,8 +13,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.jar.JarFile;
 import java.util.zip.ZipEntry;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The jar for {@code flink run} and the Kubernetes operator carries no class a Flink cluster already
@@ -26,10 +25,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ClusterJarITCase {
     /** Artifacts whose classes must not be in the cluster jar, by the start of their file names. */
     private static final List<String> FORBIDDEN = List.of(
-            "kafka_2.13-", "kafka-server-", "kafka-raft-", "kafka-metadata-", "kafka-storage-",
-            "kafka-group-coordinator-", "kafka-transaction-coordinator-", "kafka-coordinator-common-",
-            "scala-library-", "log4j-core-", "log4j-slf4j-impl-", "log4j-api-", "slf4j-api-",
-            "flink-core-", "flink-runtime-", "flink-streaming-java-", "flink-clients-", "flink-statebackend-rocksdb-");
+            "kafka_2.13-",
+            "kafka-server-",
+            "kafka-raft-",
+            "kafka-metadata-",
+            "kafka-storage-",
+            "kafka-group-coordinator-",
+            "kafka-transaction-coordinator-",
+            "kafka-coordinator-common-",
+            "scala-library-",
+            "log4j-core-",
+            "log4j-slf4j-impl-",
+            "log4j-api-",
+            "slf4j-api-",
+            "flink-core-",
+            "flink-runtime-",
+            "flink-streaming-java-",
+            "flink-clients-",
+            "flink-statebackend-rocksdb-");
     /** Of those, the ones the check must have found on the classpath (or it proves nothing). */
     private static final List<String> MUST_FIND = List.of("kafka_2.13-", "log4j-core-", "flink-runtime-");
 
@@ -64,25 +77,29 @@ class ClusterJarITCase {
             }
         }
         assertThat(seen).as("forbidden libraries located on the classpath").containsAll(MUST_FIND);
-        assertThat(found).as("classes of these jars in the cluster jar (first five each)").isEmpty();
+        assertThat(found)
+                .as("classes of these jars in the cluster jar (first five each)")
+                .isEmpty();
     }
 
     @Test
     void carriesTheJobTheConnectorAndAvroAndStartsTheJob() {
         assertThat(mainClass).isEqualTo("dev.nfct.flink.ClusterMain");
-        assertThat(clusterClasses).contains(
-                "dev/nfct/flink/ClusterMain.class",
-                "dev/nfct/core/Conntrack.class",
-                "dev/nfct/avro/PacketEvent.class",
-                "org/apache/flink/connector/kafka/source/KafkaSource.class",
-                "org/apache/kafka/clients/producer/KafkaProducer.class",
-                "org/apache/avro/Schema.class");
+        assertThat(clusterClasses)
+                .contains(
+                        "dev/nfct/flink/ClusterMain.class",
+                        "dev/nfct/core/Conntrack.class",
+                        "dev/nfct/avro/PacketEvent.class",
+                        "org/apache/flink/connector/kafka/source/KafkaSource.class",
+                        "org/apache/kafka/clients/producer/KafkaProducer.class",
+                        "org/apache/avro/Schema.class");
     }
 
     private static Set<String> classes(Path jar) throws IOException {
         Set<String> out = new HashSet<>();
         try (JarFile j = new JarFile(jar.toFile())) {
-            j.stream().map(ZipEntry::getName)
+            j.stream()
+                    .map(ZipEntry::getName)
                     .filter(n -> n.endsWith(".class") && !n.startsWith("META-INF/") && !n.equals("module-info.class"))
                     .forEach(out::add);
         }

@@ -10,8 +10,7 @@ import dev.nfct.core.Packet;
  * not look like a literal through DNS, which a streaming job must never do per record.
  */
 final class AddressText {
-    private AddressText() {
-    }
+    private AddressText() {}
 
     /** {hi, lo} as in {@link Packet}: IPv4 in the low 32 bits of lo. */
     static long[] parse(String text, int family) {

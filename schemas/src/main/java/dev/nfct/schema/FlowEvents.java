@@ -23,8 +23,7 @@ import dev.nfct.core.Tuple;
  * {@code start_ns}; {@link #json} of such an event therefore has no {@code start_ns}.
  */
 public final class FlowEvents {
-    private FlowEvents() {
-    }
+    private FlowEvents() {}
 
     /** The record of one engine event ({@code host}: the table it happened in). */
     public static FlowEvent fromConnEvent(ConnEvent e, String host) {
@@ -97,7 +96,8 @@ public final class FlowEvents {
 
     /** A record's counters as the engine's array: orig packets, orig bytes, reply packets, reply bytes. */
     static long[] counterArray(Counters c) {
-        return c == null ? null
+        return c == null
+                ? null
                 : new long[] {c.getOrigPackets(), c.getOrigBytes(), c.getReplyPackets(), c.getReplyBytes()};
     }
 
@@ -107,7 +107,8 @@ public final class FlowEvents {
      */
     public static EventType type(FlowEvent f) {
         return f.getType() == null || f.getType() == FlowEventType.UNKNOWN
-                ? EventType.of(f.getEventBits()) : EventType.valueOf(f.getType().name());
+                ? EventType.of(f.getEventBits())
+                : EventType.valueOf(f.getType().name());
     }
 
     /**
@@ -122,9 +123,21 @@ public final class FlowEvents {
         Tuple reply = FlowTuples.toTuple(f.getReply(), f.getFamily(), f.getProtocol(), f.getZone());
         long[] counters = counterArray(f.getCounters());
         Long start = f.getStartNs(), stop = f.getStopNs(), timeout = f.getTimeoutSeconds();
-        return new ConnEvent(type, f.getEventBits(), f.getTimestampNs(), orig, reply, f.getStatus(), f.getState(),
-                timeout != null ? timeout : -1, counters, start != null, start != null ? start : 0,
-                stop != null ? stop : 0, (int) f.getId(), (int) f.getMark());
+        return new ConnEvent(
+                type,
+                f.getEventBits(),
+                f.getTimestampNs(),
+                orig,
+                reply,
+                f.getStatus(),
+                f.getState(),
+                timeout != null ? timeout : -1,
+                counters,
+                start != null,
+                start != null ? start : 0,
+                stop != null ? stop : 0,
+                (int) f.getId(),
+                (int) f.getMark());
     }
 
     /** The {@code conntrack -E} line ({@code -o extended} when asked), exactly as for the engine's event. */

@@ -5,7 +5,6 @@ import dev.nfct.avro.FlowTuple;
 import dev.nfct.avro.TableEntry;
 import dev.nfct.core.Tuple;
 import dev.nfct.core.TupleFormat;
-
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -34,8 +33,7 @@ import java.nio.charset.StandardCharsets;
  * operator greps for in {@code kafka-console-consumer} output.
  */
 public final class FlowKeys {
-    private FlowKeys() {
-    }
+    private FlowKeys() {}
 
     public static byte[] key(String host, int zone, FlowTuple orig, int family, int protocol) {
         return text(host, zone, orig, family, protocol).getBytes(StandardCharsets.UTF_8);
@@ -55,13 +53,21 @@ public final class FlowKeys {
         sb.append("src=").append(orig.getSrc()).append(" dst=").append(orig.getDst());
         // A missing field prints as "null": a key function must not fail the sink.
         switch (FlowTuples.l4(protocol)) {
-            case PORTS -> sb.append(" sport=").append(orig.getSrcPort()).append(" dport=").append(orig.getDstPort());
-            case ICMP -> sb.append(" type=").append(orig.getIcmpType()).append(" code=").append(orig.getIcmpCode())
-                    .append(" id=").append(orig.getIcmpId());
-            case GRE -> sb.append(" srckey=0x").append(hex(orig.getGreSrcKey()))
-                    .append(" dstkey=0x").append(hex(orig.getGreDstKey()));
-            default -> {
-            }
+            case PORTS ->
+                sb.append(" sport=").append(orig.getSrcPort()).append(" dport=").append(orig.getDstPort());
+            case ICMP ->
+                sb.append(" type=")
+                        .append(orig.getIcmpType())
+                        .append(" code=")
+                        .append(orig.getIcmpCode())
+                        .append(" id=")
+                        .append(orig.getIcmpId());
+            case GRE ->
+                sb.append(" srckey=0x")
+                        .append(hex(orig.getGreSrcKey()))
+                        .append(" dstkey=0x")
+                        .append(hex(orig.getGreDstKey()));
+            default -> {}
         }
         return sb.toString();
     }
@@ -88,7 +94,11 @@ public final class FlowKeys {
                 sb.append(c);
             }
         }
-        sb.append('|').append(zone).append('|').append(TupleFormat.l3Name(family)).append('|');
+        sb.append('|')
+                .append(zone)
+                .append('|')
+                .append(TupleFormat.l3Name(family))
+                .append('|');
         String l4 = TupleFormat.l4Name(protocol);
         return (l4.equals("unknown") ? sb.append(protocol) : sb.append(l4)).append('|');
     }

@@ -14,15 +14,19 @@ final class FlowTuples {
     /** DCCP: conntrack prints its ports; the engine tracks it generically (ports 0). */
     static final int IPPROTO_DCCP = 33;
 
-    private FlowTuples() {
-    }
+    private FlowTuples() {}
 
-    enum L4 { PORTS, ICMP, GRE, NONE }
+    enum L4 {
+        PORTS,
+        ICMP,
+        GRE,
+        NONE
+    }
 
     static L4 l4(int protocol) {
         return switch (protocol) {
-            case Packet.IPPROTO_TCP, Packet.IPPROTO_UDP, Packet.IPPROTO_UDPLITE, Packet.IPPROTO_SCTP,
-                 IPPROTO_DCCP -> L4.PORTS;
+            case Packet.IPPROTO_TCP, Packet.IPPROTO_UDP, Packet.IPPROTO_UDPLITE, Packet.IPPROTO_SCTP, IPPROTO_DCCP ->
+                L4.PORTS;
             case Packet.IPPROTO_ICMP, Packet.IPPROTO_ICMPV6 -> L4.ICMP;
             case Packet.IPPROTO_GRE -> L4.GRE;
             default -> L4.NONE;
@@ -47,8 +51,7 @@ final class FlowTuples {
                 f.setGreSrcKey(t.srcU);
                 f.setGreDstKey(t.dstU);
             }
-            default -> {
-            }
+            default -> {}
         }
         return f;
     }
@@ -72,8 +75,7 @@ final class FlowTuples {
                 srcU = need(f.getGreSrcKey(), "greSrcKey", protocol);
                 dstU = need(f.getGreDstKey(), "greDstKey", protocol);
             }
-            default -> {
-            }
+            default -> {}
         }
         return new Tuple(family, protocol, src[0], src[1], dst[0], dst[1], srcU, dstU, zone);
     }

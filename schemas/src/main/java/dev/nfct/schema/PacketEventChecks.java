@@ -10,7 +10,6 @@ import dev.nfct.avro.SctpHeader;
 import dev.nfct.avro.TcpHeader;
 import dev.nfct.avro.UdpHeader;
 import dev.nfct.core.Packet;
-
 import java.nio.ByteBuffer;
 
 /**
@@ -32,8 +31,7 @@ final class PacketEventChecks {
     /** 13-bit fragment offset field, in 8-byte units. */
     private static final int MAX_FRAGMENT_OFFSET = 0x1fff * 8;
 
-    private PacketEventChecks() {
-    }
+    private PacketEventChecks() {}
 
     /** @throws InvalidPacketEventException naming the first rule {@code e} breaks */
     static void check(PacketEvent e) {
@@ -128,8 +126,12 @@ final class PacketEventChecks {
         }
         int n = 0;
         for (SctpChunk c : s.getChunks()) {
-            if (c.getType() < 0 || c.getType() > U8 || c.getFlags() < 0 || c.getFlags() > U8
-                    || c.getInitiateTag() < 0 || c.getInitiateTag() > U32) {
+            if (c.getType() < 0
+                    || c.getType() > U8
+                    || c.getFlags() < 0
+                    || c.getFlags() > U8
+                    || c.getInitiateTag() < 0
+                    || c.getInitiateTag() > U32) {
                 String at = "sctp.chunks[" + n + "].";
                 range(at, "type", c.getType(), 0, U8);
                 range(at, "flags", c.getFlags(), 0, U8);

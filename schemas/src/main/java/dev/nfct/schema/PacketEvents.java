@@ -11,7 +11,6 @@ import dev.nfct.avro.SctpHeader;
 import dev.nfct.avro.TcpHeader;
 import dev.nfct.avro.UdpHeader;
 import dev.nfct.core.Packet;
-
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,8 +32,7 @@ public final class PacketEvents {
      */
     static final int NO_L4_FRAGMENT_OFFSET = 8;
 
-    private PacketEvents() {
-    }
+    private PacketEvents() {}
 
     /**
      * Fills {@code out} (reset first) from {@code e}. The family follows from the address length;
@@ -197,13 +195,12 @@ public final class PacketEvents {
             switch (p.protocol) {
                 case Packet.IPPROTO_TCP -> e.setTcp(tcp(p));
                 case Packet.IPPROTO_UDP, Packet.IPPROTO_UDPLITE ->
-                        e.setUdp(new UdpHeader(p.udpLengthField, p.udpChecksumField));
+                    e.setUdp(new UdpHeader(p.udpLengthField, p.udpChecksumField));
                 case Packet.IPPROTO_ICMP, Packet.IPPROTO_ICMPV6 ->
-                        e.setIcmp(new IcmpHeader(p.icmpType, p.icmpCode, p.icmpId, embedded(p.inner)));
+                    e.setIcmp(new IcmpHeader(p.icmpType, p.icmpCode, p.icmpId, embedded(p.inner)));
                 case Packet.IPPROTO_GRE -> e.setGre(new GreHeader(p.greVersion, p.greProtocol, p.greCallId));
                 case Packet.IPPROTO_SCTP -> e.setSctp(sctp(p));
-                default -> {
-                }
+                default -> {}
             }
         }
         return e;
@@ -217,8 +214,15 @@ public final class PacketEvents {
     }
 
     private static TcpHeader tcp(Packet p) {
-        return new TcpHeader(p.tcpSeq, p.tcpAck, p.tcpFlags, p.tcpDataOffset, p.tcpWindow, p.tcpWscale,
-                p.tcpSackPerm, p.tcpHasSack ? p.tcpSackMax : null);
+        return new TcpHeader(
+                p.tcpSeq,
+                p.tcpAck,
+                p.tcpFlags,
+                p.tcpDataOffset,
+                p.tcpWindow,
+                p.tcpWscale,
+                p.tcpSackPerm,
+                p.tcpHasSack ? p.tcpSackMax : null);
     }
 
     private static SctpHeader sctp(Packet p) {
@@ -238,8 +242,20 @@ public final class PacketEvents {
         if (q == null) {
             return null;
         }
-        return new EmbeddedPacket(address(q.family, q.srcHi, q.srcLo), address(q.family, q.dstHi, q.dstLo),
-                q.protocol, q.l3Length, q.l4Length, q.l4Unreachable ? NO_L4_FRAGMENT_OFFSET : 0,
-                q.srcPort, q.dstPort, q.icmpType, q.icmpCode, q.icmpId, q.greVersion, q.greProtocol, q.greCallId);
+        return new EmbeddedPacket(
+                address(q.family, q.srcHi, q.srcLo),
+                address(q.family, q.dstHi, q.dstLo),
+                q.protocol,
+                q.l3Length,
+                q.l4Length,
+                q.l4Unreachable ? NO_L4_FRAGMENT_OFFSET : 0,
+                q.srcPort,
+                q.dstPort,
+                q.icmpType,
+                q.icmpCode,
+                q.icmpId,
+                q.greVersion,
+                q.greProtocol,
+                q.greCallId);
     }
 }

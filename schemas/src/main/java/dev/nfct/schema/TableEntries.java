@@ -8,8 +8,7 @@ import dev.nfct.core.Tuple;
 public final class TableEntries {
     private static final long NANOS = 1_000_000_000L;
 
-    private TableEntries() {
-    }
+    private TableEntries() {}
 
     /**
      * The entry as a dump at {@code nowNs} shows it: the remaining timeout is counted from the
@@ -21,8 +20,20 @@ public final class TableEntries {
         long[] counters = FlowEvents.counterArray(t.getCounters());
         long remaining = t.getExpiresNs() - nowNs;
         Long start = t.getStartNs();
-        return new ConnEvent(null, 0, nowNs, orig, reply, t.getStatus(), t.getState(),
-                remaining <= 0 ? 0 : remaining / NANOS, counters, start != null, start != null ? start : 0, 0,
-                (int) t.getId(), (int) t.getMark());
+        return new ConnEvent(
+                null,
+                0,
+                nowNs,
+                orig,
+                reply,
+                t.getStatus(),
+                t.getState(),
+                remaining <= 0 ? 0 : remaining / NANOS,
+                counters,
+                start != null,
+                start != null ? start : 0,
+                0,
+                (int) t.getId(),
+                (int) t.getMark());
     }
 }

@@ -1,13 +1,12 @@
 package dev.nfct.schema;
 
-import dev.nfct.core.Packet;
-import dev.nfct.core.TupleFormat;
-import org.junit.jupiter.api.Test;
-
-import java.util.Random;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.nfct.core.Packet;
+import dev.nfct.core.TupleFormat;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
 
 class AddressTextTest {
     private static void roundTrip(int family, long hi, long lo) {
@@ -43,19 +42,36 @@ class AddressTextTest {
             roundTrip(Packet.AF_INET6, hi, lo);
         }
         roundTrip(Packet.AF_INET6, 0, 0xffff_0000_0000L); // ::ffff:0.0.0.0
-        roundTrip(Packet.AF_INET6, 0, 0x0102_0304L);      // ::1.2.3.4 (IPv4-compatible)
+        roundTrip(Packet.AF_INET6, 0, 0x0102_0304L); // ::1.2.3.4 (IPv4-compatible)
     }
 
     @Test
     void rejectsTextThatIsNotAnAddressWithoutLookingItUp() {
         for (String bad : new String[] {"", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1.2.3.4x", "localhost"}) {
-            assertThatThrownBy(() -> AddressText.parse(bad, Packet.AF_INET)).as(bad)
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot parse address");
+            assertThatThrownBy(() -> AddressText.parse(bad, Packet.AF_INET))
+                    .as(bad)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("cannot parse address");
         }
-        for (String bad : new String[] {"", ":", ":1", "1:", "1::2::3", "1:2:3:4:5:6:7", "1:2:3:4:5:6:7:8:9",
-                "12345::", "g::", "::1.2.3", "1.2.3.4", "1:2:3:4:5:6:7::8:9", "example.com"}) {
-            assertThatThrownBy(() -> AddressText.parse(bad, Packet.AF_INET6)).as(bad)
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot parse address");
+        for (String bad : new String[] {
+            "",
+            ":",
+            ":1",
+            "1:",
+            "1::2::3",
+            "1:2:3:4:5:6:7",
+            "1:2:3:4:5:6:7:8:9",
+            "12345::",
+            "g::",
+            "::1.2.3",
+            "1.2.3.4",
+            "1:2:3:4:5:6:7::8:9",
+            "example.com"
+        }) {
+            assertThatThrownBy(() -> AddressText.parse(bad, Packet.AF_INET6))
+                    .as(bad)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("cannot parse address");
         }
     }
 }

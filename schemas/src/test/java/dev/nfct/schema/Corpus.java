@@ -9,7 +9,6 @@ import dev.nfct.core.Settings;
 import dev.nfct.packet.CaptureReader;
 import dev.nfct.packet.CapturedDatagram;
 import dev.nfct.testing.SharedData;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -19,8 +18,7 @@ import java.util.function.Function;
 
 /** The captures the tests run over, and a replay of datagrams through the engine. */
 final class Corpus {
-    private Corpus() {
-    }
+    private Corpus() {}
 
     static Path sample() {
         return SharedData.projectRoot().resolve("samples").resolve("sample.pcap");
@@ -51,8 +49,7 @@ final class Corpus {
     }
 
     /** A replay run: the events in order, and the table dumped at the end (before the final expiry). */
-    record Run(List<ConnEvent> events, List<ConnEvent> dump, long end) {
-    }
+    record Run(List<ConnEvent> events, List<ConnEvent> dump, long end) {}
 
     /**
      * Replays the datagrams as the capture replay does (entry and confirm back to back, the clock

@@ -1,5 +1,8 @@
 package dev.nfct.schema;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.nfct.avro.FlowEvent;
 import dev.nfct.avro.FlowEventType;
 import dev.nfct.avro.TableEntry;
@@ -10,11 +13,6 @@ import dev.nfct.core.EventType;
 import dev.nfct.core.Packet;
 import dev.nfct.core.Status;
 import dev.nfct.core.Tuple;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestFactory;
-
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.IdentityHashMap;
@@ -22,9 +20,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 
 class FlowEventsTest {
     private static final String HOST = "gw|1";
@@ -32,15 +31,35 @@ class FlowEventsTest {
     private static Tuple tcp(String src, int sport, String dst, int dport, int zone) {
         long[] s = AddressText.parse(src, src.contains(":") ? Packet.AF_INET6 : Packet.AF_INET);
         long[] d = AddressText.parse(dst, src.contains(":") ? Packet.AF_INET6 : Packet.AF_INET);
-        return new Tuple(src.contains(":") ? Packet.AF_INET6 : Packet.AF_INET, Packet.IPPROTO_TCP,
-                s[0], s[1], d[0], d[1], sport, dport, zone);
+        return new Tuple(
+                src.contains(":") ? Packet.AF_INET6 : Packet.AF_INET,
+                Packet.IPPROTO_TCP,
+                s[0],
+                s[1],
+                d[0],
+                d[1],
+                sport,
+                dport,
+                zone);
     }
 
     private static ConnEvent destroy() {
         Tuple o = tcp("2001:db8::1", 40000, "2001:db8::2", 80, 7);
-        return new ConnEvent(EventType.DESTROY, EventBits.DESTROY, 9_500_000_000L, o, o.swapped(),
-                Status.CONFIRMED | Status.SEEN_REPLY | Status.ASSURED, null, -1, new long[] {10, 1000, 8, 5000},
-                true, 2_700_000_000L, 9_200_000_000L, 0xFFFF_FFF0, 0x8000_0001);
+        return new ConnEvent(
+                EventType.DESTROY,
+                EventBits.DESTROY,
+                9_500_000_000L,
+                o,
+                o.swapped(),
+                Status.CONFIRMED | Status.SEEN_REPLY | Status.ASSURED,
+                null,
+                -1,
+                new long[] {10, 1000, 8, 5000},
+                true,
+                2_700_000_000L,
+                9_200_000_000L,
+                0xFFFF_FFF0,
+                0x8000_0001);
     }
 
     @Test
@@ -62,15 +81,29 @@ class FlowEventsTest {
         assertThat(f.getStopNs()).isEqualTo(9_200_000_000L);
         assertThat(f.getId()).isEqualTo(0xFFFF_FFF0L);
         assertThat(f.getMark()).isEqualTo(0x8000_0001L);
-        assertThat(FlowEvents.conntrackLine(f, true)).isEqualTo(EventFormat.event(destroy(), true))
+        assertThat(FlowEvents.conntrackLine(f, true))
+                .isEqualTo(EventFormat.event(destroy(), true))
                 .contains("zone=7", "delta-time=7", "mark=2147483649", "packets=10 bytes=1000");
     }
 
     @Test
     void startAndStopOnlyOnDestroyAsTheContractSays() {
         Tuple o = tcp("192.0.2.1", 1, "192.0.2.2", 2, 0);
-        ConnEvent neu = new ConnEvent(EventType.NEW, EventBits.NEW, 5, o, o.swapped(), Status.CONFIRMED,
-                "SYN_SENT", 120, null, true, 5, 0, 1, 0);
+        ConnEvent neu = new ConnEvent(
+                EventType.NEW,
+                EventBits.NEW,
+                5,
+                o,
+                o.swapped(),
+                Status.CONFIRMED,
+                "SYN_SENT",
+                120,
+                null,
+                true,
+                5,
+                0,
+                1,
+                0);
         FlowEvent f = FlowEvents.fromConnEvent(neu, "h");
         assertThat(f.getStartNs()).isNull();
         assertThat(f.getStopNs()).isNull();
@@ -91,11 +124,13 @@ class FlowEventsTest {
     void unusableTuplesAreNamed() {
         FlowEvent f = FlowEvents.fromConnEvent(destroy(), HOST);
         f.getOrig().setSrcPort(null);
-        assertThatThrownBy(() -> FlowEvents.conntrackLine(f, true)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> FlowEvents.conntrackLine(f, true))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("lacks srcPort");
         FlowEvent g = FlowEvents.fromConnEvent(destroy(), HOST);
         g.getReply().setDst("example.com");
-        assertThatThrownBy(() -> FlowEvents.json(g)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> FlowEvents.json(g))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("cannot parse address \"example.com\"");
     }
 
@@ -108,8 +143,21 @@ class FlowEventsTest {
     @Test
     void tableEntryOfADump() {
         ConnEvent d = destroy();
-        ConnEvent dump = new ConnEvent(null, 0, d.time, d.orig, d.reply, d.status, "ESTABLISHED", 431999,
-                d.counters, true, d.start, 0, d.id, d.mark);
+        ConnEvent dump = new ConnEvent(
+                null,
+                0,
+                d.time,
+                d.orig,
+                d.reply,
+                d.status,
+                "ESTABLISHED",
+                431999,
+                d.counters,
+                true,
+                d.start,
+                0,
+                d.id,
+                d.mark);
         TableEntry t = FlowEvents.tableEntry(dump, HOST, 123_456L);
         assertThat(t.getHost()).isEqualTo(HOST);
         assertThat(t.getZone()).isEqualTo(7);
@@ -135,7 +183,9 @@ class FlowEventsTest {
     @TestFactory
     Stream<DynamicTest> everyEventOfTheSharedCaptures() {
         List<Path> captures = Corpus.shared();
-        Assumptions.assumeTrue(!captures.isEmpty(), "no reference captures (NFCT_REFERENCE_PCAPS, or ../shared/pcaps beside the checkout): only samples/sample.pcap checked");
+        Assumptions.assumeTrue(
+                !captures.isEmpty(),
+                "no reference captures (NFCT_REFERENCE_PCAPS, or ../shared/pcaps beside the checkout): only samples/sample.pcap checked");
         return captures.stream().map(p -> DynamicTest.dynamicTest(Corpus.name(p), () -> checkCapture(p)));
     }
 
@@ -172,9 +222,23 @@ class FlowEventsTest {
 
     /** EventFormat.json with the host first, and start/stop only where the contract carries them. */
     private static String expectedJson(ConnEvent e) {
-        ConnEvent carried = e.type == EventType.DESTROY ? e
-                : new ConnEvent(e.type, e.bits, e.time, e.orig, e.reply, e.status, e.stateName, e.timeoutSeconds,
-                        e.counters, false, 0, 0, e.id, e.mark);
+        ConnEvent carried = e.type == EventType.DESTROY
+                ? e
+                : new ConnEvent(
+                        e.type,
+                        e.bits,
+                        e.time,
+                        e.orig,
+                        e.reply,
+                        e.status,
+                        e.stateName,
+                        e.timeoutSeconds,
+                        e.counters,
+                        false,
+                        0,
+                        0,
+                        e.id,
+                        e.mark);
         return "{\"host\":\"gw|1\"," + EventFormat.json(carried).substring(1);
     }
 }

@@ -1,13 +1,12 @@
 package dev.nfct.schema;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.nfct.avro.FlowTuple;
 import dev.nfct.core.Packet;
 import dev.nfct.core.Tuple;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class FlowKeysTest {
     private static Tuple tuple(int family, int protocol, String src, String dst, int srcU, int dstU, int zone) {
@@ -16,8 +15,8 @@ class FlowKeysTest {
     }
 
     private static String key(String host, Tuple t) {
-        String fromRecord = new String(FlowKeys.key(host, t.zone, FlowTuples.of(t), t.family, t.protocol),
-                StandardCharsets.UTF_8);
+        String fromRecord =
+                new String(FlowKeys.key(host, t.zone, FlowTuples.of(t), t.family, t.protocol), StandardCharsets.UTF_8);
         assertThat(FlowKeys.text(host, t)).isEqualTo(fromRecord);
         return fromRecord;
     }
@@ -53,7 +52,10 @@ class FlowKeysTest {
     void zoneHostAndDirectionMakeDifferentKeys() {
         Tuple t = tuple(Packet.AF_INET, 6, "192.0.2.1", "192.0.2.2", 40000, 80, 0);
         Tuple z = tuple(Packet.AF_INET, 6, "192.0.2.1", "192.0.2.2", 40000, 80, 1);
-        assertThat(key("h", t)).isNotEqualTo(key("h", z)).isNotEqualTo(key("g", t)).isNotEqualTo(key("h", t.swapped()));
+        assertThat(key("h", t))
+                .isNotEqualTo(key("h", z))
+                .isNotEqualTo(key("g", t))
+                .isNotEqualTo(key("h", t.swapped()));
     }
 
     @Test

@@ -1,5 +1,8 @@
 package dev.nfct.schema;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.nfct.avro.EmbeddedPacket;
 import dev.nfct.avro.GreHeader;
 import dev.nfct.avro.Hook;
@@ -15,11 +18,6 @@ import dev.nfct.core.EventFormat;
 import dev.nfct.core.Packet;
 import dev.nfct.packet.CapturedDatagram;
 import dev.nfct.testing.Packets;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestFactory;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -27,9 +25,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 
 class PacketEventsTest {
     private static final long T0 = 1_764_000_000_000_000_000L;
@@ -48,7 +47,8 @@ class PacketEventsTest {
 
     @Test
     void ipv4AddressesGoInTheLowWordAndFamilyFollowsTheLength() {
-        Packet p = toPacket(event(Packets.tcp("192.0.2.1", 40000, "198.51.100.255", 80).syn().build()));
+        Packet p = toPacket(event(
+                Packets.tcp("192.0.2.1", 40000, "198.51.100.255", 80).syn().build()));
         assertThat(p.family).isEqualTo(Packet.AF_INET);
         assertThat(p.srcHi).isZero();
         assertThat(p.srcLo).isEqualTo(0xC0000201L);
@@ -78,8 +78,8 @@ class PacketEventsTest {
 
     @Test
     void singleObservationRecordAsTheContractDescribes() {
-        PacketEvent e = PacketEvents.fromPacket(Packets.udp("192.0.2.1", 1, "192.0.2.2", 2).build(),
-                "gw1", 42, T0 + 5);
+        PacketEvent e = PacketEvents.fromPacket(
+                Packets.udp("192.0.2.1", 1, "192.0.2.2", 2).build(), "gw1", 42, T0 + 5);
         assertThat(e.getHost()).isEqualTo("gw1");
         assertThat(e.getSeenOnce()).isTrue();
         assertThat(e.getHook()).isEqualTo(Hook.PRE_ROUTING);
@@ -93,8 +93,15 @@ class PacketEventsTest {
 
     @Test
     void tcpFieldsIncludingOptions() {
-        Packet in = Packets.tcp("192.0.2.1", 40000, "192.0.2.2", 80).synAck().seq(0xFFFF_FFF0L).ackNo(12)
-                .win(65535).wscale(7).sackPerm().sack(0xFFFF_FFFFL).build();
+        Packet in = Packets.tcp("192.0.2.1", 40000, "192.0.2.2", 80)
+                .synAck()
+                .seq(0xFFFF_FFF0L)
+                .ackNo(12)
+                .win(65535)
+                .wscale(7)
+                .sackPerm()
+                .sack(0xFFFF_FFFFL)
+                .build();
         PacketEvent e = event(in);
         assertThat(e.getTcp().getSackMaxRightEdge()).isEqualTo(0xFFFF_FFFFL);
         Packet out = toPacket(e);
@@ -113,9 +120,11 @@ class PacketEventsTest {
 
     @Test
     void icmpErrorCarriesItsQuotedPacketInANewInnerPacket() {
-        Packet quoted = Packets.udp("192.0.2.2", 53000, "192.0.2.1", 9).l4Length(8).build();
+        Packet quoted =
+                Packets.udp("192.0.2.2", 53000, "192.0.2.1", 9).l4Length(8).build();
         quoted.l3Length = 36;
-        Packet err = Packets.icmp("192.0.2.1", "192.0.2.2", 3, 3, 0).inner(quoted).build();
+        Packet err =
+                Packets.icmp("192.0.2.1", "192.0.2.2", 3, 3, 0).inner(quoted).build();
         PacketEvent e = event(err);
         assertThat(e.getIcmp().getEmbedded().getSrcPort()).isEqualTo(53000);
         Packet reuse = new Packet();
@@ -149,12 +158,15 @@ class PacketEventsTest {
         Packet gre = Packets.gre("192.0.2.1", "192.0.2.2").gre(1, 0x880B, 4242).build();
         gre.l4ChecksumOk = false;
         Packet sctp = Packets.sctp("192.0.2.1", 5000, "192.0.2.2", 5001, 0xDEADBEEFL)
-                .chunk(1, 0, 0xCAFEBABEL).chunk(0, 3, 0).build();
+                .chunk(1, 0, 0xCAFEBABEL)
+                .chunk(0, 3, 0)
+                .build();
         for (int i = 0; i < 10; i++) {
             sctp.addSctpChunk(3, i, 0); // more than the Packet's initial 8 slots
         }
         sctp.sctpChunksBroken = true;
-        Packet lite = Packets.udplite("2001:db8::1", 1, "2001:db8::2", 2).udpLength(8).build();
+        Packet lite =
+                Packets.udplite("2001:db8::1", 1, "2001:db8::2", 2).udpLength(8).build();
         for (Packet in : List.of(gre, sctp, lite)) {
             assertThat(PacketFields.of(toPacket(event(in)))).isEqualTo(PacketFields.of(in));
         }
@@ -164,7 +176,8 @@ class PacketEventsTest {
 
     @Test
     void headerRecordsOfOtherProtocolsAreIgnored() {
-        PacketEvent e = event(Packets.udp("192.0.2.1", 1, "192.0.2.2", 2).udpLength(20).build());
+        PacketEvent e =
+                event(Packets.udp("192.0.2.1", 1, "192.0.2.2", 2).udpLength(20).build());
         e.setTcp(new TcpHeader(5L, 6L, 0x12, 20, 100, 3, true, null));
         e.setGre(new GreHeader(1, 0x880B, 9));
         Packet p = toPacket(e);
@@ -176,13 +189,15 @@ class PacketEventsTest {
     // ------------------------------------------------------------------ dead-letter reasons
 
     private static void assertInvalid(Consumer<PacketEvent> breakIt, String reasonPart) {
-        PacketEvent e = event(Packets.tcp("192.0.2.1", 40000, "192.0.2.2", 80).syn().build());
+        PacketEvent e =
+                event(Packets.tcp("192.0.2.1", 40000, "192.0.2.2", 80).syn().build());
         breakIt.accept(e);
         Packet out = new Packet();
         assertThatThrownBy(() -> PacketEvents.toPacket(e, out))
                 .isInstanceOf(InvalidPacketEventException.class)
                 .hasMessageContaining(reasonPart)
-                .satisfies(t -> assertThat(((InvalidPacketEventException) t).reason()).isEqualTo(t.getMessage()))
+                .satisfies(t ->
+                        assertThat(((InvalidPacketEventException) t).reason()).isEqualTo(t.getMessage()))
                 .satisfies(t -> assertThat(t.getStackTrace()).isEmpty());
     }
 
@@ -218,10 +233,12 @@ class PacketEventsTest {
     @Test
     void missingHeaderRecordHookAndTime() {
         assertInvalid(e -> e.setTcp(null), "TCP packet (fragmentOffset 0) without its tcp header record");
-        assertInvalid(e -> {
-            e.setProtocol(Packet.IPPROTO_ICMP);
-            e.setIcmp(null);
-        }, "without its icmp header record");
+        assertInvalid(
+                e -> {
+                    e.setProtocol(Packet.IPPROTO_ICMP);
+                    e.setIcmp(null);
+                },
+                "without its icmp header record");
         assertInvalid(e -> e.setHook(Hook.UNKNOWN), "hook is UNKNOWN");
         assertInvalid(e -> e.setTimestampNs(0), "timestampNs 0 is not a positive event time");
         assertInvalid(e -> e.setTimestampNs(-5), "timestampNs -5");
@@ -229,23 +246,31 @@ class PacketEventsTest {
 
     @Test
     void badQuotedPacketAndSctpChunks() {
-        assertInvalid(e -> {
-            e.setProtocol(Packet.IPPROTO_ICMP);
-            e.setIcmp(new IcmpHeader(3, 3, 0, new EmbeddedPacket(bytes(4), bytes(3), 17, 28, 8, 0,
-                    1, 2, 0, 0, 0, 0, 0, 0)));
-        }, "icmp.embedded.dst address has 3 bytes");
-        assertInvalid(e -> {
-            e.setProtocol(Packet.IPPROTO_ICMP);
-            e.setIcmp(new IcmpHeader(3, 300, 0, null));
-        }, "icmp.code 300");
-        assertInvalid(e -> {
-            e.setProtocol(Packet.IPPROTO_SCTP);
-            e.setSctp(new SctpHeader(1L, List.of(new SctpChunk(1, 0, 0L), new SctpChunk(256, 0, 0L)), false));
-        }, "sctp.chunks[1].type 256");
-        assertInvalid(e -> {
-            e.setProtocol(Packet.IPPROTO_UDP);
-            e.setUdp(new UdpHeader(8, 65536));
-        }, "udp.checksum 65536");
+        assertInvalid(
+                e -> {
+                    e.setProtocol(Packet.IPPROTO_ICMP);
+                    e.setIcmp(new IcmpHeader(
+                            3, 3, 0, new EmbeddedPacket(bytes(4), bytes(3), 17, 28, 8, 0, 1, 2, 0, 0, 0, 0, 0, 0)));
+                },
+                "icmp.embedded.dst address has 3 bytes");
+        assertInvalid(
+                e -> {
+                    e.setProtocol(Packet.IPPROTO_ICMP);
+                    e.setIcmp(new IcmpHeader(3, 300, 0, null));
+                },
+                "icmp.code 300");
+        assertInvalid(
+                e -> {
+                    e.setProtocol(Packet.IPPROTO_SCTP);
+                    e.setSctp(new SctpHeader(1L, List.of(new SctpChunk(1, 0, 0L), new SctpChunk(256, 0, 0L)), false));
+                },
+                "sctp.chunks[1].type 256");
+        assertInvalid(
+                e -> {
+                    e.setProtocol(Packet.IPPROTO_UDP);
+                    e.setUdp(new UdpHeader(8, 65536));
+                },
+                "udp.checksum 65536");
     }
 
     @Test
@@ -266,7 +291,9 @@ class PacketEventsTest {
     @TestFactory
     Stream<DynamicTest> everySharedCaptureSurvivesTheRecord() {
         List<Path> captures = Corpus.shared();
-        Assumptions.assumeTrue(!captures.isEmpty(), "no reference captures (NFCT_REFERENCE_PCAPS, or ../shared/pcaps beside the checkout): only samples/sample.pcap checked");
+        Assumptions.assumeTrue(
+                !captures.isEmpty(),
+                "no reference captures (NFCT_REFERENCE_PCAPS, or ../shared/pcaps beside the checkout): only samples/sample.pcap checked");
         return captures.stream().map(p -> DynamicTest.dynamicTest(Corpus.name(p), () -> checkCapture(p)));
     }
 
@@ -286,13 +313,16 @@ class PacketEventsTest {
             assertThat(back).isEqualTo(e);
             Packet p = new Packet();
             PacketEvents.toPacket(back, p);
-            assertThat(PacketFields.of(p)).as("%s frame %d", Corpus.name(capture), d.frameNumber())
+            assertThat(PacketFields.of(p))
+                    .as("%s frame %d", Corpus.name(capture), d.frameNumber())
                     .isEqualTo(PacketFields.of(d.packet()));
             mapped.add(p);
         }
-        List<String> direct = text(Corpus.replay(datagrams, CapturedDatagram::packet).events());
+        List<String> direct =
+                text(Corpus.replay(datagrams, CapturedDatagram::packet).events());
         int[] i = {0};
-        List<String> viaRecords = text(Corpus.replay(datagrams, d -> mapped.get(i[0]++)).events());
+        List<String> viaRecords =
+                text(Corpus.replay(datagrams, d -> mapped.get(i[0]++)).events());
         assertThat(direct).as(Corpus.name(capture)).isNotEmpty();
         assertThat(viaRecords).as(Corpus.name(capture)).containsExactlyElementsOf(direct);
     }

@@ -1,7 +1,6 @@
 package dev.nfct.schema;
 
 import dev.nfct.core.Packet;
-
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.Arrays;
@@ -14,12 +13,27 @@ import java.util.List;
  */
 final class PacketFields {
     /** What the contract carries of an ICMP error's quoted packet ({@code EmbeddedPacket}). */
-    static final List<String> QUOTED = List.of("family", "srcHi", "srcLo", "dstHi", "dstLo", "protocol",
-            "l3Length", "l4Length", "l4Unreachable", "srcPort", "dstPort", "icmpType", "icmpCode", "icmpId",
-            "greVersion", "greProtocol", "greCallId", "inner");
+    static final List<String> QUOTED = List.of(
+            "family",
+            "srcHi",
+            "srcLo",
+            "dstHi",
+            "dstLo",
+            "protocol",
+            "l3Length",
+            "l4Length",
+            "l4Unreachable",
+            "srcPort",
+            "dstPort",
+            "icmpType",
+            "icmpCode",
+            "icmpId",
+            "greVersion",
+            "greProtocol",
+            "greCallId",
+            "inner");
 
-    private PacketFields() {
-    }
+    private PacketFields() {}
 
     static String of(Packet p) {
         return of(p, null);

@@ -73,7 +73,8 @@ final class GreTracker implements ProtocolTracker {
 
     @Override
     public Verdict packet(Conn ct, Packet p, int dir, CtInfo ctinfo, Conntrack engine, long now) {
-        GreState g = ct.proto instanceof GreState ? (GreState) ct.proto : new GreState(s.greTimeout, s.greTimeoutStream);
+        GreState g =
+                ct.proto instanceof GreState ? (GreState) ct.proto : new GreState(s.greTimeout, s.greTimeoutStream);
         if (ct.is(Status.SEEN_REPLY)) {
             engine.refresh(ct, dir, p.l3Length, g.streamTimeout, now);
             if (!ct.is(Status.NAT_CLASH)) {

@@ -43,7 +43,11 @@ public final class IcmpErrorPrepass {
             return REJECTED;
         }
         switch (type) {
-            case 3: case 4: case 5: case 11: case 12:
+            case 3:
+            case 4:
+            case 5:
+            case 11:
+            case 12:
                 return related(engine, p, zone, now, r);
             default:
                 return NOT_ERROR;

@@ -45,23 +45,37 @@ final class IcmpTracker implements ProtocolTracker {
     static int replyType(int type, boolean v6) {
         if (v6) {
             switch (type) {
-                case 128: return 129;
-                case 129: return 128;
-                case 139: return 140;
-                case 140: return 139;
-                default: return -1;
+                case 128:
+                    return 129;
+                case 129:
+                    return 128;
+                case 139:
+                    return 140;
+                case 140:
+                    return 139;
+                default:
+                    return -1;
             }
         }
         switch (type) {
-            case 8: return 0;
-            case 0: return 8;
-            case 13: return 14;
-            case 14: return 13;
-            case 15: return 16;
-            case 16: return 15;
-            case 17: return 18;
-            case 18: return 17;
-            default: return -1;
+            case 8:
+                return 0;
+            case 0:
+                return 8;
+            case 13:
+                return 14;
+            case 14:
+                return 13;
+            case 15:
+                return 16;
+            case 16:
+                return 15;
+            case 17:
+                return 18;
+            case 18:
+                return 17;
+            default:
+                return -1;
         }
     }
 

@@ -2,7 +2,6 @@ package dev.nfct.core.proto;
 
 import dev.nfct.core.Conn;
 import dev.nfct.core.ProtoState;
-
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -15,8 +14,7 @@ import java.io.IOException;
 public final class ProtoStateCodec {
     private static final int TCP = 1, SCTP = 2, GRE = 3;
 
-    private ProtoStateCodec() {
-    }
+    private ProtoStateCodec() {}
 
     /** Whether the entry has tracker data to write. */
     public static boolean hasData(Conn ct) {
@@ -70,7 +68,8 @@ public final class ProtoStateCodec {
             out.writeInt(st.timeout);
             out.writeInt(st.streamTimeout);
         } else {
-            throw new IOException("no binary form for tracker state " + s.getClass().getName());
+            throw new IOException(
+                    "no binary form for tracker state " + s.getClass().getName());
         }
     }
 

@@ -25,8 +25,16 @@ public final class SctpState implements ProtoState {
     public static final int HEARTBEAT_ACKED = 9;
 
     private static final String[] NAMES = {
-        "NONE", "CLOSED", "COOKIE_WAIT", "COOKIE_ECHOED", "ESTABLISHED", "SHUTDOWN_SENT",
-        "SHUTDOWN_RECD", "SHUTDOWN_ACK_SENT", "HEARTBEAT_SENT", "HEARTBEAT_ACKED",
+        "NONE",
+        "CLOSED",
+        "COOKIE_WAIT",
+        "COOKIE_ECHOED",
+        "ESTABLISHED",
+        "SHUTDOWN_SENT",
+        "SHUTDOWN_RECD",
+        "SHUTDOWN_ACK_SENT",
+        "HEARTBEAT_SENT",
+        "HEARTBEAT_ACKED",
     };
 
     public int state = NONE;

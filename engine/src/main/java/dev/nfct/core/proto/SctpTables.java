@@ -55,13 +55,21 @@ final class SctpTables {
     static final int C_HEARTBEAT_ACK = 9;
     /** DATA, SACK, ERROR, I-DATA, FORWARD-TSN, ECNE, CWR, ASCONF, AUTH... and unknown types. */
     static final int C_OTHER = 10;
+
     static final int CLASSES = 11;
 
     static final int INV = -1;
 
-    private static final int NO = NONE, CL = CLOSED, CW = COOKIE_WAIT, CE = COOKIE_ECHOED,
-            ES = ESTABLISHED, SS = SHUTDOWN_SENT, SR = SHUTDOWN_RECD, SA = SHUTDOWN_ACK_SENT,
-            HS = HEARTBEAT_SENT, HA = HEARTBEAT_ACKED;
+    private static final int NO = NONE,
+            CL = CLOSED,
+            CW = COOKIE_WAIT,
+            CE = COOKIE_ECHOED,
+            ES = ESTABLISHED,
+            SS = SHUTDOWN_SENT,
+            SR = SHUTDOWN_RECD,
+            SA = SHUTDOWN_ACK_SENT,
+            HS = HEARTBEAT_SENT,
+            HA = HEARTBEAT_ACKED;
 
     /** Indexed [dir][class][state]; state columns NO CL CW CE ES SS SR SA HS HA. */
     static final int[][][] NEXT = {
@@ -93,22 +101,32 @@ final class SctpTables {
         },
     };
 
-    private SctpTables() {
-    }
+    private SctpTables() {}
 
     static int classOf(int chunkType) {
         switch (chunkType) {
-            case INIT: return C_INIT;
-            case INIT_ACK: return C_INIT_ACK;
-            case COOKIE_ECHO: return C_COOKIE_ECHO;
-            case COOKIE_ACK: return C_COOKIE_ACK;
-            case SHUTDOWN: return C_SHUTDOWN;
-            case SHUTDOWN_ACK: return C_SHUTDOWN_ACK;
-            case SHUTDOWN_COMPLETE: return C_SHUTDOWN_COMPLETE;
-            case ABORT: return C_ABORT;
-            case HEARTBEAT: return C_HEARTBEAT;
-            case HEARTBEAT_ACK: return C_HEARTBEAT_ACK;
-            default: return C_OTHER;
+            case INIT:
+                return C_INIT;
+            case INIT_ACK:
+                return C_INIT_ACK;
+            case COOKIE_ECHO:
+                return C_COOKIE_ECHO;
+            case COOKIE_ACK:
+                return C_COOKIE_ACK;
+            case SHUTDOWN:
+                return C_SHUTDOWN;
+            case SHUTDOWN_ACK:
+                return C_SHUTDOWN_ACK;
+            case SHUTDOWN_COMPLETE:
+                return C_SHUTDOWN_COMPLETE;
+            case ABORT:
+                return C_ABORT;
+            case HEARTBEAT:
+                return C_HEARTBEAT;
+            case HEARTBEAT_ACK:
+                return C_HEARTBEAT_ACK;
+            default:
+                return C_OTHER;
         }
     }
 

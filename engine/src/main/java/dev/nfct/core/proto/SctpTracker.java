@@ -1,14 +1,5 @@
 package dev.nfct.core.proto;
 
-import dev.nfct.core.Conn;
-import dev.nfct.core.Conntrack;
-import dev.nfct.core.CtInfo;
-import dev.nfct.core.EventBits;
-import dev.nfct.core.Packet;
-import dev.nfct.core.ProtocolTracker;
-import dev.nfct.core.Settings;
-import dev.nfct.core.Verdict;
-
 import static dev.nfct.core.proto.SctpTables.ABORT;
 import static dev.nfct.core.proto.SctpTables.FLAG_T;
 import static dev.nfct.core.proto.SctpTables.HEARTBEAT;
@@ -18,6 +9,14 @@ import static dev.nfct.core.proto.SctpTables.INIT_ACK;
 import static dev.nfct.core.proto.SctpTables.INV;
 import static dev.nfct.core.proto.SctpTables.NEXT;
 import static dev.nfct.core.proto.SctpTables.SHUTDOWN_COMPLETE;
+
+import dev.nfct.core.Conn;
+import dev.nfct.core.Conntrack;
+import dev.nfct.core.CtInfo;
+import dev.nfct.core.EventBits;
+import dev.nfct.core.Packet;
+import dev.nfct.core.Settings;
+import dev.nfct.core.Verdict;
 
 /**
  * SCTP (RFC 9260). Every chunk of a packet drives {@link SctpTables#NEXT}; the entry's timeout is
@@ -190,16 +189,24 @@ final class SctpTracker extends PortProtocolTracker {
     /** The timeout (seconds) of a state, read from the settings each time (sysctls apply at once). */
     int timeout(int state) {
         switch (state) {
-            case SctpState.CLOSED: return s.sctpTimeoutClosed;
-            case SctpState.COOKIE_WAIT: return s.sctpTimeoutCookieWait;
-            case SctpState.COOKIE_ECHOED: return s.sctpTimeoutCookieEchoed;
-            case SctpState.SHUTDOWN_SENT: return s.sctpTimeoutShutdownSent;
-            case SctpState.SHUTDOWN_RECD: return s.sctpTimeoutShutdownRecd;
-            case SctpState.SHUTDOWN_ACK_SENT: return s.sctpTimeoutShutdownAckSent;
-            case SctpState.HEARTBEAT_SENT: return s.sctpTimeoutHeartbeatSent;
+            case SctpState.CLOSED:
+                return s.sctpTimeoutClosed;
+            case SctpState.COOKIE_WAIT:
+                return s.sctpTimeoutCookieWait;
+            case SctpState.COOKIE_ECHOED:
+                return s.sctpTimeoutCookieEchoed;
+            case SctpState.SHUTDOWN_SENT:
+                return s.sctpTimeoutShutdownSent;
+            case SctpState.SHUTDOWN_RECD:
+                return s.sctpTimeoutShutdownRecd;
+            case SctpState.SHUTDOWN_ACK_SENT:
+                return s.sctpTimeoutShutdownAckSent;
+            case SctpState.HEARTBEAT_SENT:
+                return s.sctpTimeoutHeartbeatSent;
             case SctpState.ESTABLISHED:
             case SctpState.HEARTBEAT_ACKED:
-            default: return s.sctpTimeoutEstablished;
+            default:
+                return s.sctpTimeoutEstablished;
         }
     }
 }

@@ -44,11 +44,13 @@ public final class TcpConn extends Conn {
     public int lastDir;
     /** Packet class of the last packet remembered (see {@link TcpTables}); starts as "none". */
     public int lastIndex = TcpTables.C_NONE;
+
     private int lastSeq;
     private int lastAck;
     private int lastEnd;
     /** Raw (unscaled) window of the last packet remembered. */
     public int lastWin;
+
     public int lastWscale;
     public int lastFlags;
     /** How many times in a row the same ACK-class segment was seen. */
@@ -174,8 +176,8 @@ public final class TcpConn extends Conn {
 
     /** One direction's data as text. */
     public String sideString(int dir) {
-        return "end=" + tdEnd(dir) + " maxend=" + tdMaxend(dir) + " maxwin=" + tdMaxwin(dir)
-                + " maxack=" + tdMaxack(dir) + " scale=" + tdScale(dir) + " flags=0x" + Integer.toHexString(flags(dir));
+        return "end=" + tdEnd(dir) + " maxend=" + tdMaxend(dir) + " maxwin=" + tdMaxwin(dir) + " maxack="
+                + tdMaxack(dir) + " scale=" + tdScale(dir) + " flags=0x" + Integer.toHexString(flags(dir));
     }
 
     /** Copies every TCP field of {@code o} into this entry (for a deep copy of an entry). */
@@ -207,7 +209,8 @@ public final class TcpConn extends Conn {
 
     /** The TCP data alone, as text (for diagnostics and tests). */
     public String tcpString() {
-        return TcpState.name(state) + " [" + sideString(0) + "] [" + sideString(1) + "] last(dir=" + lastDir + " idx=" + lastIndex
+        return TcpState.name(state) + " [" + sideString(0) + "] [" + sideString(1) + "] last(dir=" + lastDir + " idx="
+                + lastIndex
                 + " seq=" + lastSeq() + " ack=" + lastAck() + " end=" + lastEnd() + " win=" + lastWin
                 + " flags=0x" + Integer.toHexString(lastFlags) + ") retrans=" + retrans;
     }

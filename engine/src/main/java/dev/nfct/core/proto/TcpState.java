@@ -22,8 +22,16 @@ public final class TcpState {
     public static final int STATES = 10;
 
     private static final String[] NAMES = {
-        "NONE", "SYN_SENT", "SYN_RECV", "ESTABLISHED", "FIN_WAIT", "CLOSE_WAIT", "LAST_ACK",
-        "TIME_WAIT", "CLOSE", "SYN_SENT2"
+        "NONE",
+        "SYN_SENT",
+        "SYN_RECV",
+        "ESTABLISHED",
+        "FIN_WAIT",
+        "CLOSE_WAIT",
+        "LAST_ACK",
+        "TIME_WAIT",
+        "CLOSE",
+        "SYN_SENT2"
     };
 
     // ------------------------------------------------------------------ per-direction flags
@@ -38,8 +46,7 @@ public final class TcpState {
     /** Only in {@link TcpConn#lastFlags}: both sides sent a SYN (simultaneous open). */
     public static final int F_SIMULTANEOUS_OPEN = 0x80;
 
-    private TcpState() {
-    }
+    private TcpState() {}
 
     public static String name(int state) {
         return state >= 0 && state < NAMES.length ? NAMES[state] : "UNKNOWN";

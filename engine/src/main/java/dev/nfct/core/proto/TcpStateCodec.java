@@ -6,8 +6,7 @@ import java.io.IOException;
 
 /** Binary form of a {@link TcpConn}'s TCP data: every field, in declaration order. */
 final class TcpStateCodec {
-    private TcpStateCodec() {
-    }
+    private TcpStateCodec() {}
 
     static void write(TcpConn st, DataOutput out) throws IOException {
         out.writeByte(st.state);

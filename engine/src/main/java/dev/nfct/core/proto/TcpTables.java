@@ -1,7 +1,5 @@
 package dev.nfct.core.proto;
 
-import dev.nfct.core.Packet;
-
 import static dev.nfct.core.proto.TcpState.CLOSE;
 import static dev.nfct.core.proto.TcpState.CLOSE_WAIT;
 import static dev.nfct.core.proto.TcpState.ESTABLISHED;
@@ -11,6 +9,8 @@ import static dev.nfct.core.proto.TcpState.SYN_RECV;
 import static dev.nfct.core.proto.TcpState.SYN_SENT;
 import static dev.nfct.core.proto.TcpState.SYN_SENT2;
 import static dev.nfct.core.proto.TcpState.TIME_WAIT;
+
+import dev.nfct.core.Packet;
 
 /**
  * The TCP packet classes and the two state transition tables (one per packet direction), as
@@ -35,8 +35,16 @@ final class TcpTables {
     /** Ignore: accept the packet without changing the entry. */
     static final int IG = 11;
 
-    private static final int NO = TcpState.NONE, SS = SYN_SENT, SR = SYN_RECV, ES = ESTABLISHED,
-            FW = FIN_WAIT, CW = CLOSE_WAIT, LA = LAST_ACK, TW = TIME_WAIT, CL = CLOSE, S2 = SYN_SENT2;
+    private static final int NO = TcpState.NONE,
+            SS = SYN_SENT,
+            SR = SYN_RECV,
+            ES = ESTABLISHED,
+            FW = FIN_WAIT,
+            CW = CLOSE_WAIT,
+            LA = LAST_ACK,
+            TW = TIME_WAIT,
+            CL = CLOSE,
+            S2 = SYN_SENT2;
 
     /**
      * Flattened [dir][class][state]: index {@code (dir * CLASSES + class) * STATES + state}.
@@ -70,7 +78,10 @@ final class TcpTables {
     static final int IGNORED_FLAGS = Packet.TH_PSH | Packet.TH_ECE | Packet.TH_CWR;
 
     static {
-        final int syn = Packet.TH_SYN, ack = Packet.TH_ACK, rst = Packet.TH_RST, fin = Packet.TH_FIN,
+        final int syn = Packet.TH_SYN,
+                ack = Packet.TH_ACK,
+                rst = Packet.TH_RST,
+                fin = Packet.TH_FIN,
                 urg = Packet.TH_URG;
         int[] ok = {syn, syn | urg, syn | ack, rst, rst | ack, fin | ack, fin | ack | urg, ack, ack | urg};
         long m = 0;
@@ -80,8 +91,7 @@ final class TcpTables {
         VALID_FLAGS = m;
     }
 
-    private TcpTables() {
-    }
+    private TcpTables() {}
 
     private static byte[] build(int[][] rows) {
         byte[] t = new byte[2 * CLASSES * TcpState.STATES];

@@ -1,22 +1,5 @@
 package dev.nfct.core.proto;
 
-import dev.nfct.core.Conn;
-import dev.nfct.core.Conntrack;
-import dev.nfct.core.CtInfo;
-import dev.nfct.core.EventBits;
-import dev.nfct.core.Packet;
-import dev.nfct.core.ProtocolTracker;
-import dev.nfct.core.Settings;
-import dev.nfct.core.Status;
-import dev.nfct.core.Verdict;
-
-import static dev.nfct.core.proto.TcpTables.C_ACK;
-import static dev.nfct.core.proto.TcpTables.C_FIN;
-import static dev.nfct.core.proto.TcpTables.C_RST;
-import static dev.nfct.core.proto.TcpTables.C_SYN;
-import static dev.nfct.core.proto.TcpTables.C_SYNACK;
-import static dev.nfct.core.proto.TcpTables.IG;
-import static dev.nfct.core.proto.TcpTables.IV;
 import static dev.nfct.core.proto.TcpState.CLOSE;
 import static dev.nfct.core.proto.TcpState.ESTABLISHED;
 import static dev.nfct.core.proto.TcpState.FIN_WAIT;
@@ -25,6 +8,22 @@ import static dev.nfct.core.proto.TcpState.SYN_RECV;
 import static dev.nfct.core.proto.TcpState.SYN_SENT;
 import static dev.nfct.core.proto.TcpState.SYN_SENT2;
 import static dev.nfct.core.proto.TcpState.TIME_WAIT;
+import static dev.nfct.core.proto.TcpTables.C_ACK;
+import static dev.nfct.core.proto.TcpTables.C_FIN;
+import static dev.nfct.core.proto.TcpTables.C_RST;
+import static dev.nfct.core.proto.TcpTables.C_SYN;
+import static dev.nfct.core.proto.TcpTables.C_SYNACK;
+import static dev.nfct.core.proto.TcpTables.IG;
+import static dev.nfct.core.proto.TcpTables.IV;
+
+import dev.nfct.core.Conn;
+import dev.nfct.core.Conntrack;
+import dev.nfct.core.CtInfo;
+import dev.nfct.core.EventBits;
+import dev.nfct.core.Packet;
+import dev.nfct.core.Settings;
+import dev.nfct.core.Status;
+import dev.nfct.core.Verdict;
 
 /**
  * TCP connection tracking: a state machine driven by the packet class and direction, a window
@@ -115,7 +114,9 @@ final class TcpTracker extends PortProtocolTracker {
                 // Not provably a reuse: treat it as an ignored packet.
                 return ignore(st, p, dir, cls, old);
             case IG: {
-                if (cls == C_SYNACK && st.lastIndex == C_SYN && st.lastDir != dir
+                if (cls == C_SYNACK
+                        && st.lastIndex == C_SYN
+                        && st.lastDir != dir
                         && (p.tcpAck & 0xffffffffL) == st.lastEnd()) {
                     resync(st, dir);
                     old = SYN_SENT;
@@ -127,7 +128,10 @@ final class TcpTracker extends PortProtocolTracker {
             case IV:
                 return Verdict.INVALID;
             case TIME_WAIT:
-                if (old == LAST_ACK && cls == C_ACK && st.lastDir != dir && st.lastIndex == C_SYN
+                if (old == LAST_ACK
+                        && cls == C_ACK
+                        && st.lastDir != dir
+                        && st.lastIndex == C_SYN
                         && (st.lastFlags & TcpState.F_EXP_CHALLENGE_ACK) != 0) {
                     // The peer answered an ignored SYN with a challenge ACK: not the final ACK.
                     st.lastFlags &= ~TcpState.F_EXP_CHALLENGE_ACK;
@@ -298,11 +302,10 @@ final class TcpTracker extends PortProtocolTracker {
         long ack = p.tcpAck & 0xffffffffL;
         if (ack == st.lastEnd()
                 && ((st.is(Status.SEEN_REPLY) && st.lastIndex == C_SYN && st.lastDir != dir)
-                    || (!st.is(Status.ASSURED) && st.lastIndex == C_ACK))) {
+                        || (!st.is(Status.ASSURED) && st.lastIndex == C_ACK))) {
             return true;
         }
-        return old == SYN_SENT && st.lastIndex == C_ACK && st.lastDir == 1
-                && (p.tcpSeq & 0xffffffffL) == st.lastAck();
+        return old == SYN_SENT && st.lastIndex == C_ACK && st.lastDir == 1 && (p.tcpSeq & 0xffffffffL) == st.lastAck();
     }
 
     /**
@@ -341,8 +344,7 @@ final class TcpTracker extends PortProtocolTracker {
             // ESTABLISHED with 10 s (500 s with timeout_close=500; 300 s after 3 dup ACKs).
             return s.tcpTimeoutClose;
         }
-        if (((st.flags0 | st.flags1) & TcpState.F_DATA_UNACKNOWLEDGED) != 0
-                && t > s.tcpTimeoutUnacknowledged) {
+        if (((st.flags0 | st.flags1) & TcpState.F_DATA_UNACKNOWLEDGED) != 0 && t > s.tcpTimeoutUnacknowledged) {
             return s.tcpTimeoutUnacknowledged;
         }
         if (st.lastWin == 0 && t > s.tcpTimeoutMaxRetrans) {
@@ -355,16 +357,26 @@ final class TcpTracker extends PortProtocolTracker {
     int stateTimeout(int state) {
         switch (state) {
             case TcpState.NONE:
-            case SYN_SENT: return s.tcpTimeoutSynSent;
-            case SYN_RECV: return s.tcpTimeoutSynRecv;
-            case ESTABLISHED: return s.tcpTimeoutEstablished;
-            case FIN_WAIT: return s.tcpTimeoutFinWait;
-            case TcpState.CLOSE_WAIT: return s.tcpTimeoutCloseWait;
-            case LAST_ACK: return s.tcpTimeoutLastAck;
-            case TIME_WAIT: return s.tcpTimeoutTimeWait;
-            case CLOSE: return s.tcpTimeoutClose;
-            case SYN_SENT2: return s.tcpTimeoutSynSent2;
-            default: return s.tcpTimeoutEstablished;
+            case SYN_SENT:
+                return s.tcpTimeoutSynSent;
+            case SYN_RECV:
+                return s.tcpTimeoutSynRecv;
+            case ESTABLISHED:
+                return s.tcpTimeoutEstablished;
+            case FIN_WAIT:
+                return s.tcpTimeoutFinWait;
+            case TcpState.CLOSE_WAIT:
+                return s.tcpTimeoutCloseWait;
+            case LAST_ACK:
+                return s.tcpTimeoutLastAck;
+            case TIME_WAIT:
+                return s.tcpTimeoutTimeWait;
+            case CLOSE:
+                return s.tcpTimeoutClose;
+            case SYN_SENT2:
+                return s.tcpTimeoutSynSent2;
+            default:
+                return s.tcpTimeoutEstablished;
         }
     }
 

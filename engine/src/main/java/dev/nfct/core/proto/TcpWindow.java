@@ -15,11 +15,11 @@ final class TcpWindow {
 
     /** The lower bound of acceptable acks is never closer than this to the receiver's end. */
     private static final long MIN_ACK_WINDOW = 66000;
+
     private static final long MASK = 0xffffffffL;
     static final int MAX_WSCALE = 14;
 
-    private TcpWindow() {
-    }
+    private TcpWindow() {}
 
     // ------------------------------------------------------------------ modular comparisons
 
@@ -67,8 +67,9 @@ final class TcpWindow {
         st.setTdMaxwin(sender, p.tcpWindow == 0 ? 1 : p.tcpWindow);
         parseOptions(p, st, sender);
         // Scaling is only in force when both SYNs offered it.
-        if (dir == 1 && ((st.flags(sender) & TcpState.F_WINDOW_SCALE) == 0
-                || (st.flags(receiver) & TcpState.F_WINDOW_SCALE) == 0)) {
+        if (dir == 1
+                && ((st.flags(sender) & TcpState.F_WINDOW_SCALE) == 0
+                        || (st.flags(receiver) & TcpState.F_WINDOW_SCALE) == 0)) {
             st.setTdScale(sender, 0);
             st.setTdScale(receiver, 0);
         }
@@ -126,7 +127,8 @@ final class TcpWindow {
                     st.setTdEnd(receiver, u32(st.tdEnd(receiver) + 1)); // answer to a keep-alive
                 }
             }
-        } else if (syn && after(end, st.tdEnd(sender))
+        } else if (syn
+                && after(end, st.tdEnd(sender))
                 && (st.state == TcpState.SYN_SENT || st.state == TcpState.SYN_RECV)) {
             // A retried SYN with a new initial sequence number or new options.
             initSender(st, sender, receiver, p, end, dir);
@@ -205,7 +207,10 @@ final class TcpWindow {
 
         // ---------------------------------------------------------- W4: retransmissions
         if (cls == TcpTables.C_ACK) {
-            if (st.lastDir == dir && st.lastSeq() == seq && st.lastAck() == ack && st.lastEnd() == end
+            if (st.lastDir == dir
+                    && st.lastSeq() == seq
+                    && st.lastAck() == ack
+                    && st.lastEnd() == end
                     && st.lastWin == rawWin) {
                 st.retrans++;
             } else {

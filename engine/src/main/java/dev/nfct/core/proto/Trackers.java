@@ -33,8 +33,8 @@ public final class Trackers {
      * (other trackers keep their data in {@link Conn#proto}). The one place that decides it, for
      * the engine and for entries read back from state.
      */
-    public static Conn newEntry(Tuple orig, Tuple reply, int id, int mark, boolean acct, boolean timestamp,
-                                boolean ecache) {
+    public static Conn newEntry(
+            Tuple orig, Tuple reply, int id, int mark, boolean acct, boolean timestamp, boolean ecache) {
         return orig.protocol == Packet.IPPROTO_TCP
                 ? new TcpConn(orig, reply, id, mark, acct, timestamp, ecache)
                 : new Conn(orig, reply, id, mark, acct, timestamp, ecache);

@@ -4,7 +4,6 @@ import dev.nfct.core.Conn;
 import dev.nfct.core.Conntrack;
 import dev.nfct.core.CtInfo;
 import dev.nfct.core.Packet;
-import dev.nfct.core.ProtocolTracker;
 import dev.nfct.core.Settings;
 import dev.nfct.core.Status;
 import dev.nfct.core.Verdict;

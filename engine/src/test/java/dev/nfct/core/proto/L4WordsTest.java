@@ -1,14 +1,13 @@
 package dev.nfct.core.proto;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.nfct.core.Packet;
 import dev.nfct.core.ProtocolTracker;
 import dev.nfct.core.Settings;
 import dev.nfct.core.Tuple;
-import org.junit.jupiter.api.Test;
-
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The entry hook looks packets up by {@link ProtocolTracker#l4Words} and only builds a tuple for a
@@ -16,8 +15,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class L4WordsTest {
     private static final int[] PROTOCOLS = {
-        Packet.IPPROTO_TCP, Packet.IPPROTO_UDP, Packet.IPPROTO_UDPLITE, Packet.IPPROTO_SCTP,
-        Packet.IPPROTO_ICMP, Packet.IPPROTO_ICMPV6, Packet.IPPROTO_GRE, 50, 89, 33
+        Packet.IPPROTO_TCP,
+        Packet.IPPROTO_UDP,
+        Packet.IPPROTO_UDPLITE,
+        Packet.IPPROTO_SCTP,
+        Packet.IPPROTO_ICMP,
+        Packet.IPPROTO_ICMPV6,
+        Packet.IPPROTO_GRE,
+        50,
+        89,
+        33
     };
 
     private static Packet randomPacket(Random rnd, int protocol) {
@@ -57,11 +64,12 @@ class L4WordsTest {
                     assertThat(words).as("protocol %d, no tuple", protocol).isEqualTo(-1L);
                 } else {
                     withTuple++;
-                    assertThat(words).as("protocol %d", protocol)
-                            .isEqualTo((long) tuple.srcU << 16 | tuple.dstU);
+                    assertThat(words).as("protocol %d", protocol).isEqualTo((long) tuple.srcU << 16 | tuple.dstU);
                 }
             }
-            assertThat(withTuple).as("protocol %d had packets with a tuple", protocol).isPositive();
+            assertThat(withTuple)
+                    .as("protocol %d had packets with a tuple", protocol)
+                    .isPositive();
         }
     }
 }

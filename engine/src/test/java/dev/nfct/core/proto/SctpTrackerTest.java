@@ -1,16 +1,5 @@
 package dev.nfct.core.proto;
 
-import dev.nfct.core.Conn;
-import dev.nfct.core.CtInfo;
-import dev.nfct.core.Packet;
-import dev.nfct.core.Settings;
-import dev.nfct.core.Status;
-import dev.nfct.testing.Packets;
-import dev.nfct.testing.Recorder;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static dev.nfct.core.proto.SctpTables.ABORT;
 import static dev.nfct.core.proto.SctpTables.COOKIE_ACK;
 import static dev.nfct.core.proto.SctpTables.COOKIE_ECHO;
@@ -25,6 +14,16 @@ import static dev.nfct.core.proto.SctpTables.SHUTDOWN;
 import static dev.nfct.core.proto.SctpTables.SHUTDOWN_ACK;
 import static dev.nfct.core.proto.SctpTables.SHUTDOWN_COMPLETE;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nfct.core.Conn;
+import dev.nfct.core.CtInfo;
+import dev.nfct.core.Packet;
+import dev.nfct.core.Settings;
+import dev.nfct.core.Status;
+import dev.nfct.testing.Packets;
+import dev.nfct.testing.Recorder;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class SctpTrackerTest {
     // The association of the reference capture sv-sctp.pcap.
@@ -95,11 +94,12 @@ class SctpTrackerTest {
         assertThat(rec.forward(s(COOKIE_ACK))).isEqualTo(CtInfo.ESTABLISHED_REPLY);
         String o = "src=10.173.48.13 dst=88.82.6.134 sport=2906 dport=6303";
         String r = "src=88.82.6.134 dst=10.173.48.13 sport=6303 dport=2906";
-        assertThat(rec.drain()).containsExactly(
-                "    [NEW] sctp     132 10 CLOSED " + o + " [UNREPLIED] " + r,
-                " [UPDATE] sctp     132 3 COOKIE_WAIT " + o + " " + r,
-                " [UPDATE] sctp     132 3 COOKIE_ECHOED " + o + " " + r,
-                " [UPDATE] sctp     132 210 ESTABLISHED " + o + " " + r + " [ASSURED]");
+        assertThat(rec.drain())
+                .containsExactly(
+                        "    [NEW] sctp     132 10 CLOSED " + o + " [UNREPLIED] " + r,
+                        " [UPDATE] sctp     132 3 COOKIE_WAIT " + o + " " + r,
+                        " [UPDATE] sctp     132 3 COOKIE_ECHOED " + o + " " + r,
+                        " [UPDATE] sctp     132 210 ESTABLISHED " + o + " " + r + " [ASSURED]");
         Conn ct = rec.only();
         assertThat(ct.is(Status.ASSURED)).isTrue();
         SctpState st = (SctpState) ct.proto;
@@ -113,21 +113,42 @@ class SctpTrackerTest {
         // that was set up before the capture started: no INIT, so no entry and invalid.
         Recorder rec = new Recorder();
         int[][] frames = {
-            {0}, {1}, {0, COOKIE_ECHO}, {1, COOKIE_ACK}, {0, DATA}, {1, SACK}, {1, DATA, DATA},
-            {1, SACK, DATA}, {0, SACK, DATA}, {0, DATA}, {0, DATA}, {1, DATA, DATA}, {0, SACK},
-            {1, SACK}, {1, SACK, DATA, DATA, DATA}, {0, SACK},
+            {0},
+            {1},
+            {0, COOKIE_ECHO},
+            {1, COOKIE_ACK},
+            {0, DATA},
+            {1, SACK},
+            {1, DATA, DATA},
+            {1, SACK, DATA},
+            {0, SACK, DATA},
+            {0, DATA},
+            {0, DATA},
+            {1, DATA, DATA},
+            {0, SACK},
+            {1, SACK},
+            {1, SACK, DATA, DATA, DATA},
+            {0, SACK},
         };
         for (int i = 0; i < frames.length; i++) {
             int[] f = frames[i];
-            Packet p = i == 0 ? init() : i == 1 ? initAck()
-                    : f[0] == 0 ? c(java.util.Arrays.copyOfRange(f, 1, f.length))
-                    : s(java.util.Arrays.copyOfRange(f, 1, f.length));
+            Packet p = i == 0
+                    ? init()
+                    : i == 1
+                            ? initAck()
+                            : f[0] == 0
+                                    ? c(java.util.Arrays.copyOfRange(f, 1, f.length))
+                                    : s(java.util.Arrays.copyOfRange(f, 1, f.length));
             CtInfo want = i == 0 ? CtInfo.NEW : f[0] == 0 ? CtInfo.ESTABLISHED : CtInfo.ESTABLISHED_REPLY;
             assertThat(rec.forward(p)).as("frame %d", i + 1).isEqualTo(want);
         }
         assertThat(rec.drain()).hasSize(4);
-        Packet f17 = Packets.sctp(C, 2905, "88.82.6.130", SP, 0x3d769144L).chunk(DATA, 3, 0).build();
-        Packet f19 = Packets.sctp("88.82.6.130", SP, C, 2905, 0xe33e7286L).chunk(DATA, 3, 0).build();
+        Packet f17 = Packets.sctp(C, 2905, "88.82.6.130", SP, 0x3d769144L)
+                .chunk(DATA, 3, 0)
+                .build();
+        Packet f19 = Packets.sctp("88.82.6.130", SP, C, 2905, 0xe33e7286L)
+                .chunk(DATA, 3, 0)
+                .build();
         assertThat(rec.forward(f17)).isEqualTo(CtInfo.INVALID);
         assertThat(rec.forward(f17)).isEqualTo(CtInfo.INVALID);
         assertThat(rec.forward(f19)).isEqualTo(CtInfo.INVALID);
@@ -162,28 +183,37 @@ class SctpTrackerTest {
         assertThat(state(rec)).isEqualTo("ESTABLISHED");
         assertThat(remaining(rec)).isEqualTo(210);
         // A heartbeat with a wrong tag is invalid.
-        assertThat(rec.forward(fromClient(0x1234).chunk(HEARTBEAT, 0, 0).build())).isEqualTo(CtInfo.INVALID);
+        assertThat(rec.forward(fromClient(0x1234).chunk(HEARTBEAT, 0, 0).build()))
+                .isEqualTo(CtInfo.INVALID);
     }
 
     @Test
     void heartbeatPicksUpASecondaryPath() {
         Recorder rec = new Recorder();
-        Packet hb = Packets.sctp("10.0.0.1", 5000, "10.0.0.2", 6000, 0xaaaa).chunk(HEARTBEAT, 0, 0).build();
+        Packet hb = Packets.sctp("10.0.0.1", 5000, "10.0.0.2", 6000, 0xaaaa)
+                .chunk(HEARTBEAT, 0, 0)
+                .build();
         assertThat(rec.forward(hb)).isEqualTo(CtInfo.NEW);
         assertThat(state(rec)).isEqualTo("HEARTBEAT_SENT");
         assertThat(remaining(rec)).isEqualTo(30);
         assertThat(rec.drain()).singleElement().asString().contains("[NEW]", " 30 HEARTBEAT_SENT ");
         // Wrong tag in the original direction now that it is learnt.
         assertThat(rec.forward(Packets.sctp("10.0.0.1", 5000, "10.0.0.2", 6000, 0xbbbb)
-                .chunk(HEARTBEAT, 0, 0).build())).isEqualTo(CtInfo.INVALID);
-        Packet ack = Packets.sctp("10.0.0.2", 6000, "10.0.0.1", 5000, 0xcccc).chunk(HEARTBEAT_ACK, 0, 0).build();
+                        .chunk(HEARTBEAT, 0, 0)
+                        .build()))
+                .isEqualTo(CtInfo.INVALID);
+        Packet ack = Packets.sctp("10.0.0.2", 6000, "10.0.0.1", 5000, 0xcccc)
+                .chunk(HEARTBEAT_ACK, 0, 0)
+                .build();
         assertThat(rec.forward(ack)).isEqualTo(CtInfo.ESTABLISHED_REPLY);
         assertThat(state(rec)).isEqualTo("ESTABLISHED");
         assertThat(rec.only().is(Status.ASSURED)).isTrue();
         assertThat(rec.drain()).singleElement().asString().contains(" 210 ESTABLISHED ", "[ASSURED]");
         SctpState st = (SctpState) rec.only().proto;
         assertThat(st.vtag).containsExactly(0xaaaaL, 0xccccL);
-        Packet data = Packets.sctp("10.0.0.2", 6000, "10.0.0.1", 5000, 0xcccc).chunk(DATA, 3, 0).build();
+        Packet data = Packets.sctp("10.0.0.2", 6000, "10.0.0.1", 5000, 0xcccc)
+                .chunk(DATA, 3, 0)
+                .build();
         assertThat(rec.forward(data)).isEqualTo(CtInfo.ESTABLISHED_REPLY);
     }
 
@@ -191,7 +221,9 @@ class SctpTrackerTest {
     void heartbeatBundledWithDataCannotCreate() {
         Recorder rec = new Recorder();
         Packet p = Packets.sctp("10.0.0.1", 5000, "10.0.0.2", 6000, 0xaaaa)
-                .chunk(HEARTBEAT, 0, 0).chunk(DATA, 3, 0).build();
+                .chunk(HEARTBEAT, 0, 0)
+                .chunk(DATA, 3, 0)
+                .build();
         assertThat(rec.forward(p)).isEqualTo(CtInfo.INVALID);
         assertThat(rec.ct.count()).isZero();
     }
@@ -231,7 +263,8 @@ class SctpTrackerTest {
         assertThat(rec.forward(c(SHUTDOWN_ACK))).isEqualTo(CtInfo.ESTABLISHED);
         assertThat(state(rec)).isEqualTo("SHUTDOWN_ACK_SENT");
         // SHUTDOWN_COMPLETE with the T bit: the sender (server) has no TCB and reflects its own tag.
-        Packet complete = fromServer(STAG).chunk(SHUTDOWN_COMPLETE, SctpTables.FLAG_T, 0).build();
+        Packet complete =
+                fromServer(STAG).chunk(SHUTDOWN_COMPLETE, SctpTables.FLAG_T, 0).build();
         assertThat(rec.forward(complete)).isEqualTo(CtInfo.ESTABLISHED_REPLY);
         assertThat(state(rec)).isEqualTo("CLOSED");
         assertThat(rec.drain()).hasSize(3);
@@ -243,7 +276,8 @@ class SctpTrackerTest {
         rec.forward(c(SHUTDOWN));
         rec.forward(s(SHUTDOWN_ACK));
         // T bit set but the receiver's tag instead of the sender's own one.
-        Packet bad = fromClient(STAG).chunk(SHUTDOWN_COMPLETE, SctpTables.FLAG_T, 0).build();
+        Packet bad =
+                fromClient(STAG).chunk(SHUTDOWN_COMPLETE, SctpTables.FLAG_T, 0).build();
         assertThat(rec.forward(bad)).isEqualTo(CtInfo.INVALID);
         assertThat(state(rec)).isEqualTo("SHUTDOWN_ACK_SENT");
     }
@@ -292,7 +326,8 @@ class SctpTrackerTest {
         assertThat(rec.forward(fromClient(CTAG).chunk(DATA, 3, 0).build())).isEqualTo(CtInfo.INVALID);
         assertThat(rec.forward(fromServer(STAG).chunk(SHUTDOWN, 0, 0).build())).isEqualTo(CtInfo.INVALID);
         // The tag belongs to the packet: every chunk of it is judged with it, all or nothing.
-        assertThat(rec.forward(fromClient(0).chunk(SACK, 0, 0).chunk(DATA, 3, 0).build())).isEqualTo(CtInfo.INVALID);
+        assertThat(rec.forward(fromClient(0).chunk(SACK, 0, 0).chunk(DATA, 3, 0).build()))
+                .isEqualTo(CtInfo.INVALID);
         assertThat(state(rec)).isEqualTo("ESTABLISHED");
         assertThat(remaining(rec)).isEqualTo(110); // not refreshed
         long[] acct = rec.only().acct;
@@ -307,11 +342,13 @@ class SctpTrackerTest {
         Recorder rec = new Recorder();
         rec.forward(init());
         // INIT_ACK must carry the INIT's initiate tag.
-        assertThat(rec.forward(fromServer(0x5555).chunk(INIT_ACK, 0, STAG).build())).isEqualTo(CtInfo.INVALID);
+        assertThat(rec.forward(fromServer(0x5555).chunk(INIT_ACK, 0, STAG).build()))
+                .isEqualTo(CtInfo.INVALID);
         assertThat(state(rec)).isEqualTo("CLOSED");
         assertThat(rec.only().is(Status.SEEN_REPLY)).isFalse();
         rec.forward(initAck());
-        assertThat(rec.forward(fromClient(CTAG).chunk(COOKIE_ECHO, 0, 0).build())).isEqualTo(CtInfo.INVALID);
+        assertThat(rec.forward(fromClient(CTAG).chunk(COOKIE_ECHO, 0, 0).build()))
+                .isEqualTo(CtInfo.INVALID);
         assertThat(state(rec)).isEqualTo("COOKIE_WAIT");
     }
 
@@ -340,16 +377,29 @@ class SctpTrackerTest {
         assertThat(rec.forward(init2)).isEqualTo(CtInfo.ESTABLISHED);
         assertThat(state(rec)).isEqualTo("CLOSED");
         assertThat(remaining(rec)).isEqualTo(10);
-        assertThat(rec.forward(fromServer(0x7777).chunk(INIT_ACK, 0, 0x8888).build())).isEqualTo(CtInfo.ESTABLISHED_REPLY);
+        assertThat(rec.forward(fromServer(0x7777).chunk(INIT_ACK, 0, 0x8888).build()))
+                .isEqualTo(CtInfo.ESTABLISHED_REPLY);
         assertThat(state(rec)).isEqualTo("COOKIE_WAIT");
-        assertThat(rec.forward(fromClient(0x8888).chunk(COOKIE_ECHO, 0, 0).build())).isEqualTo(CtInfo.ESTABLISHED);
+        assertThat(rec.forward(fromClient(0x8888).chunk(COOKIE_ECHO, 0, 0).build()))
+                .isEqualTo(CtInfo.ESTABLISHED);
         assertThat(state(rec)).isEqualTo("COOKIE_ECHOED");
     }
 
     @Test
     void nonInitFirstPacketIsInvalid() {
-        int[] types = {DATA, INIT_ACK, SACK, HEARTBEAT_ACK, ABORT, SHUTDOWN, SHUTDOWN_ACK, ERROR,
-            COOKIE_ECHO, COOKIE_ACK, SHUTDOWN_COMPLETE};
+        int[] types = {
+            DATA,
+            INIT_ACK,
+            SACK,
+            HEARTBEAT_ACK,
+            ABORT,
+            SHUTDOWN,
+            SHUTDOWN_ACK,
+            ERROR,
+            COOKIE_ECHO,
+            COOKIE_ACK,
+            SHUTDOWN_COMPLETE
+        };
         for (int t : types) {
             Recorder rec = new Recorder();
             Packet p = fromClient(STAG).chunk(t, 0, t == INIT_ACK ? 5 : 0).build();
@@ -363,15 +413,22 @@ class SctpTrackerTest {
     @Test
     void malformedInitsAreInvalid() {
         Recorder rec = new Recorder();
-        assertThat(rec.forward(fromClient(5).chunk(INIT, 0, CTAG).build())).as("vtag != 0").isEqualTo(CtInfo.INVALID);
-        assertThat(rec.forward(fromClient(0).chunk(INIT, 0, CTAG).chunk(DATA, 3, 0).build()))
-                .as("bundled").isEqualTo(CtInfo.INVALID);
-        assertThat(rec.forward(fromClient(0).chunk(INIT, 0, 0).build())).as("initiate tag 0").isEqualTo(CtInfo.INVALID);
+        assertThat(rec.forward(fromClient(5).chunk(INIT, 0, CTAG).build()))
+                .as("vtag != 0")
+                .isEqualTo(CtInfo.INVALID);
+        assertThat(rec.forward(
+                        fromClient(0).chunk(INIT, 0, CTAG).chunk(DATA, 3, 0).build()))
+                .as("bundled")
+                .isEqualTo(CtInfo.INVALID);
+        assertThat(rec.forward(fromClient(0).chunk(INIT, 0, 0).build()))
+                .as("initiate tag 0")
+                .isEqualTo(CtInfo.INVALID);
         Packet broken = fromClient(0).chunk(INIT, 0, CTAG).build();
         broken.sctpChunksBroken = true;
         assertThat(rec.forward(broken)).as("broken chunks").isEqualTo(CtInfo.INVALID);
         assertThat(rec.forward(fromClient(0).build())).as("no chunk").isEqualTo(CtInfo.INVALID);
-        assertThat(rec.forward(fromClient(0).chunk(INIT, 0, CTAG).l4Length(8).build())).as("short header")
+        assertThat(rec.forward(fromClient(0).chunk(INIT, 0, CTAG).l4Length(8).build()))
+                .as("short header")
                 .isEqualTo(CtInfo.INVALID);
         assertThat(rec.ct.count()).isZero();
         // On an existing entry too.
@@ -406,8 +463,10 @@ class SctpTrackerTest {
         assertThat(rec.forward(fromServer(0x1111).chunk(INIT_ACK, 0, 0x2222).build()))
                 .isEqualTo(CtInfo.ESTABLISHED_REPLY);
         assertThat(state(rec)).isEqualTo("COOKIE_WAIT");
-        assertThat(rec.forward(fromClient(0x2222).chunk(COOKIE_ECHO, 0, 0).build())).isEqualTo(CtInfo.ESTABLISHED);
-        assertThat(rec.forward(fromServer(0x1111).chunk(COOKIE_ACK, 0, 0).build())).isEqualTo(CtInfo.ESTABLISHED_REPLY);
+        assertThat(rec.forward(fromClient(0x2222).chunk(COOKIE_ECHO, 0, 0).build()))
+                .isEqualTo(CtInfo.ESTABLISHED);
+        assertThat(rec.forward(fromServer(0x1111).chunk(COOKIE_ACK, 0, 0).build()))
+                .isEqualTo(CtInfo.ESTABLISHED_REPLY);
         assertThat(state(rec)).isEqualTo("ESTABLISHED");
         assertThat(rec.forward(c(DATA))).as("old tag after restart").isEqualTo(CtInfo.INVALID);
         assertThat(rec.drain()).hasSize(3);
@@ -430,7 +489,8 @@ class SctpTrackerTest {
         assertThat(state(rec)).isEqualTo("CLOSED");
         assertThat(rec.forward(fromClient(0xB).chunk(INIT_ACK, 0, 0xA).build())).isEqualTo(CtInfo.ESTABLISHED);
         assertThat(state(rec)).isEqualTo("COOKIE_WAIT");
-        assertThat(rec.forward(fromServer(0xA).chunk(COOKIE_ECHO, 0, 0).build())).isEqualTo(CtInfo.ESTABLISHED_REPLY);
+        assertThat(rec.forward(fromServer(0xA).chunk(COOKIE_ECHO, 0, 0).build()))
+                .isEqualTo(CtInfo.ESTABLISHED_REPLY);
         assertThat(rec.forward(fromClient(0xB).chunk(COOKIE_ACK, 0, 0).build())).isEqualTo(CtInfo.ESTABLISHED);
         assertThat(state(rec)).isEqualTo("ESTABLISHED");
         assertThat(rec.only().is(Status.ASSURED)).isTrue();
@@ -446,7 +506,8 @@ class SctpTrackerTest {
         Packet init2 = fromClient(0).chunk(INIT, 0, 0x3333).build();
         assertThat(rec.forward(init2)).isEqualTo(CtInfo.ESTABLISHED);
         assertThat(remaining(rec)).isEqualTo(8); // INIT in CLOSED: no refresh
-        assertThat(rec.forward(fromServer(0x3333).chunk(INIT_ACK, 0, 0x4444).build())).isEqualTo(CtInfo.ESTABLISHED_REPLY);
+        assertThat(rec.forward(fromServer(0x3333).chunk(INIT_ACK, 0, 0x4444).build()))
+                .isEqualTo(CtInfo.ESTABLISHED_REPLY);
         assertThat(state(rec)).isEqualTo("COOKIE_WAIT");
         assertThat(remaining(rec)).isEqualTo(3);
     }
@@ -463,8 +524,18 @@ class SctpTrackerTest {
 
     @Test
     void stateNamesAndCopy() {
-        String[] names = {"NONE", "CLOSED", "COOKIE_WAIT", "COOKIE_ECHOED", "ESTABLISHED", "SHUTDOWN_SENT",
-            "SHUTDOWN_RECD", "SHUTDOWN_ACK_SENT", "HEARTBEAT_SENT", "HEARTBEAT_ACKED"};
+        String[] names = {
+            "NONE",
+            "CLOSED",
+            "COOKIE_WAIT",
+            "COOKIE_ECHOED",
+            "ESTABLISHED",
+            "SHUTDOWN_SENT",
+            "SHUTDOWN_RECD",
+            "SHUTDOWN_ACK_SENT",
+            "HEARTBEAT_SENT",
+            "HEARTBEAT_ACKED"
+        };
         for (int i = 0; i < names.length; i++) {
             assertThat(SctpState.name(i)).isEqualTo(names[i]);
         }

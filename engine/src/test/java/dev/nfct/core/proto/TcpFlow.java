@@ -29,14 +29,17 @@ final class TcpFlow {
     final long[] isn = {1_000_000L, 3_000_000_000L};
     /** Next sequence number each side will send. */
     final long[] next = new long[2];
+
     final boolean[] finSent = new boolean[2];
     final long[] finSeq = new long[2];
     int window = 64240;
     /** TCP header length of SYN / SYN-ACK segments and of all others. */
     int synHeader = 40;
+
     int header = 20;
     /** Window scale offered on SYNs (-1: none). */
     int wscale = 7;
+
     boolean sackPerm = true;
 
     TcpFlow(Recorder rec) {
@@ -74,7 +77,11 @@ final class TcpFlow {
             seq = next[side];
         }
         Packets b = Packets.tcp(addr[side], port[side], addr[other], port[other])
-                .flags(flags).seq(seq).win(window).payload(payload).dataOffset(header);
+                .flags(flags)
+                .seq(seq)
+                .win(window)
+                .payload(payload)
+                .dataOffset(header);
         if ((flags & Packet.TH_ACK) != 0) {
             b.ackNo(next[other]);
         }
@@ -185,8 +192,7 @@ final class TcpFlow {
                 throw new IllegalArgumentException("state " + state);
         }
         if (state != TcpState.NONE && state() != state) {
-            throw new AssertionError("setup reached " + TcpState.name(state()) + " instead of "
-                    + TcpState.name(state));
+            throw new AssertionError("setup reached " + TcpState.name(state()) + " instead of " + TcpState.name(state));
         }
         return this;
     }

@@ -1,11 +1,5 @@
 package dev.nfct.core.proto;
 
-import dev.nfct.core.CtInfo;
-import dev.nfct.core.Packet;
-import dev.nfct.core.Settings;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-
 import static dev.nfct.core.proto.TcpFlow.ACK;
 import static dev.nfct.core.proto.TcpFlow.C;
 import static dev.nfct.core.proto.TcpFlow.RST;
@@ -15,6 +9,12 @@ import static dev.nfct.core.proto.TcpFlow.SYN;
 import static dev.nfct.core.proto.TcpFlow.SYNACK;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.nfct.core.CtInfo;
+import dev.nfct.core.Packet;
+import dev.nfct.core.Settings;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 
 /**
  * Rules found by differential fuzzing against kernel 6.18 where the specification (§6.5 g, §6.6,
@@ -110,13 +110,19 @@ class TcpFuzzFindingsTest {
         TcpFlow f = new TcpFlow().handshake();
         long newIsn = f.isn[C] + 900_000;
         assertEquals(CtInfo.ESTABLISHED, f.send(f.seg(C, SYN, 0).seq(newIsn).build())); // ignored
-        Packet own = f.seg(C, RSTACK, 0).seq(f.next[C] + 10_000_000).ackNo(newIsn + 1).build();
+        Packet own = f.seg(C, RSTACK, 0)
+                .seq(f.next[C] + 10_000_000)
+                .ackNo(newIsn + 1)
+                .build();
         assertEquals(CtInfo.INVALID, f.send(own), "the SYN's own side: window-checked, out of window");
         assertEquals("ESTABLISHED", f.stateName());
 
         TcpFlow g = new TcpFlow().handshake();
         g.send(g.seg(C, SYN, 0).seq(newIsn).build());
-        Packet other = g.seg(S, RSTACK, 0).seq(g.next[S] + 10_000_000).ackNo(newIsn + 1).build();
+        Packet other = g.seg(S, RSTACK, 0)
+                .seq(g.next[S] + 10_000_000)
+                .ackNo(newIsn + 1)
+                .build();
         assertEquals(CtInfo.ESTABLISHED_REPLY, g.send(other));
         assertEquals("CLOSE", g.stateName());
     }
@@ -143,7 +149,9 @@ class TcpFuzzFindingsTest {
         TcpFlow g = new TcpFlow();
         g.send(C, SYN);
         g.send(g.seg(S, SYNACK, 0).ackNo(g.next[C] - 1_432_623_728L).build());
-        assertEquals(CtInfo.ESTABLISHED_REPLY, g.send(g.seg(S, RSTACK, 0).seq(g.isn[S] + 10_000_000).ackNo(0).build()));
+        assertEquals(
+                CtInfo.ESTABLISHED_REPLY,
+                g.send(g.seg(S, RSTACK, 0).seq(g.isn[S] + 10_000_000).ackNo(0).build()));
         assertEquals("CLOSE", g.stateName());
     }
 
@@ -173,8 +181,8 @@ class TcpFuzzFindingsTest {
         f.send(S, SYNACK);
         f.send(C, ACK);
         f.send(C, ACK, 100);
-        assertEquals(CtInfo.INVALID, f.send(f.seg(S, ACK, 0).sack(f.next[C] + 50).build()),
-                "over the client's end");
+        assertEquals(
+                CtInfo.INVALID, f.send(f.seg(S, ACK, 0).sack(f.next[C] + 50).build()), "over the client's end");
 
         TcpFlow g = new TcpFlow();
         g.sackPerm = false;
@@ -183,7 +191,9 @@ class TcpFuzzFindingsTest {
         g.send(S, SYNACK);
         g.send(C, ACK);
         g.send(C, ACK, 100);
-        assertEquals(CtInfo.ESTABLISHED_REPLY, g.send(g.seg(S, ACK, 0).sack(g.next[C] + 50).build()),
+        assertEquals(
+                CtInfo.ESTABLISHED_REPLY,
+                g.send(g.seg(S, ACK, 0).sack(g.next[C] + 50).build()),
                 "the server's own SACK-permitted does not count");
     }
 }

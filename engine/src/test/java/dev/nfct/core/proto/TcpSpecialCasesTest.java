@@ -1,15 +1,5 @@
 package dev.nfct.core.proto;
 
-import dev.nfct.core.Conn;
-import dev.nfct.core.ConnCodec;
-import dev.nfct.core.CtInfo;
-import dev.nfct.core.Packet;
-import dev.nfct.core.Settings;
-import dev.nfct.core.Status;
-import dev.nfct.core.Verdict;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-
 import static dev.nfct.core.proto.TcpFlow.ACK;
 import static dev.nfct.core.proto.TcpFlow.C;
 import static dev.nfct.core.proto.TcpFlow.FINACK;
@@ -23,6 +13,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nfct.core.Conn;
+import dev.nfct.core.ConnCodec;
+import dev.nfct.core.CtInfo;
+import dev.nfct.core.Packet;
+import dev.nfct.core.Settings;
+import dev.nfct.core.Status;
+import dev.nfct.core.Verdict;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
 /** The special rules of §6.5 and §6.8 that override the raw transition tables, and the sanity checks of §6.2. */
 class TcpSpecialCasesTest {
 
@@ -34,7 +34,9 @@ class TcpSpecialCasesTest {
         TcpFlow f = new TcpFlow();
         assertEquals(CtInfo.INVALID, f.send(f.seg(C, SYN, 0).l4Length(12).build()));
         assertEquals(CtInfo.INVALID, f.send(f.seg(C, SYN, 0).dataOffset(16).build()));
-        assertEquals(CtInfo.INVALID, f.send(f.seg(C, SYN, 0).dataOffset(60).l4Length(40).build()));
+        assertEquals(
+                CtInfo.INVALID,
+                f.send(f.seg(C, SYN, 0).dataOffset(60).l4Length(40).build()));
         assertEquals(0, f.entries());
         assertEquals(CtInfo.NEW, f.send(f.seg(C, SYN, 0).dataOffset(60).build()));
     }
@@ -153,16 +155,20 @@ class TcpSpecialCasesTest {
         TcpFlow f = new TcpFlow().handshake();
         f.isn[C] += 100_000_000;
         f.send(C, SYN); // ignored
-        Packet rst = f.seg(S, RSTACK, 0).seq(f.next[S] + 50_000_000).ackNo(f.next[C]).build();
+        Packet rst =
+                f.seg(S, RSTACK, 0).seq(f.next[S] + 50_000_000).ackNo(f.next[C]).build();
         assertEquals(CtInfo.ESTABLISHED_REPLY, f.send(rst));
         assertEquals("CLOSE", f.stateName());
         // the same out-of-window RST without that history is invalid
         TcpFlow g = new TcpFlow().handshake();
-        assertEquals(CtInfo.INVALID, g.send(g.seg(S, RSTACK, 0).seq(g.next[S] + 50_000_000).build()));
+        assertEquals(
+                CtInfo.INVALID,
+                g.send(g.seg(S, RSTACK, 0).seq(g.next[S] + 50_000_000).build()));
     }
 
     @Test
-    @DisplayName("6.5g.4: in SYN_SENT an RST whose seq equals the remembered challenge ACK's ack skips the window check")
+    @DisplayName(
+            "6.5g.4: in SYN_SENT an RST whose seq equals the remembered challenge ACK's ack skips the window check")
     void rstAnswersChallengeAck() {
         TcpFlow f = new TcpFlow();
         f.send(C, SYN);
@@ -183,11 +189,17 @@ class TcpSpecialCasesTest {
     void invalidFinsLowerTimeout() {
         TcpFlow f = new TcpFlow().handshake();
         assertEquals(432000, f.remaining());
-        assertEquals(CtInfo.INVALID, f.send(f.seg(C, FINACK, 0).seq(f.next[C] + 10_000_000).build()));
+        assertEquals(
+                CtInfo.INVALID,
+                f.send(f.seg(C, FINACK, 0).seq(f.next[C] + 10_000_000).build()));
         assertEquals(432000, f.remaining(), "one side alone: only remembered");
-        assertEquals(CtInfo.INVALID, f.send(f.seg(C, FINACK, 0).seq(f.next[C] + 10_000_000).build()));
+        assertEquals(
+                CtInfo.INVALID,
+                f.send(f.seg(C, FINACK, 0).seq(f.next[C] + 10_000_000).build()));
         assertEquals(432000, f.remaining(), "same side again: still nothing");
-        assertEquals(CtInfo.INVALID, f.send(f.seg(S, FINACK, 0).seq(f.next[S] + 100_000_000).build()));
+        assertEquals(
+                CtInfo.INVALID,
+                f.send(f.seg(S, FINACK, 0).seq(f.next[S] + 100_000_000).build()));
         assertEquals(300, f.remaining(), "the other side too: lowered");
         assertEquals("ESTABLISHED", f.stateName());
     }
@@ -213,7 +225,9 @@ class TcpSpecialCasesTest {
         }
         // the same RST in ESTABLISHED is checked (and fails)
         TcpFlow g = new TcpFlow().handshake();
-        assertEquals(CtInfo.INVALID, g.send(g.seg(S, RST, 0).seq(g.next[S] + 1_500_000_000L).build()));
+        assertEquals(
+                CtInfo.INVALID,
+                g.send(g.seg(S, RST, 0).seq(g.next[S] + 1_500_000_000L).build()));
     }
 
     @Test
@@ -232,8 +246,18 @@ class TcpSpecialCasesTest {
     @Test
     @DisplayName("state names as conntrack prints them")
     void stateNames() {
-        String[] names = {"NONE", "SYN_SENT", "SYN_RECV", "ESTABLISHED", "FIN_WAIT", "CLOSE_WAIT", "LAST_ACK",
-            "TIME_WAIT", "CLOSE", "SYN_SENT2"};
+        String[] names = {
+            "NONE",
+            "SYN_SENT",
+            "SYN_RECV",
+            "ESTABLISHED",
+            "FIN_WAIT",
+            "CLOSE_WAIT",
+            "LAST_ACK",
+            "TIME_WAIT",
+            "CLOSE",
+            "SYN_SENT2"
+        };
         for (int i = 0; i < names.length; i++) {
             assertEquals(names[i], TcpState.name(i));
         }
@@ -274,7 +298,8 @@ class TcpSpecialCasesTest {
         TcpConn a = f.tcp();
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         ConnCodec.writeConn(a, new java.io.DataOutputStream(bytes));
-        Conn back = ConnCodec.readConn(new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
+        Conn back =
+                ConnCodec.readConn(new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
         assertTrue(back instanceof TcpConn, "a TCP entry comes back as a TcpConn");
         assertEquals(a.tcpString(), ((TcpConn) back).tcpString());
         assertEquals(a.toString(), back.toString());

@@ -1,24 +1,5 @@
 package dev.nfct.core.proto;
 
-import dev.nfct.core.Conn;
-import dev.nfct.core.ConnEvent;
-import dev.nfct.core.CtInfo;
-import dev.nfct.core.EventType;
-import dev.nfct.core.Packet;
-import dev.nfct.core.Settings;
-import dev.nfct.core.Status;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
-
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
-import java.util.stream.Stream;
-
 import static dev.nfct.core.proto.TcpState.CLOSE;
 import static dev.nfct.core.proto.TcpState.CLOSE_WAIT;
 import static dev.nfct.core.proto.TcpState.ESTABLISHED;
@@ -34,6 +15,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nfct.core.Conn;
+import dev.nfct.core.ConnEvent;
+import dev.nfct.core.CtInfo;
+import dev.nfct.core.EventType;
+import dev.nfct.core.Packet;
+import dev.nfct.core.Settings;
+import dev.nfct.core.Status;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * One test per cell of both TCP transition tables (6 packet classes x 10 states x 2 directions).
@@ -81,9 +80,12 @@ class TcpTransitionTableTest {
 
         String result() {
             switch (kind) {
-                case INVALID: return "INVALID";
-                case IGNORE: return "IGNORE";
-                default: return TcpState.name(state);
+                case INVALID:
+                    return "INVALID";
+                case IGNORE:
+                    return "IGNORE";
+                default:
+                    return TcpState.name(state);
             }
         }
 
@@ -99,8 +101,12 @@ class TcpTransitionTableTest {
     }
 
     private static final int O = 0, R = 1;
-    private static final int SYN = TcpTables.C_SYN, SYNACK = TcpTables.C_SYNACK, FIN = TcpTables.C_FIN,
-            ACK = TcpTables.C_ACK, RST = TcpTables.C_RST, NOFLAGS = TcpTables.C_NONE;
+    private static final int SYN = TcpTables.C_SYN,
+            SYNACK = TcpTables.C_SYNACK,
+            FIN = TcpTables.C_FIN,
+            ACK = TcpTables.C_ACK,
+            RST = TcpTables.C_RST,
+            NOFLAGS = TcpTables.C_NONE;
 
     private static final List<Cell> CELLS = new ArrayList<>();
 
@@ -262,12 +268,18 @@ class TcpTransitionTableTest {
 
     private static int flagsOf(int cls) {
         switch (cls) {
-            case TcpTables.C_SYN: return TcpFlow.SYN;
-            case TcpTables.C_SYNACK: return TcpFlow.SYNACK;
-            case TcpTables.C_FIN: return TcpFlow.FINACK;
-            case TcpTables.C_ACK: return TcpFlow.ACK;
-            case TcpTables.C_RST: return TcpFlow.RST;
-            default: return 0;
+            case TcpTables.C_SYN:
+                return TcpFlow.SYN;
+            case TcpTables.C_SYNACK:
+                return TcpFlow.SYNACK;
+            case TcpTables.C_FIN:
+                return TcpFlow.FINACK;
+            case TcpTables.C_ACK:
+                return TcpFlow.ACK;
+            case TcpTables.C_RST:
+                return TcpFlow.RST;
+            default:
+                return 0;
         }
     }
 
@@ -350,8 +362,12 @@ class TcpTransitionTableTest {
                 }
                 break;
             case IGNORE: {
-                assertEquals(c.dir == 1 ? CtInfo.ESTABLISHED_REPLY
-                        : before.is(Status.SEEN_REPLY) ? CtInfo.ESTABLISHED : CtInfo.NEW, ci, "keeps its ctinfo");
+                assertEquals(
+                        c.dir == 1
+                                ? CtInfo.ESTABLISHED_REPLY
+                                : before.is(Status.SEEN_REPLY) ? CtInfo.ESTABLISHED : CtInfo.NEW,
+                        ci,
+                        "keeps its ctinfo");
                 assertEquals(1, f.entries());
                 assertEquals(stateBefore, f.state(), "state unchanged");
                 assertEquals(timeoutBefore, before.timeout, "timeout not refreshed");
@@ -364,8 +380,12 @@ class TcpTransitionTableTest {
             case STATE:
             case STATE_NOT_COUNTED: {
                 assertNotEquals(CtInfo.INVALID, ci, "accepted");
-                assertEquals(c.dir == 1 ? CtInfo.ESTABLISHED_REPLY
-                        : before.is(Status.SEEN_REPLY) ? CtInfo.ESTABLISHED : CtInfo.NEW, ci, "ctinfo");
+                assertEquals(
+                        c.dir == 1
+                                ? CtInfo.ESTABLISHED_REPLY
+                                : before.is(Status.SEEN_REPLY) ? CtInfo.ESTABLISHED : CtInfo.NEW,
+                        ci,
+                        "ctinfo");
                 assertEquals(1, f.entries());
                 assertEquals(TcpState.name(c.state), f.stateName(), "state");
                 long[] expect = countersBefore.clone();

@@ -1,20 +1,5 @@
 package dev.nfct.core.proto;
 
-import dev.nfct.core.Conn;
-import dev.nfct.core.ConnEvent;
-import dev.nfct.core.CtInfo;
-import dev.nfct.core.EventFormat;
-import dev.nfct.core.EventType;
-import dev.nfct.core.Packet;
-import dev.nfct.core.Settings;
-import dev.nfct.core.Status;
-import dev.nfct.testing.Packets;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-
-import java.util.Arrays;
-import java.util.List;
-
 import static dev.nfct.core.proto.TcpFlow.ACK;
 import static dev.nfct.core.proto.TcpFlow.C;
 import static dev.nfct.core.proto.TcpFlow.FINACK;
@@ -26,6 +11,20 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nfct.core.Conn;
+import dev.nfct.core.ConnEvent;
+import dev.nfct.core.CtInfo;
+import dev.nfct.core.EventFormat;
+import dev.nfct.core.EventType;
+import dev.nfct.core.Packet;
+import dev.nfct.core.Settings;
+import dev.nfct.core.Status;
+import dev.nfct.testing.Packets;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 
 /**
  * The TCP rows of the specification's minimal test vectors (§13.2), one test each, plus the
@@ -86,25 +85,32 @@ class TcpVectorsTest {
     }
 
     @Test
-    @DisplayName("#3 SYN -> server RST: [NEW] SYN_SENT, then [DESTROY] CLOSE [UNREPLIED] packets=1 bytes=60 / packets=1 bytes=40")
+    @DisplayName(
+            "#3 SYN -> server RST: [NEW] SYN_SENT, then [DESTROY] CLOSE [UNREPLIED] packets=1 bytes=60 / packets=1 bytes=40")
     void v03_synRefusedByRst() {
         TcpFlow f = flow().endpoints("10.200.0.1", 47202, "10.200.0.2", 5998);
         f.send(C, SYN); // 60 bytes: 20 IP + 40 TCP with options
         Packet rst = Packets.tcp("10.200.0.2", 5998, "10.200.0.1", 47202)
-                .rstAck().seq(0).ackNo(f.next[C]).win(0).build();
+                .rstAck()
+                .seq(0)
+                .ackNo(f.next[C])
+                .win(0)
+                .build();
         assertEquals(40, rst.l3Length);
         assertEquals(CtInfo.ESTABLISHED_REPLY, f.send(rst));
-        assertEquals(Arrays.asList(
-                "    [NEW] tcp      6 120 SYN_SENT src=10.200.0.1 dst=10.200.0.2 sport=47202 dport=5998 [UNREPLIED] "
-                        + "src=10.200.0.2 dst=10.200.0.1 sport=5998 dport=47202",
-                "[DESTROY] tcp      6 120 CLOSE src=10.200.0.1 dst=10.200.0.2 sport=47202 dport=5998 packets=1 bytes=60 "
-                        + "[UNREPLIED] src=10.200.0.2 dst=10.200.0.1 sport=5998 dport=47202 packets=1 bytes=40 delta-time=0"),
+        assertEquals(
+                Arrays.asList(
+                        "    [NEW] tcp      6 120 SYN_SENT src=10.200.0.1 dst=10.200.0.2 sport=47202 dport=5998 [UNREPLIED] "
+                                + "src=10.200.0.2 dst=10.200.0.1 sport=5998 dport=47202",
+                        "[DESTROY] tcp      6 120 CLOSE src=10.200.0.1 dst=10.200.0.2 sport=47202 dport=5998 packets=1 bytes=60 "
+                                + "[UNREPLIED] src=10.200.0.2 dst=10.200.0.1 sport=5998 dport=47202 packets=1 bytes=40 delta-time=0"),
                 f.rec.drain());
         assertEquals(0, f.entries());
     }
 
     @Test
-    @DisplayName("#4 SYN, SYN-ACK, ACK -> SYN_RECV 60 with SEEN_REPLY, then ESTABLISHED + ASSURED 432000 in one [UPDATE]")
+    @DisplayName(
+            "#4 SYN, SYN-ACK, ACK -> SYN_RECV 60 with SEEN_REPLY, then ESTABLISHED + ASSURED 432000 in one [UPDATE]")
     void v04_handshake() {
         TcpFlow f = flow(acctOff());
         assertEquals(CtInfo.NEW, f.send(C, SYN));
@@ -114,10 +120,12 @@ class TcpVectorsTest {
         assertEquals(60, f.remaining());
         assertEquals(CtInfo.ESTABLISHED, f.send(C, ACK));
         assertTrue(f.conn().is(Status.ASSURED));
-        assertEquals(Arrays.asList(
-                "    [NEW] tcp      6 120 SYN_SENT " + T + " [UNREPLIED] " + RT,
-                " [UPDATE] tcp      6 60 SYN_RECV " + T + " " + RT,
-                " [UPDATE] tcp      6 432000 ESTABLISHED " + T + " " + RT + " [ASSURED]"), f.rec.drain());
+        assertEquals(
+                Arrays.asList(
+                        "    [NEW] tcp      6 120 SYN_SENT " + T + " [UNREPLIED] " + RT,
+                        " [UPDATE] tcp      6 60 SYN_RECV " + T + " " + RT,
+                        " [UPDATE] tcp      6 432000 ESTABLISHED " + T + " " + RT + " [ASSURED]"),
+                f.rec.drain());
     }
 
     @Test
@@ -135,9 +143,11 @@ class TcpVectorsTest {
         f.rec.at(0.5);
         // as conntrack -L shows it a moment later (the §8.5 listing, without mark/use/delta columns)
         ConnEvent dump = f.rec.ct.dumpEntry(ct, f.rec.now);
-        assertEquals("tcp      6 299 ESTABLISHED src=10.200.0.1 dst=10.200.0.2 sport=6001 dport=7001 packets=1 bytes=40 "
-                + "[UNREPLIED] src=10.200.0.2 dst=10.200.0.1 sport=7001 dport=6001 packets=0 bytes=0 mark=0 "
-                + "delta-time=0 use=1", EventFormat.entry(dump, false));
+        assertEquals(
+                "tcp      6 299 ESTABLISHED src=10.200.0.1 dst=10.200.0.2 sport=6001 dport=7001 packets=1 bytes=40 "
+                        + "[UNREPLIED] src=10.200.0.2 dst=10.200.0.1 sport=7001 dport=6001 packets=0 bytes=0 mark=0 "
+                        + "delta-time=0 use=1",
+                EventFormat.entry(dump, false));
     }
 
     @Test
@@ -311,10 +321,13 @@ class TcpVectorsTest {
         assertEquals(CtInfo.NEW, f.send(C, SYN));
         String t = "src=10.200.0.1 dst=10.200.0.2 sport=6402 dport=7401";
         String rt = "src=10.200.0.2 dst=10.200.0.1 sport=7401 dport=6402";
-        assertEquals(Arrays.asList(
-                " [UPDATE] tcp      6 10 CLOSE " + t + " " + rt + " [ASSURED]",
-                "[DESTROY] tcp      6 9 CLOSE " + t + " packets=3 bytes=132 " + rt + " packets=1 bytes=52 [ASSURED] delta-time=1",
-                "    [NEW] tcp      6 120 SYN_SENT " + t + " [UNREPLIED] " + rt), f.rec.drain());
+        assertEquals(
+                Arrays.asList(
+                        " [UPDATE] tcp      6 10 CLOSE " + t + " " + rt + " [ASSURED]",
+                        "[DESTROY] tcp      6 9 CLOSE " + t + " packets=3 bytes=132 " + rt
+                                + " packets=1 bytes=52 [ASSURED] delta-time=1",
+                        "    [NEW] tcp      6 120 SYN_SENT " + t + " [UNREPLIED] " + rt),
+                f.rec.drain());
         assertEquals("SYN_SENT", f.stateName());
     }
 
@@ -341,14 +354,18 @@ class TcpVectorsTest {
         assertEquals(CtInfo.NEW, f.send(C, SYN));
         String t = "src=10.200.0.1 dst=10.200.0.2 sport=6403 dport=7401";
         String rt = "src=10.200.0.2 dst=10.200.0.1 sport=7401 dport=6403";
-        assertEquals(Arrays.asList(
-                " [UPDATE] tcp      6 2 TIME_WAIT " + t + " " + rt + " [ASSURED]",
-                "[DESTROY] tcp      6 1 TIME_WAIT " + t + " packets=4 bytes=172 " + rt + " packets=5 bytes=212 [ASSURED] delta-time=1",
-                "    [NEW] tcp      6 120 SYN_SENT " + t + " [UNREPLIED] " + rt), f.rec.drain());
+        assertEquals(
+                Arrays.asList(
+                        " [UPDATE] tcp      6 2 TIME_WAIT " + t + " " + rt + " [ASSURED]",
+                        "[DESTROY] tcp      6 1 TIME_WAIT " + t + " packets=4 bytes=172 " + rt
+                                + " packets=5 bytes=212 [ASSURED] delta-time=1",
+                        "    [NEW] tcp      6 120 SYN_SENT " + t + " [UNREPLIED] " + rt),
+                f.rec.drain());
     }
 
     @Test
-    @DisplayName("#17 RST, then data, then SYN -> no reopen; the SYN passes as established and the SYN-ACK resyncs to SYN_RECV (ASSURED kept)")
+    @DisplayName(
+            "#17 RST, then data, then SYN -> no reopen; the SYN passes as established and the SYN-ACK resyncs to SYN_RECV (ASSURED kept)")
     void v17_resyncAfterRst() {
         TcpFlow f = flow().endpoints("10.200.0.1", 6301, "10.200.0.2", 7300);
         f.handshake();
@@ -370,9 +387,11 @@ class TcpVectorsTest {
         assertTrue(f.conn().is(Status.ASSURED));
         String t = "src=10.200.0.1 dst=10.200.0.2 sport=6301 dport=7300";
         String rt = "src=10.200.0.2 dst=10.200.0.1 sport=7300 dport=6301";
-        assertEquals(Arrays.asList(
-                " [UPDATE] tcp      6 10 CLOSE " + t + " " + rt + " [ASSURED]",
-                " [UPDATE] tcp      6 60 SYN_RECV " + t + " " + rt + " [ASSURED]"), f.rec.drain());
+        assertEquals(
+                Arrays.asList(
+                        " [UPDATE] tcp      6 10 CLOSE " + t + " " + rt + " [ASSURED]",
+                        " [UPDATE] tcp      6 60 SYN_RECV " + t + " " + rt + " [ASSURED]"),
+                f.rec.drain());
         // and the connection carries on normally on the same entry
         assertEquals(CtInfo.ESTABLISHED, f.send(C, ACK));
         assertEquals("ESTABLISHED", f.stateName());
@@ -405,7 +424,8 @@ class TcpVectorsTest {
     }
 
     @Test
-    @DisplayName("#19 SYN retransmits while SYN_SENT -> timeout keeps counting down (119, 114, 112, 110), packets not counted")
+    @DisplayName(
+            "#19 SYN retransmits while SYN_SENT -> timeout keeps counting down (119, 114, 112, 110), packets not counted")
     void v19_synRetransmissions() {
         TcpFlow f = flow();
         f.send(C, SYN);
@@ -423,7 +443,8 @@ class TcpVectorsTest {
     // ------------------------------------------------------------------ 31, 33, 34, 35
 
     @Test
-    @DisplayName("#31 established flow, FIN dropped by the ruleset -> FIN_WAIT anyway, no event until a later packet passes the exit hook")
+    @DisplayName(
+            "#31 established flow, FIN dropped by the ruleset -> FIN_WAIT anyway, no event until a later packet passes the exit hook")
     void v31_droppedFin() {
         TcpFlow f = flow(acctOff()).endpoints("10.200.0.1", 6501, "10.200.0.2", 7302);
         f.handshake();
@@ -444,7 +465,8 @@ class TcpVectorsTest {
     }
 
     @Test
-    @DisplayName("#33 simultaneous open (reply-side SYN while SYN_SENT) -> SYN_SENT2, SEEN_REPLY, no counter/timeout refresh")
+    @DisplayName(
+            "#33 simultaneous open (reply-side SYN while SYN_SENT) -> SYN_SENT2, SEEN_REPLY, no counter/timeout refresh")
     void v33_simultaneousOpen() {
         TcpFlow f = flow();
         f.send(C, SYN);
@@ -456,7 +478,9 @@ class TcpVectorsTest {
         assertArrayEquals(new long[] {1, 60, 0, 0}, f.counters());
         assertEquals(119, f.remaining());
         assertEquals(List.of(" [UPDATE] tcp      6 119 SYN_SENT2 " + T + " " + RT), f.rec.drain());
-        assertEquals("tcp      6 119 SYN_SENT2 " + T + " packets=1 bytes=60 " + RT + " packets=0 bytes=0 mark=0 delta-time=1 use=1",
+        assertEquals(
+                "tcp      6 119 SYN_SENT2 " + T + " packets=1 bytes=60 " + RT
+                        + " packets=0 bytes=0 mark=0 delta-time=1 use=1",
                 EventFormat.entry(f.rec.ct.dumpEntry(f.conn(), f.rec.now), false));
         // both sides answer with SYN-ACKs, then the client's ACK... the open completes
         assertEquals(CtInfo.ESTABLISHED, f.send(f.seg(C, SYNACK, 0).build()));
@@ -469,7 +493,8 @@ class TcpVectorsTest {
     }
 
     @Test
-    @DisplayName("#34 loose pickup of a live flow: client data, server ACK, client data -> [NEW] 300 ESTABLISHED [UNREPLIED], [UPDATE] (no state), [UPDATE] [ASSURED]")
+    @DisplayName(
+            "#34 loose pickup of a live flow: client data, server ACK, client data -> [NEW] 300 ESTABLISHED [UNREPLIED], [UPDATE] (no state), [UPDATE] [ASSURED]")
     void v34_loosePickupOfLiveFlow() {
         TcpFlow f = flow(acctOff()).endpoints("10.200.0.1", 46100, "10.200.0.2", 5010);
         f.header = 32;
@@ -482,10 +507,12 @@ class TcpVectorsTest {
         assertEquals(CtInfo.ESTABLISHED, f.send(C, ACK, 1));
         String t = "src=10.200.0.1 dst=10.200.0.2 sport=46100 dport=5010";
         String rt = "src=10.200.0.2 dst=10.200.0.1 sport=5010 dport=46100";
-        assertEquals(Arrays.asList(
-                "    [NEW] tcp      6 300 ESTABLISHED " + t + " [UNREPLIED] " + rt,
-                " [UPDATE] tcp      6 300 " + t + " " + rt,
-                " [UPDATE] tcp      6 300 " + t + " " + rt + " [ASSURED]"), f.rec.drain());
+        assertEquals(
+                Arrays.asList(
+                        "    [NEW] tcp      6 300 ESTABLISHED " + t + " [UNREPLIED] " + rt,
+                        " [UPDATE] tcp      6 300 " + t + " " + rt,
+                        " [UPDATE] tcp      6 300 " + t + " " + rt + " [ASSURED]"),
+                f.rec.drain());
         // #35: when the data gets acknowledged the timeout moves to 432000 without an event
         f.send(S, ACK);
         assertEquals(432000, f.remaining());
@@ -506,8 +533,9 @@ class TcpVectorsTest {
         f.send(C, ACK, 1);
         f.send(S, ACK);
         f.rec.at(1.0);
-        assertEquals("tcp      6 431999 ESTABLISHED src=10.200.0.1 dst=10.200.0.2 sport=46100 dport=5010 packets=2 bytes=106 "
-                + "src=10.200.0.2 dst=10.200.0.1 sport=5010 dport=46100 packets=2 bytes=104 [ASSURED] mark=0 delta-time=1 use=1",
+        assertEquals(
+                "tcp      6 431999 ESTABLISHED src=10.200.0.1 dst=10.200.0.2 sport=46100 dport=5010 packets=2 bytes=106 "
+                        + "src=10.200.0.2 dst=10.200.0.1 sport=5010 dport=46100 packets=2 bytes=104 [ASSURED] mark=0 delta-time=1 use=1",
                 EventFormat.entry(f.rec.ct.dumpEntry(f.conn(), f.rec.now + 300 * MS), false));
     }
 
@@ -551,21 +579,25 @@ class TcpVectorsTest {
         f.rec.at(0.6);
         f.send(S, FINACK);
         f.send(C, ACK);
-        assertEquals(Arrays.asList(
-                "    [NEW] tcp      6 120 SYN_SENT " + T + " [UNREPLIED] " + RT,
-                " [UPDATE] tcp      6 60 SYN_RECV " + T + " " + RT,
-                " [UPDATE] tcp      6 432000 ESTABLISHED " + T + " " + RT + " [ASSURED]",
-                " [UPDATE] tcp      6 120 FIN_WAIT " + T + " " + RT + " [ASSURED]",
-                " [UPDATE] tcp      6 59 CLOSE_WAIT " + T + " " + RT + " [ASSURED]",
-                " [UPDATE] tcp      6 30 LAST_ACK " + T + " " + RT + " [ASSURED]",
-                " [UPDATE] tcp      6 4 TIME_WAIT " + T + " " + RT + " [ASSURED]"), f.rec.drain());
+        assertEquals(
+                Arrays.asList(
+                        "    [NEW] tcp      6 120 SYN_SENT " + T + " [UNREPLIED] " + RT,
+                        " [UPDATE] tcp      6 60 SYN_RECV " + T + " " + RT,
+                        " [UPDATE] tcp      6 432000 ESTABLISHED " + T + " " + RT + " [ASSURED]",
+                        " [UPDATE] tcp      6 120 FIN_WAIT " + T + " " + RT + " [ASSURED]",
+                        " [UPDATE] tcp      6 59 CLOSE_WAIT " + T + " " + RT + " [ASSURED]",
+                        " [UPDATE] tcp      6 30 LAST_ACK " + T + " " + RT + " [ASSURED]",
+                        " [UPDATE] tcp      6 4 TIME_WAIT " + T + " " + RT + " [ASSURED]"),
+                f.rec.drain());
         f.rec.at(1.1);
-        assertEquals("tcp      6 3 TIME_WAIT " + T + " " + RT + " [ASSURED] mark=0 use=1",
+        assertEquals(
+                "tcp      6 3 TIME_WAIT " + T + " " + RT + " [ASSURED] mark=0 use=1",
                 EventFormat.entry(f.rec.ct.dumpEntry(f.conn(), f.rec.now), false));
     }
 
     @Test
-    @DisplayName("§6.10 full lifecycle with acct and timestamps, time_wait=2, DESTROY from expiry with the captured counters")
+    @DisplayName(
+            "§6.10 full lifecycle with acct and timestamps, time_wait=2, DESTROY from expiry with the captured counters")
     void lifecycleWithAcct() {
         Settings s = Settings.replayDefaults();
         s.tcpTimeoutTimeWait = 2;
@@ -590,15 +622,17 @@ class TcpVectorsTest {
         f.rec.at(54.3);
         assertEquals(1, f.rec.ct.expire(f.rec.now));
         List<String> lines = f.rec.drain();
-        assertEquals(Arrays.asList(
-                "    [NEW] tcp      6 120 SYN_SENT " + t + " [UNREPLIED] " + rt,
-                " [UPDATE] tcp      6 60 SYN_RECV " + t + " " + rt,
-                " [UPDATE] tcp      6 432000 ESTABLISHED " + t + " " + rt + " [ASSURED]",
-                " [UPDATE] tcp      6 120 FIN_WAIT " + t + " " + rt + " [ASSURED]",
-                " [UPDATE] tcp      6 60 CLOSE_WAIT " + t + " " + rt + " [ASSURED]",
-                " [UPDATE] tcp      6 30 LAST_ACK " + t + " " + rt + " [ASSURED]",
-                " [UPDATE] tcp      6 2 TIME_WAIT " + t + " " + rt + " [ASSURED]",
-                "[DESTROY] tcp      6 TIME_WAIT " + t + " packets=6 bytes=325 " + rt + " packets=5 bytes=279 [ASSURED] delta-time=2"),
+        assertEquals(
+                Arrays.asList(
+                        "    [NEW] tcp      6 120 SYN_SENT " + t + " [UNREPLIED] " + rt,
+                        " [UPDATE] tcp      6 60 SYN_RECV " + t + " " + rt,
+                        " [UPDATE] tcp      6 432000 ESTABLISHED " + t + " " + rt + " [ASSURED]",
+                        " [UPDATE] tcp      6 120 FIN_WAIT " + t + " " + rt + " [ASSURED]",
+                        " [UPDATE] tcp      6 60 CLOSE_WAIT " + t + " " + rt + " [ASSURED]",
+                        " [UPDATE] tcp      6 30 LAST_ACK " + t + " " + rt + " [ASSURED]",
+                        " [UPDATE] tcp      6 2 TIME_WAIT " + t + " " + rt + " [ASSURED]",
+                        "[DESTROY] tcp      6 TIME_WAIT " + t + " packets=6 bytes=325 " + rt
+                                + " packets=5 bytes=279 [ASSURED] delta-time=2"),
                 lines);
         assertEquals(0, f.entries());
     }

@@ -1,11 +1,5 @@
 package dev.nfct.core.proto;
 
-import dev.nfct.core.CtInfo;
-import dev.nfct.core.Packet;
-import dev.nfct.core.Settings;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-
 import static dev.nfct.core.proto.TcpFlow.ACK;
 import static dev.nfct.core.proto.TcpFlow.C;
 import static dev.nfct.core.proto.TcpFlow.FINACK;
@@ -17,6 +11,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nfct.core.CtInfo;
+import dev.nfct.core.Packet;
+import dev.nfct.core.Settings;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 
 /** The window tracking rules W0-W4 one by one, liberal mode, ignore_invalid_rst and their timeouts. */
 class TcpWindowTest {
@@ -87,7 +87,8 @@ class TcpWindowTest {
     }
 
     @Test
-    @DisplayName("W0: the SYN-ACK initialises the responder; W3 then sets the originator's maxend (SYN windows unscaled)")
+    @DisplayName(
+            "W0: the SYN-ACK initialises the responder; W3 then sets the originator's maxend (SYN windows unscaled)")
     void w0SynAck() {
         TcpFlow f = new TcpFlow();
         f.send(C, SYN);
@@ -118,7 +119,8 @@ class TcpWindowTest {
     }
 
     @Test
-    @DisplayName("W0: a side first seen mid-stream takes end/maxwin/maxend from its packet; a keep-alive answer bumps the other end")
+    @DisplayName(
+            "W0: a side first seen mid-stream takes end/maxwin/maxend from its packet; a keep-alive answer bumps the other end")
     void w0MidStreamAndKeepAlive() {
         TcpFlow f = new TcpFlow();
         f.next[C] = 5000;
@@ -211,13 +213,17 @@ class TcpWindowTest {
     }
 
     @Test
-    @DisplayName("W2.2: ACK over the upper bound (acks data not seen yet) is INVALID; SACK edges count when SACK was permitted")
+    @DisplayName(
+            "W2.2: ACK over the upper bound (acks data not seen yet) is INVALID; SACK edges count when SACK was permitted")
     void w2AckOverUpperBound() {
         TcpFlow f = new TcpFlow().handshake();
-        assertEquals(CtInfo.INVALID, f.send(f.seg(C, ACK, 0).ackNo(f.next[S] + 1).build()));
-        assertEquals(CtInfo.ESTABLISHED, f.send(f.seg(C, ACK, 0).ackNo(f.next[S]).build()));
+        assertEquals(
+                CtInfo.INVALID, f.send(f.seg(C, ACK, 0).ackNo(f.next[S] + 1).build()));
+        assertEquals(
+                CtInfo.ESTABLISHED, f.send(f.seg(C, ACK, 0).ackNo(f.next[S]).build()));
         // a SACK block beyond what the server sent
-        assertEquals(CtInfo.INVALID, f.send(f.seg(C, ACK, 0).sack(f.next[S] + 500).build()));
+        assertEquals(
+                CtInfo.INVALID, f.send(f.seg(C, ACK, 0).sack(f.next[S] + 500).build()));
     }
 
     @Test
@@ -226,7 +232,9 @@ class TcpWindowTest {
         TcpFlow f = new TcpFlow();
         f.sackPerm = false;
         f.handshake();
-        assertEquals(CtInfo.ESTABLISHED, f.send(f.seg(C, ACK, 0).sack(f.next[S] + 500).build()));
+        assertEquals(
+                CtInfo.ESTABLISHED,
+                f.send(f.seg(C, ACK, 0).sack(f.next[S] + 500).build()));
     }
 
     @Test
@@ -255,9 +263,13 @@ class TcpWindowTest {
         long[] before = f.counters();
         long maxwin = f.tcp().tdMaxwin(0); // 64240 << 7 after the client's scaled ACK
         assertEquals(64240L * 128, maxwin);
-        assertEquals(CtInfo.ESTABLISHED, f.send(f.seg(C, ACK, 0).ackNo(f.next[S] - maxwin - 10).build()));
+        assertEquals(
+                CtInfo.ESTABLISHED,
+                f.send(f.seg(C, ACK, 0).ackNo(f.next[S] - maxwin - 10).build()));
         assertArrayEquals(before, f.counters(), "ignored");
-        assertEquals(CtInfo.ESTABLISHED, f.send(f.seg(C, ACK, 0).ackNo(f.next[S] - maxwin + 10).build()));
+        assertEquals(
+                CtInfo.ESTABLISHED,
+                f.send(f.seg(C, ACK, 0).ackNo(f.next[S] - maxwin + 10).build()));
         assertEquals(before[0] + 1, f.counters()[0], "within the window: accepted");
         // without a big window the floor is 66000
         TcpFlow g = new TcpFlow();
@@ -265,28 +277,41 @@ class TcpWindowTest {
         g.window = 1000;
         g.handshake();
         long[] gb = g.counters();
-        assertEquals(CtInfo.ESTABLISHED, g.send(g.seg(C, ACK, 0).ackNo(g.next[S] - 66_010).build()));
+        assertEquals(
+                CtInfo.ESTABLISHED,
+                g.send(g.seg(C, ACK, 0).ackNo(g.next[S] - 66_010).build()));
         assertArrayEquals(gb, g.counters(), "66010 back: ignored");
-        assertEquals(CtInfo.ESTABLISHED, g.send(g.seg(C, ACK, 0).ackNo(g.next[S] - 65_990).build()));
+        assertEquals(
+                CtInfo.ESTABLISHED,
+                g.send(g.seg(C, ACK, 0).ackNo(g.next[S] - 65_990).build()));
         assertEquals(gb[0] + 1, g.counters()[0], "65990 back: accepted");
     }
 
     // ------------------------------------------------------------------ liberal, W3, W4
 
     @Test
-    @DisplayName("liberal mode (sysctl): out-of-window segments are accepted, counted, and do not update the window data")
+    @DisplayName(
+            "liberal mode (sysctl): out-of-window segments are accepted, counted, and do not update the window data")
     void liberalSysctl() {
         Settings s = Settings.replayDefaults();
         s.tcpBeLiberal = 1;
         TcpFlow f = new TcpFlow(s).handshake();
         String before = f.tcp().toString();
         long[] counters = f.counters();
-        assertEquals(CtInfo.ESTABLISHED, f.send(f.seg(C, ACK, 100).seq(f.next[C] + 10_000_000).build()));
-        assertEquals(CtInfo.ESTABLISHED, f.send(f.seg(C, ACK, 0).ackNo(f.next[S] + 10_000_000).build()));
-        assertEquals(CtInfo.ESTABLISHED, f.send(f.seg(C, ACK, 10).seq(f.next[C] - 10_000_000).build()));
+        assertEquals(
+                CtInfo.ESTABLISHED,
+                f.send(f.seg(C, ACK, 100).seq(f.next[C] + 10_000_000).build()));
+        assertEquals(
+                CtInfo.ESTABLISHED,
+                f.send(f.seg(C, ACK, 0).ackNo(f.next[S] + 10_000_000).build()));
+        assertEquals(
+                CtInfo.ESTABLISHED,
+                f.send(f.seg(C, ACK, 10).seq(f.next[C] - 10_000_000).build()));
         assertEquals(counters[0] + 3, f.counters()[0]);
         TcpConn st = f.tcp();
-        assertEquals(before.substring(0, before.indexOf("last(")), st.toString().substring(0, st.toString().indexOf("last(")),
+        assertEquals(
+                before.substring(0, before.indexOf("last(")),
+                st.toString().substring(0, st.toString().indexOf("last(")),
                 "windows untouched");
         // invalid table transitions are not covered by liberal mode
         assertEquals(CtInfo.INVALID, f.send(f.seg(S, SYN, 0).build()));
@@ -301,11 +326,14 @@ class TcpWindowTest {
         f.send(C, ACK, 10);
         f.send(S, ACK);
         f.send(C, ACK, 10);
-        assertEquals(CtInfo.ESTABLISHED, f.send(f.seg(C, ACK, 100).seq(f.next[C] + 10_000_000).build()));
+        assertEquals(
+                CtInfo.ESTABLISHED,
+                f.send(f.seg(C, ACK, 100).seq(f.next[C] + 10_000_000).build()));
     }
 
     @Test
-    @DisplayName("W3: maxack, DATA_UNACKNOWLEDGED set by data and cleared by the exact ack, receiver maxend = sack + scaled window")
+    @DisplayName(
+            "W3: maxack, DATA_UNACKNOWLEDGED set by data and cleared by the exact ack, receiver maxend = sack + scaled window")
     void w3Updates() {
         TcpFlow f = new TcpFlow().handshake();
         TcpConn st = f.tcp();
@@ -334,7 +362,8 @@ class TcpWindowTest {
         f.window = 1000;
         f.send(S, ACK);
         long maxendAfter = st.tdMaxend(0);
-        assertTrue(maxendAfter == u32(f.isn[C] + 1 + 64240) || maxendAfter == u32(f.next[C] + 1000),
+        assertTrue(
+                maxendAfter == u32(f.isn[C] + 1 + 64240) || maxendAfter == u32(f.next[C] + 1000),
                 "never scaled by 128");
         // with scaling a 1000-byte window would allow 128000 bytes; without it this overshoots:
         // by less than the receiver's max window -> ignored, by more -> invalid

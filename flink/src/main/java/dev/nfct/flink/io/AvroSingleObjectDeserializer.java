@@ -1,5 +1,7 @@
 package dev.nfct.flink.io;
 
+import java.io.EOFException;
+import java.io.IOException;
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
@@ -9,9 +11,6 @@ import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
-
-import java.io.EOFException;
-import java.io.IOException;
 
 /**
  * Reads generated Avro records written in Avro's single-object encoding ({@code C3 01}, 8-byte
@@ -89,12 +88,16 @@ public final class AvroSingleObjectDeserializer<T extends SpecificRecordBase> im
         try {
             record = reader.read(null, bounded);
             if (!bounded.isEnd()) {
-                return fail(reasonOut, "trailing bytes after the " + recordClass.getSimpleName()
-                        + " record (" + message.length + "-byte message): not a record of this schema");
+                return fail(
+                        reasonOut,
+                        "trailing bytes after the " + recordClass.getSimpleName() + " record (" + message.length
+                                + "-byte message): not a record of this schema");
             }
         } catch (EOFException e) {
-            return fail(reasonOut, "truncated body: the " + bodyLength + " bytes after the header end inside the "
-                    + recordClass.getSimpleName() + " record" + detail(e));
+            return fail(
+                    reasonOut,
+                    "truncated body: the " + bodyLength + " bytes after the header end inside the "
+                            + recordClass.getSimpleName() + " record" + detail(e));
         } catch (IOException | RuntimeException e) {
             // Random bytes make Avro throw all sorts (bad union branch or enum index, negative length,
             // malformed varint...); none of them may escape, the record has to reach the dead letters.
@@ -109,7 +112,8 @@ public final class AvroSingleObjectDeserializer<T extends SpecificRecordBase> im
             return "no value (a null or tombstone message)";
         }
         if (m.length < 2 || (m[0] & 0xff) != SingleObject.MARKER_0 || (m[1] & 0xff) != SingleObject.MARKER_1) {
-            return m.length == 0 ? "empty message"
+            return m.length == 0
+                    ? "empty message"
                     : "no Avro single-object header (expected C3 01, found " + firstBytes(m) + ")";
         }
         if (m.length < SingleObject.HEADER_LENGTH) {

@@ -1,14 +1,13 @@
 package dev.nfct.flink.io;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.serialization.SerializationSchema;
-
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 
 /**
  * Writes generated Avro records in Avro's single-object encoding ({@code C3 01}, 8-byte schema

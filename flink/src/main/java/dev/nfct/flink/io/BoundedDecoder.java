@@ -1,13 +1,12 @@
 package dev.nfct.flink.io;
 
-import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.Decoder;
-import org.apache.avro.util.Utf8;
-
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.Decoder;
+import org.apache.avro.util.Utf8;
 
 /**
  * A binary decoder that refuses lengths and item counts larger than the message itself.

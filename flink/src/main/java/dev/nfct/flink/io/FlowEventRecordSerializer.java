@@ -1,9 +1,9 @@
 package dev.nfct.flink.io;
 
 import dev.nfct.avro.FlowEvent;
-import dev.nfct.schema.FlowKeys;
 import dev.nfct.flink.registry.ValueEncoder;
 import dev.nfct.flink.registry.ValueFormat;
+import dev.nfct.schema.FlowKeys;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -30,6 +30,7 @@ public final class FlowEventRecordSerializer implements KafkaRecordSerialization
 
     @Override
     public ProducerRecord<byte[], byte[]> serialize(FlowEvent e, KafkaSinkContext context, Long timestamp) {
-        return new ProducerRecord<>(topic, null, e.getTimestampNs() / 1_000_000L, FlowKeys.key(e), values.encode(topic, e));
+        return new ProducerRecord<>(
+                topic, null, e.getTimestampNs() / 1_000_000L, FlowKeys.key(e), values.encode(topic, e));
     }
 }

@@ -2,11 +2,10 @@ package dev.nfct.flink.io;
 
 import dev.nfct.avro.DeadLetter;
 import dev.nfct.avro.PacketEvent;
+import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
-
-import java.util.Map;
 
 /**
  * What the packet source yields: a decoded packet record, or a dead letter for bytes that could not
@@ -16,8 +15,7 @@ public class InputRecord {
     public PacketEvent packet;
     public DeadLetter deadLetter;
 
-    public InputRecord() {
-    }
+    public InputRecord() {}
 
     public static InputRecord packet(PacketEvent p) {
         InputRecord r = new InputRecord();
@@ -33,8 +31,10 @@ public class InputRecord {
 
     /** Explicit type information: Avro serializers for both fields, never Kryo. */
     public static TypeInformation<InputRecord> typeInfo() {
-        return Types.POJO(InputRecord.class, Map.of(
-                "packet", new AvroTypeInfo<>(PacketEvent.class),
-                "deadLetter", new AvroTypeInfo<>(DeadLetter.class)));
+        return Types.POJO(
+                InputRecord.class,
+                Map.of(
+                        "packet", new AvroTypeInfo<>(PacketEvent.class),
+                        "deadLetter", new AvroTypeInfo<>(DeadLetter.class)));
     }
 }

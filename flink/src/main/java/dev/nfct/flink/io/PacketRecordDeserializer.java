@@ -4,14 +4,13 @@ import dev.nfct.avro.DeadLetter;
 import dev.nfct.avro.PacketEvent;
 import dev.nfct.flink.registry.ValueDecoder;
 import dev.nfct.flink.registry.ValueFormat;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-
-import java.io.IOException;
-import java.nio.ByteBuffer;
 
 /**
  * Reads packet records from Kafka, in the job's {@link ValueFormat}, without ever failing the job

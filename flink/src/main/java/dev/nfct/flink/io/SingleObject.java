@@ -15,8 +15,7 @@ final class SingleObject {
     static final int MARKER_0 = 0xC3, MARKER_1 = 0x01;
     static final int HEADER_LENGTH = 10;
 
-    private SingleObject() {
-    }
+    private SingleObject() {}
 
     /** The schema of a generated record class, as its own model (with its conversions) knows it. */
     static Schema schemaOf(Class<? extends SpecificRecordBase> clazz) {

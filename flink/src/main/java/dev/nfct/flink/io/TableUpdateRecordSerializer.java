@@ -4,11 +4,10 @@ import dev.nfct.avro.TableEntry;
 import dev.nfct.flink.operator.TableUpdate;
 import dev.nfct.flink.registry.ValueEncoder;
 import dev.nfct.flink.registry.ValueFormat;
+import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
-
-import java.nio.charset.StandardCharsets;
 
 /** Table changes for the compacted table topic: the entry, or a tombstone (null value) on destroy. */
 public final class TableUpdateRecordSerializer implements KafkaRecordSerializationSchema<TableUpdate> {

@@ -1,15 +1,14 @@
 package dev.nfct.flink.io;
 
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.InvalidTopicException;
-
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.InvalidTopicException;
 
 /**
  * The names of the job's topics and the settings they are created with (the commands module
@@ -43,8 +42,8 @@ public record Topics(String packets, String flowEvents, String table, String dea
             validate(name);
         }
         if (new HashSet<>(List.of(packets, flowEvents, table, deadLetters)).size() != 4) {
-            throw new IllegalArgumentException("The four topics need four different names: "
-                    + List.of(packets, flowEvents, table, deadLetters));
+            throw new IllegalArgumentException(
+                    "The four topics need four different names: " + List.of(packets, flowEvents, table, deadLetters));
         }
     }
 
@@ -61,7 +60,8 @@ public record Topics(String packets, String flowEvents, String table, String dea
      */
     public Topics withPrefix(String prefix) {
         Objects.requireNonNull(prefix, "prefix");
-        return prefix.isEmpty() ? this
+        return prefix.isEmpty()
+                ? this
                 : new Topics(prefix + packets, prefix + flowEvents, prefix + table, prefix + deadLetters);
     }
 
@@ -100,12 +100,17 @@ public record Topics(String packets, String flowEvents, String table, String dea
             throw new InvalidTopicException("Topic name '" + name + "' is not allowed");
         }
         if (name.length() > MAX_NAME_LENGTH) {
-            throw new InvalidTopicException("Topic name '" + name + "' is longer than " + MAX_NAME_LENGTH + " characters");
+            throw new InvalidTopicException(
+                    "Topic name '" + name + "' is longer than " + MAX_NAME_LENGTH + " characters");
         }
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
-            boolean legal = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '.' || c == '_' || c == '-';
+            boolean legal = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '.'
+                    || c == '_'
+                    || c == '-';
             if (!legal) {
                 throw new InvalidTopicException("Topic name '" + name + "' has '" + c
                         + "', which Kafka does not accept (only ASCII letters, digits, '.', '_' and '-')");

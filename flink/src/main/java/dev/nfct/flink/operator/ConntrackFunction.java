@@ -15,13 +15,18 @@ import dev.nfct.core.PacketCt;
 import dev.nfct.core.Settings;
 import dev.nfct.core.Status;
 import dev.nfct.core.Tuple;
-import dev.nfct.schema.FlowEvents;
-import dev.nfct.schema.InvalidPacketEventException;
-import dev.nfct.schema.PacketEvents;
 import dev.nfct.flink.state.ConnSerializer;
 import dev.nfct.flink.state.PendingEntry;
 import dev.nfct.flink.state.PendingEntrySerializer;
 import dev.nfct.flink.state.TupleSerializer;
+import dev.nfct.schema.FlowEvents;
+import dev.nfct.schema.InvalidPacketEventException;
+import dev.nfct.schema.PacketEvents;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -35,12 +40,6 @@ import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
-
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The keyed conntrack operator: one host's connections, keyed by {@link FlowKey}.
@@ -64,12 +63,14 @@ public class ConntrackFunction extends KeyedProcessFunction<Long, PacketEvent, F
     private static final long serialVersionUID = 1L;
     private static final long NANOS_PER_MS = 1_000_000L;
 
-    public static final OutputTag<TableUpdate> TABLE = new OutputTag<>("conntrack-table", Types.POJO(TableUpdate.class)) { };
+    public static final OutputTag<TableUpdate> TABLE =
+            new OutputTag<>("conntrack-table", Types.POJO(TableUpdate.class)) {};
     /** Per-packet ct state (only with {@link ConntrackOptions#PACKET_CTINFO}). */
     public static final OutputTag<PacketCtInfo> CTINFO =
-            new OutputTag<>("conntrack-packet-ctinfo", Types.POJO(PacketCtInfo.class)) { };
+            new OutputTag<>("conntrack-packet-ctinfo", Types.POJO(PacketCtInfo.class)) {};
+
     public static final OutputTag<DeadLetter> DEAD_LETTERS =
-            new OutputTag<>("conntrack-dead-letters", new AvroTypeInfo<>(DeadLetter.class)) { };
+            new OutputTag<>("conntrack-dead-letters", new AvroTypeInfo<>(DeadLetter.class)) {};
 
     private final HashMap<String, Integer> sysctls;
     private final long pendingTimeoutNs;
@@ -84,6 +85,7 @@ public class ConntrackFunction extends KeyedProcessFunction<Long, PacketEvent, F
     private transient List<ConnEvent> events;
     /** Entries whose table record this element rewrites (a handful: identity matters, not equality). */
     private transient List<Conn> upserts;
+
     private transient Packet packet;
     private transient PacketCt attachment;
     private transient Counter deadLetters;
@@ -95,8 +97,8 @@ public class ConntrackFunction extends KeyedProcessFunction<Long, PacketEvent, F
     }
 
     /** @param emitCtinfo also emit every packet's ct state to {@link #CTINFO} */
-    public ConntrackFunction(Map<String, Integer> sysctls, long pendingTimeoutNs, TableUpdates tableUpdates,
-                             boolean emitCtinfo) {
+    public ConntrackFunction(
+            Map<String, Integer> sysctls, long pendingTimeoutNs, TableUpdates tableUpdates, boolean emitCtinfo) {
         this.sysctls = new HashMap<>(sysctls);
         this.pendingTimeoutNs = pendingTimeoutNs;
         this.tableUpdates = tableUpdates;
@@ -106,10 +108,12 @@ public class ConntrackFunction extends KeyedProcessFunction<Long, PacketEvent, F
     @Override
     public void open(OpenContext openContext) {
         Settings settings = ConntrackOptions.settings(sysctls);
-        MapState<Tuple, Conn> entries = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("conntrack-table", TupleSerializer.INSTANCE, ConnSerializer.INSTANCE));
-        pending = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("conntrack-pending", LongSerializer.INSTANCE, PendingEntrySerializer.INSTANCE));
+        MapState<Tuple, Conn> entries = getRuntimeContext()
+                .getMapState(
+                        new MapStateDescriptor<>("conntrack-table", TupleSerializer.INSTANCE, ConnSerializer.INSTANCE));
+        pending = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>(
+                        "conntrack-pending", LongSerializer.INSTANCE, PendingEntrySerializer.INSTANCE));
         timer = getRuntimeContext().getState(new ValueStateDescriptor<>("conntrack-timer", Types.LONG));
         host = getRuntimeContext().getState(new ValueStateDescriptor<>("conntrack-host", Types.STRING));
         table = new KeyedConnTable(entries);
@@ -149,7 +153,10 @@ public class ConntrackFunction extends KeyedProcessFunction<Long, PacketEvent, F
         if (watermark != Long.MIN_VALUE && now / NANOS_PER_MS < watermark) {
             // Older than the promise the watermark made: processing it now could reorder its flow.
             latePackets.inc();
-            deadLetter(ctx, e, "late: packet time " + now / NANOS_PER_MS + " ms is behind the watermark " + watermark + " ms");
+            deadLetter(
+                    ctx,
+                    e,
+                    "late: packet time " + now / NANOS_PER_MS + " ms is behind the watermark " + watermark + " ms");
             return;
         }
         try {
@@ -203,10 +210,10 @@ public class ConntrackFunction extends KeyedProcessFunction<Long, PacketEvent, F
         attachment.zone = e.getZone();
         engine.in(packet, now, attachment);
         if (emitCtinfo) {
-            CtInfo info = attachment.ct == null && attachment.ctinfo != CtInfo.UNTRACKED
-                    ? CtInfo.INVALID : attachment.ctinfo;
-            ctx.output(CTINFO, new PacketCtInfo(e.getHost(), e.getPacketId(), now, info.stateName,
-                    info.directionName()));
+            CtInfo info =
+                    attachment.ct == null && attachment.ctinfo != CtInfo.UNTRACKED ? CtInfo.INVALID : attachment.ctinfo;
+            ctx.output(
+                    CTINFO, new PacketCtInfo(e.getHost(), e.getPacketId(), now, info.stateName, info.directionName()));
         }
     }
 
@@ -329,8 +336,9 @@ public class ConntrackFunction extends KeyedProcessFunction<Long, PacketEvent, F
         for (Conn ct : upserts) {
             if (!ct.is(Status.DYING)) {
                 ConnEvent dumped = engine.dumpEntry(ct, now);
-                ctx.output(TABLE, new TableUpdate(FlowEvents.tableKey(dumped, h),
-                        FlowEvents.tableEntry(dumped, h, ct.timeout)));
+                ctx.output(
+                        TABLE,
+                        new TableUpdate(FlowEvents.tableKey(dumped, h), FlowEvents.tableEntry(dumped, h, ct.timeout)));
             }
         }
         events.clear();

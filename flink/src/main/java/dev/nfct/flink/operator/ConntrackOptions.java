@@ -1,41 +1,42 @@
 package dev.nfct.flink.operator;
 
 import dev.nfct.core.Settings;
-import org.apache.flink.configuration.ConfigOption;
-import org.apache.flink.configuration.ConfigOptions;
-import org.apache.flink.configuration.ReadableConfig;
-
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.ReadableConfig;
 
 /**
  * Flink configuration of the conntrack operator: its own options, and every kernel sysctl the
  * engine knows ({@link SysctlOptions}) by name.
  */
 public final class ConntrackOptions {
-    private ConntrackOptions() {
-    }
+    private ConntrackOptions() {}
 
     /** One option per sysctl ({@link SysctlOptions}), by sysctl name. */
     public static final Map<String, ConfigOption<Integer>> SYSCTLS = bySysctlName();
 
     public static final ConfigOption<Duration> PENDING_TIMEOUT = ConfigOptions.key("conntrack.pending-timeout")
-            .durationType().defaultValue(Duration.ofSeconds(5))
+            .durationType()
+            .defaultValue(Duration.ofSeconds(5))
             .withDescription("How long (in event time) an entry created at an entry hook waits for its packet's "
                     + "exit-hook observation. After that the packet is taken as dropped: a new entry is "
                     + "discarded without any event, as the kernel frees an unconfirmed entry with its packet.");
 
     public static final ConfigOption<TableUpdates> TABLE_UPDATES = ConfigOptions.key("conntrack.table-updates")
-            .enumType(TableUpdates.class).defaultValue(TableUpdates.EVENTS)
+            .enumType(TableUpdates.class)
+            .defaultValue(TableUpdates.EVENTS)
             .withDescription("When entries are written to the table output (compacted topic): OFF; EVENTS "
                     + "(with every NEW/UPDATE, a tombstone on DESTROY; counters as of the last event); PACKETS "
                     + "(also after every packet, so the table is always exactly `conntrack -L`).");
 
     public static final ConfigOption<Boolean> PACKET_CTINFO = ConfigOptions.key("conntrack.packet-ctinfo")
-            .booleanType().defaultValue(false)
+            .booleanType()
+            .defaultValue(false)
             .withDescription("Also emit every packet's ct state and direction (what `ct state` would match), "
                     + "one record per packet.");
 
@@ -46,8 +47,7 @@ public final class ConntrackOptions {
     }
 
     /** The operator's own options (the sysctls are in {@link SysctlOptions}). */
-    public static final List<ConfigOption<?>> OPERATOR = List.of(PENDING_TIMEOUT, TABLE_UPDATES,
-            PACKET_CTINFO);
+    public static final List<ConfigOption<?>> OPERATOR = List.of(PENDING_TIMEOUT, TABLE_UPDATES, PACKET_CTINFO);
 
     /** Every sysctl's value in a Flink configuration, by sysctl name (in {@link #SYSCTLS} order). */
     public static Map<String, Integer> sysctls(ReadableConfig config) {

@@ -1,7 +1,6 @@
 package dev.nfct.flink.operator;
 
 import dev.nfct.core.Packet;
-
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -14,8 +13,7 @@ import java.nio.charset.StandardCharsets;
  * rewrites tuples between hooks) can later be taught in one place.
  */
 public final class FlowKey {
-    private FlowKey() {
-    }
+    private FlowKey() {}
 
     public static long of(String host, int zone, Packet p) {
         long h = hostHash(host) ^ (long) zone * 0x9E3779B97F4A7C15L;

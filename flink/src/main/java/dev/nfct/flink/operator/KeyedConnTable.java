@@ -5,11 +5,10 @@ import dev.nfct.core.ConnTable;
 import dev.nfct.core.Conntrack;
 import dev.nfct.core.Status;
 import dev.nfct.core.Tuple;
-import org.apache.flink.api.common.state.MapState;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.apache.flink.api.common.state.MapState;
 
 /**
  * The engine's connection table over Flink keyed state: the entries of the current key, in a

@@ -12,8 +12,7 @@ public class PacketCtInfo {
     public String state;
     public String direction;
 
-    public PacketCtInfo() {
-    }
+    public PacketCtInfo() {}
 
     public PacketCtInfo(String host, long packetId, long timestampNs, String state, String direction) {
         this.host = host;

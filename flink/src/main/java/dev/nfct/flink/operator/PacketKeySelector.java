@@ -11,6 +11,7 @@ public final class PacketKeySelector implements KeySelector<PacketEvent, Long> {
     private static final long serialVersionUID = 1L;
     /** Flink calls getKey more than once per record: only the fields the key is made of are filled. */
     private transient Packet scratch;
+
     private transient Packet scratchInner;
 
     @Override

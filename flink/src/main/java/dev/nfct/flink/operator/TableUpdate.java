@@ -12,8 +12,7 @@ public class TableUpdate {
     /** The entry, or null for a tombstone. */
     public TableEntry entry;
 
-    public TableUpdate() {
-    }
+    public TableUpdate() {}
 
     public TableUpdate(String key, TableEntry entry) {
         this.key = key;

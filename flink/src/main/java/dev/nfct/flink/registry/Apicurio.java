@@ -6,16 +6,14 @@ import io.apicurio.registry.resolver.client.RegistryClientFacadeFactory;
 import io.apicurio.registry.resolver.utils.Utils;
 import io.apicurio.registry.serde.config.SerdeConfig;
 import io.vertx.core.Vertx;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.flink.util.UserCodeClassLoader;
 
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
-
 /** What the encoder and decoder share about Apicurio's serdes. */
 final class Apicurio {
-    private Apicurio() {
-    }
+    private Apicurio() {}
 
     /**
      * The schema resolver the config names ({@code apicurio.registry.schema-resolver}: a class with

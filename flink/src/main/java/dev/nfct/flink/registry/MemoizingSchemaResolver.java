@@ -8,11 +8,10 @@ import io.apicurio.registry.resolver.data.Record;
 import io.apicurio.registry.resolver.strategy.ArtifactReference;
 import io.apicurio.registry.resolver.strategy.ArtifactReferenceResolverStrategy;
 import io.apicurio.registry.serde.data.SerdeMetadata;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericContainer;
-
 import java.io.IOException;
 import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericContainer;
 
 /**
  * Remembers the last schema lookup of a serializer. Apicurio's resolver finds the id of a record's

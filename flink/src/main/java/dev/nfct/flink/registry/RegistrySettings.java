@@ -7,7 +7,6 @@ import io.apicurio.registry.serde.avro.strategy.TopicRecordIdStrategy;
 import io.apicurio.registry.serde.config.IdOption;
 import io.apicurio.registry.serde.config.KafkaSerdeConfig;
 import io.apicurio.registry.serde.config.SerdeConfig;
-
 import java.io.Serializable;
 import java.util.HashMap;
 import java.util.Map;
@@ -35,8 +34,11 @@ public final class RegistrySettings implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** Keys that have their own setting here; {@link #extra} may not set them. */
-    static final Set<String> OWN_KEYS = Set.of(SchemaResolverConfig.REGISTRY_URL,
-            SchemaResolverConfig.AUTO_REGISTER_ARTIFACT, SerdeConfig.ID_HANDLER, SerdeConfig.USE_ID,
+    static final Set<String> OWN_KEYS = Set.of(
+            SchemaResolverConfig.REGISTRY_URL,
+            SchemaResolverConfig.AUTO_REGISTER_ARTIFACT,
+            SerdeConfig.ID_HANDLER,
+            SerdeConfig.USE_ID,
             KafkaSerdeConfig.ENABLE_HEADERS);
 
     private final String url;
@@ -110,7 +112,9 @@ public final class RegistrySettings implements Serializable {
         c.putAll(extra);
         c.put(SchemaResolverConfig.REGISTRY_URL, url);
         c.put(SchemaResolverConfig.AUTO_REGISTER_ARTIFACT, String.valueOf(autoRegister));
-        c.put(SerdeConfig.ID_HANDLER, (confluentCompatible ? Default4ByteIdHandler.class : Legacy8ByteIdHandler.class).getName());
+        c.put(
+                SerdeConfig.ID_HANDLER,
+                (confluentCompatible ? Default4ByteIdHandler.class : Legacy8ByteIdHandler.class).getName());
         c.put(SerdeConfig.USE_ID, idOption().name());
         c.put(KafkaSerdeConfig.ENABLE_HEADERS, "false");
         return c;
@@ -119,14 +123,18 @@ public final class RegistrySettings implements Serializable {
     /** For logs and usage errors: never prints {@link #extra} values (they may hold secrets). */
     @Override
     public String toString() {
-        return "registry " + url + " (" + (confluentCompatible ? "confluent: 00 + 4-byte content id" : "apicurio: 00 + 8-byte global id")
+        return "registry " + url + " ("
+                + (confluentCompatible ? "confluent: 00 + 4-byte content id" : "apicurio: 00 + 8-byte global id")
                 + (autoRegister ? ", auto-register" : "") + (extra.isEmpty() ? "" : ", extra " + extra.keySet()) + ")";
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof RegistrySettings r && url.equals(r.url) && confluentCompatible == r.confluentCompatible
-                && autoRegister == r.autoRegister && extra.equals(r.extra);
+        return o instanceof RegistrySettings r
+                && url.equals(r.url)
+                && confluentCompatible == r.confluentCompatible
+                && autoRegister == r.autoRegister
+                && extra.equals(r.extra);
     }
 
     @Override

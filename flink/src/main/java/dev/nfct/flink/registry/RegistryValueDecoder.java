@@ -6,6 +6,10 @@ import io.apicurio.registry.resolver.SchemaResolver;
 import io.apicurio.registry.resolver.strategy.ArtifactReference;
 import io.apicurio.registry.serde.IdHandler;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaNormalization;
@@ -15,11 +19,6 @@ import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
-
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Reads values written by Apicurio's (or Confluent's) Avro serializers: {@code 00}, a registry id,
@@ -56,16 +55,14 @@ final class RegistryValueDecoder<T extends SpecificRecordBase> implements ValueD
     private transient Map<Long, Unknown> unknownIds;
     private transient BinaryDecoder binary;
 
-    private record Unknown(String reason, long until) {
-    }
+    private record Unknown(String reason, long until) {}
 
     /**
      * What a writer schema (by id) means here: ours exactly, or a reader resolving it to ours, or the
      * reason it cannot be read. Kept per id and redone only when the resolver hands out a new schema
      * object (its cache expires), since fingerprinting a schema costs far more than a record.
      */
-    private record Writer(Schema schema, boolean exact, SpecificDatumReader<?> reader, String unreadable) {
-    }
+    private record Writer(Schema schema, boolean exact, SpecificDatumReader<?> reader, String unreadable) {}
 
     RegistryValueDecoder(Class<T> recordClass, RegistrySettings settings) {
         this.recordClass = recordClass;
@@ -125,12 +122,18 @@ final class RegistryValueDecoder<T extends SpecificRecordBase> implements ValueD
         int idSize = ids.idSize();
         if (m[0] != 0) {
             boolean singleObject = m.length >= 2 && (m[0] & 0xff) == 0xC3 && m[1] == 0x01;
-            return fail(reasonOut, String.format("no schema registry framing (expected magic byte 00, found %02X)%s",
-                    m[0] & 0xff, singleObject ? ": an Avro single-object header, the job's format without a registry" : ""));
+            return fail(
+                    reasonOut,
+                    String.format(
+                            "no schema registry framing (expected magic byte 00, found %02X)%s",
+                            m[0] & 0xff,
+                            singleObject ? ": an Avro single-object header, the job's format without a registry" : ""));
         }
         if (m.length < 1 + idSize) {
-            return fail(reasonOut, "truncated header: " + m.length + " bytes, magic byte and "
-                    + idSize + "-byte schema id need " + (1 + idSize));
+            return fail(
+                    reasonOut,
+                    "truncated header: " + m.length + " bytes, magic byte and " + idSize + "-byte schema id need "
+                            + (1 + idSize));
         }
         ByteBuffer buffer = ByteBuffer.wrap(m);
         buffer.position(1);
@@ -148,8 +151,10 @@ final class RegistryValueDecoder<T extends SpecificRecordBase> implements ValueD
             writer = found.getParsedSchema().getParsedSchema();
         } catch (RuntimeException e) {
             if (!Apicurio.isPermanent(e)) {
-                throw new IOException("schema registry " + settings.url() + " did not answer for " + idText
-                        + " (" + topic + "): " + Apicurio.rootMessage(e), e);
+                throw new IOException(
+                        "schema registry " + settings.url() + " did not answer for " + idText + " (" + topic + "): "
+                                + Apicurio.rootMessage(e),
+                        e);
             }
             String why = "unknown schema: " + idText + " (" + Apicurio.rootMessage(e) + ")";
             unknownIds.put(id, new Unknown(why, System.currentTimeMillis() + UNKNOWN_ID_MILLIS));
@@ -178,10 +183,15 @@ final class RegistryValueDecoder<T extends SpecificRecordBase> implements ValueD
         }
         var compat = SchemaCompatibility.checkReaderWriterCompatibility(ours, writer);
         if (compat.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
-            return new Writer(writer, false, null, "schema " + idText + " (" + writer.getFullName()
-                    + ") cannot be read as " + recordClass.getName() + ": " + compat.getDescription());
+            return new Writer(
+                    writer,
+                    false,
+                    null,
+                    "schema " + idText + " (" + writer.getFullName() + ") cannot be read as " + recordClass.getName()
+                            + ": " + compat.getDescription());
         }
-        return new Writer(writer, false, new SpecificDatumReader<T>(writer, ours, SpecificData.getForClass(recordClass)), null);
+        return new Writer(
+                writer, false, new SpecificDatumReader<T>(writer, ours, SpecificData.getForClass(recordClass)), null);
     }
 
     /** The writer's schema is ours: the bounded single-object decoder does the work. */

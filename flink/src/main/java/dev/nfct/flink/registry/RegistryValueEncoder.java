@@ -2,11 +2,10 @@ package dev.nfct.flink.registry;
 
 import io.apicurio.registry.resolver.SchemaResolver;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
+import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.serialization.SerializationSchema;
-
-import java.util.Map;
 
 /**
  * Writes records with Apicurio's {@link AvroKafkaSerializer}: {@code 00}, the registry id of the
@@ -47,8 +46,10 @@ final class RegistryValueEncoder<T extends SpecificRecordBase> implements ValueE
         try {
             return serializer.serialize(topic, record);
         } catch (RuntimeException e) {
-            throw new IllegalStateException("cannot write " + recordClass.getSimpleName() + " to " + topic + " with "
-                    + settings + ": " + Apicurio.rootMessage(e), e);
+            throw new IllegalStateException(
+                    "cannot write " + recordClass.getSimpleName() + " to " + topic + " with " + settings + ": "
+                            + Apicurio.rootMessage(e),
+                    e);
         }
     }
 }

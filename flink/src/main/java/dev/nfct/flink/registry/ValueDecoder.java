@@ -1,10 +1,9 @@
 package dev.nfct.flink.registry;
 
-import org.apache.avro.specific.SpecificRecordBase;
-import org.apache.flink.api.common.serialization.DeserializationSchema;
-
 import java.io.IOException;
 import java.io.Serializable;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
 
 /**
  * Reads Kafka record values of one record type, in one {@link WireFormat}, without trusting them:

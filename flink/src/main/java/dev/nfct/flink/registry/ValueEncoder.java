@@ -1,9 +1,8 @@
 package dev.nfct.flink.registry;
 
+import java.io.Serializable;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.serialization.SerializationSchema;
-
-import java.io.Serializable;
 
 /**
  * Writes one record type as Kafka record values, in one {@link WireFormat}. Serialized with the job

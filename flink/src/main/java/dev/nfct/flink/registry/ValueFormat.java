@@ -2,12 +2,11 @@ package dev.nfct.flink.registry;
 
 import dev.nfct.flink.io.AvroSingleObjectDeserializer;
 import dev.nfct.flink.io.AvroSingleObjectSerializer;
+import java.io.Serializable;
+import java.util.Objects;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.serialization.SerializationSchema;
-
-import java.io.Serializable;
-import java.util.Objects;
 
 /**
  * The job's choice of value format, for every topic: {@link WireFormat#SINGLE_OBJECT} (no registry)
@@ -44,12 +43,14 @@ public final class ValueFormat implements Serializable {
     }
 
     public <T extends SpecificRecordBase> ValueEncoder<T> encoder(Class<T> recordClass) {
-        return wireFormat == WireFormat.REGISTRY ? new RegistryValueEncoder<>(recordClass, registry)
+        return wireFormat == WireFormat.REGISTRY
+                ? new RegistryValueEncoder<>(recordClass, registry)
                 : new SingleObjectEncoder<>(recordClass);
     }
 
     public <T extends SpecificRecordBase> ValueDecoder<T> decoder(Class<T> recordClass) {
-        return wireFormat == WireFormat.REGISTRY ? new RegistryValueDecoder<>(recordClass, registry)
+        return wireFormat == WireFormat.REGISTRY
+                ? new RegistryValueDecoder<>(recordClass, registry)
                 : new SingleObjectDecoder<>(recordClass);
     }
 

@@ -2,13 +2,12 @@ package dev.nfct.flink.state;
 
 import dev.nfct.core.Conn;
 import dev.nfct.core.ConnCodec;
+import java.io.IOException;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
-
-import java.io.IOException;
 
 /**
  * Flink serializer of a connection entry, tracker state included. The layout is

@@ -2,13 +2,12 @@ package dev.nfct.flink.state;
 
 import dev.nfct.core.ConnCodec;
 import dev.nfct.core.CtInfo;
+import java.io.IOException;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
-
-import java.io.IOException;
 
 /** Flink serializer of {@link PendingEntry}. */
 public final class PendingEntrySerializer extends TypeSerializerSingleton<PendingEntry> {

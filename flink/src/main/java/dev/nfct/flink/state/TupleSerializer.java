@@ -2,13 +2,12 @@ package dev.nfct.flink.state;
 
 import dev.nfct.core.ConnCodec;
 import dev.nfct.core.Tuple;
+import java.io.IOException;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
-
-import java.io.IOException;
 
 /** Flink serializer of a conntrack {@link Tuple} (the key of the per-flow table map). */
 public final class TupleSerializer extends TypeSerializerSingleton<Tuple> {

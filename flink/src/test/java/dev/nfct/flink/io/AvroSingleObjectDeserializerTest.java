@@ -1,14 +1,14 @@
 package dev.nfct.flink.io;
 
+import static dev.nfct.flink.io.AvroSingleObjectSerializerTest.flowEvent;
+import static dev.nfct.flink.io.AvroSingleObjectSerializerTest.packetEvent;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.nfct.avro.FlowEvent;
 import dev.nfct.avro.PacketEvent;
 import dev.nfct.avro.SctpHeader;
 import dev.nfct.core.Packet;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,11 +18,10 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-
-import static dev.nfct.flink.io.AvroSingleObjectSerializerTest.flowEvent;
-import static dev.nfct.flink.io.AvroSingleObjectSerializerTest.packetEvent;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.junit.jupiter.api.Test;
 
 class AvroSingleObjectDeserializerTest {
     private final AvroSingleObjectSerializer<PacketEvent> ser = new AvroSingleObjectSerializer<>(PacketEvent.class);
@@ -66,19 +65,23 @@ class AvroSingleObjectDeserializerTest {
     void reasonsForMessagesThatAreNotOurRecords() {
         assertThat(rejection(null)).isEqualTo("no value (a null or tombstone message)");
         assertThat(rejection(new byte[0])).isEqualTo("empty message");
-        assertThat(rejection("hello".getBytes())).isEqualTo("no Avro single-object header (expected C3 01, found 68 65)");
+        assertThat(rejection("hello".getBytes()))
+                .isEqualTo("no Avro single-object header (expected C3 01, found 68 65)");
         assertThat(rejection(new byte[] {(byte) 0xC3})).startsWith("no Avro single-object header");
         assertThat(rejection(new byte[] {(byte) 0xC3, 1, 2, 3})).startsWith("truncated header: 4 bytes");
         byte[] flow = new AvroSingleObjectSerializer<>(FlowEvent.class).serialize(flowEvent());
-        assertThat(rejection(flow)).startsWith("unknown schema fingerprint ")
-                .contains(SingleObject.hex(de.expectedFingerprint())).contains("dev.nfct.avro.PacketEvent");
+        assertThat(rejection(flow))
+                .startsWith("unknown schema fingerprint ")
+                .contains(SingleObject.hex(de.expectedFingerprint()))
+                .contains("dev.nfct.avro.PacketEvent");
     }
 
     @Test
     void everyTruncationOfAValidMessageIsATruncatedBody() {
         byte[] m = ser.serialize(packetEvent(40000));
         for (int n = SingleObject.HEADER_LENGTH; n < m.length; n++) {
-            assertThat(rejection(Arrays.copyOf(m, n))).as("first %d of %d bytes", n, m.length)
+            assertThat(rejection(Arrays.copyOf(m, n)))
+                    .as("first %d of %d bytes", n, m.length)
                     .startsWith("truncated body");
         }
     }
@@ -97,7 +100,8 @@ class AvroSingleObjectDeserializerTest {
         BinaryEncoder enc = EncoderFactory.get().binaryEncoder(out, null);
         enc.writeLong(1L << 30);
         enc.flush();
-        assertThat(rejection(out.toByteArray())).startsWith("truncated body")
+        assertThat(rejection(out.toByteArray()))
+                .startsWith("truncated body")
                 .contains("string of 1073741824 bytes in a body of only 5");
 
         // An SCTP chunk list claiming 2^30 items: the list count is the second-to-last byte.
@@ -145,7 +149,8 @@ class AvroSingleObjectDeserializerTest {
     @Test
     void deserializeThrowsIoExceptionWithTheReasonAndSkipsTombstones() throws IOException {
         assertThat(de.deserialize(null)).isNull();
-        assertThatThrownBy(() -> de.deserialize("garbage".getBytes())).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> de.deserialize("garbage".getBytes()))
+                .isInstanceOf(IOException.class)
                 .hasMessageStartingWith("no Avro single-object header");
         byte[] m = ser.serialize(packetEvent(2));
         assertThat(de.deserialize(m)).isEqualTo(packetEvent(2)); // still usable after a failure
@@ -159,8 +164,8 @@ class AvroSingleObjectDeserializerTest {
             out.writeObject(de);
         }
         @SuppressWarnings("unchecked")
-        var copy = (AvroSingleObjectDeserializer<PacketEvent>) new ObjectInputStream(
-                new ByteArrayInputStream(bos.toByteArray())).readObject();
+        var copy = (AvroSingleObjectDeserializer<PacketEvent>)
+                new ObjectInputStream(new ByteArrayInputStream(bos.toByteArray())).readObject();
         copy.open(null);
         assertThat(copy.deserialize(ser.serialize(packetEvent(5)))).isEqualTo(packetEvent(5));
     }

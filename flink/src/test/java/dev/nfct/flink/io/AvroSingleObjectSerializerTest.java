@@ -1,24 +1,24 @@
 package dev.nfct.flink.io;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.nfct.avro.FlowEvent;
 import dev.nfct.avro.FlowEventType;
 import dev.nfct.avro.FlowTuple;
 import dev.nfct.avro.PacketEvent;
-import dev.nfct.core.Packet;
 import dev.nfct.core.ConnEvent;
 import dev.nfct.core.Conntrack;
 import dev.nfct.core.HashConnTable;
+import dev.nfct.core.Packet;
 import dev.nfct.core.PacketCt;
 import dev.nfct.core.Settings;
 import dev.nfct.packet.CaptureReader;
 import dev.nfct.packet.CapturedDatagram;
 import dev.nfct.schema.FlowEvents;
 import dev.nfct.schema.PacketEvents;
-import dev.nfct.testing.SharedData;
 import dev.nfct.testing.Packets;
-import org.apache.avro.SchemaNormalization;
-import org.junit.jupiter.api.Test;
-
+import dev.nfct.testing.SharedData;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
@@ -28,9 +28,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.apache.avro.SchemaNormalization;
+import org.junit.jupiter.api.Test;
 
 class AvroSingleObjectSerializerTest {
     static PacketEvent packetEvent(int sport) {
@@ -41,9 +40,20 @@ class AvroSingleObjectSerializerTest {
     static FlowEvent flowEvent() {
         FlowTuple o = new FlowTuple("192.0.2.1", "192.0.2.2", 40000, 80, null, null, null, null, null);
         FlowTuple r = new FlowTuple("192.0.2.2", "192.0.2.1", 80, 40000, null, null, null, null, null);
-        return FlowEvent.newBuilder().setType(FlowEventType.NEW).setHost("gw").setTimestampNs(5).setProtocol(6)
-                .setOrig(o).setReply(r).setState("SYN_SENT").setTimeoutSeconds(120L).setStatus(8).setUnreplied(true)
-                .setEventBits(1).setId(0xFFFF_FFFEL).build();
+        return FlowEvent.newBuilder()
+                .setType(FlowEventType.NEW)
+                .setHost("gw")
+                .setTimestampNs(5)
+                .setProtocol(6)
+                .setOrig(o)
+                .setReply(r)
+                .setState("SYN_SENT")
+                .setTimeoutSeconds(120L)
+                .setStatus(8)
+                .setUnreplied(true)
+                .setEventBits(1)
+                .setId(0xFFFF_FFFEL)
+                .build();
     }
 
     private static byte[] bytes(ByteBuffer b) {
@@ -68,9 +78,11 @@ class AvroSingleObjectSerializerTest {
         var ser = new AvroSingleObjectSerializer<>(PacketEvent.class);
         PacketEvent e = packetEvent(40000);
         assertThat(ser.serialize(e)).isEqualTo(bytes(e.toByteBuffer()));
-        assertThat(PacketEvent.fromByteBuffer(ByteBuffer.wrap(ser.serialize(e)))).isEqualTo(e);
+        assertThat(PacketEvent.fromByteBuffer(ByteBuffer.wrap(ser.serialize(e))))
+                .isEqualTo(e);
         FlowEvent f = flowEvent();
-        assertThat(new AvroSingleObjectSerializer<>(FlowEvent.class).serialize(f)).isEqualTo(bytes(f.toByteBuffer()));
+        assertThat(new AvroSingleObjectSerializer<>(FlowEvent.class).serialize(f))
+                .isEqualTo(bytes(f.toByteBuffer()));
     }
 
     @Test
@@ -91,7 +103,8 @@ class AvroSingleObjectSerializerTest {
         var ser = new AvroSingleObjectSerializer<>(FlowEvent.class);
         FlowEvent broken = flowEvent();
         broken.setReply(null); // required field
-        assertThatThrownBy(() -> ser.serialize(broken)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> ser.serialize(broken))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("cannot encode FlowEvent");
         FlowEvent good = flowEvent();
         assertThat(ser.serialize(good)).isEqualTo(bytes(good.toByteBuffer()));
@@ -106,8 +119,8 @@ class AvroSingleObjectSerializerTest {
             out.writeObject(ser);
         }
         @SuppressWarnings("unchecked")
-        var copy = (AvroSingleObjectSerializer<PacketEvent>) new ObjectInputStream(
-                new ByteArrayInputStream(bos.toByteArray())).readObject();
+        var copy = (AvroSingleObjectSerializer<PacketEvent>)
+                new ObjectInputStream(new ByteArrayInputStream(bos.toByteArray())).readObject();
         copy.open(null);
         assertThat(copy.recordClass()).isEqualTo(PacketEvent.class);
         assertThat(copy.serialize(packetEvent(3))).isEqualTo(ser.serialize(packetEvent(3)));

@@ -1,15 +1,14 @@
 package dev.nfct.flink.io;
 
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.errors.InvalidTopicException;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.junit.jupiter.api.Test;
 
 class TopicsTest {
     @Test
@@ -25,8 +24,12 @@ class TopicsTest {
     @Test
     void prefixIsPutInFrontAsItIs() {
         Topics topics = Topics.defaults().withPrefix("ci-42.");
-        assertThat(topics.all()).containsExactly("ci-42.conntrack.packets", "ci-42.conntrack.flow-events",
-                "ci-42.conntrack.table", "ci-42.conntrack.dead-letters");
+        assertThat(topics.all())
+                .containsExactly(
+                        "ci-42.conntrack.packets",
+                        "ci-42.conntrack.flow-events",
+                        "ci-42.conntrack.table",
+                        "ci-42.conntrack.dead-letters");
         assertThat(Topics.defaults().withPrefix("")).isSameAs(Topics.defaults());
         assertThat(topics.withPrefix("a_")).isEqualTo(Topics.defaults().withPrefix("a_ci-42."));
     }
@@ -44,25 +47,28 @@ class TopicsTest {
     @Test
     void newTopicsCarryPartitionsReplicationAndSettings() {
         List<NewTopic> topics = Topics.defaults().newTopics(6, Optional.empty());
-        assertThat(topics).extracting(NewTopic::name).containsExactlyElementsOf(Topics.defaults().all());
+        assertThat(topics)
+                .extracting(NewTopic::name)
+                .containsExactlyElementsOf(Topics.defaults().all());
         assertThat(topics).allSatisfy(t -> {
             assertThat(t.numPartitions()).isEqualTo(6);
             assertThat(t.replicationFactor()).isEqualTo((short) -1); // the cluster's default
         });
         assertThat(topics.get(2).configs()).containsEntry("cleanup.policy", "compact");
-        assertThat(Topics.defaults().newTopics(1, Optional.of((short) 3)).get(0).replicationFactor()).isEqualTo((short) 3);
+        assertThat(Topics.defaults().newTopics(1, Optional.of((short) 3)).get(0).replicationFactor())
+                .isEqualTo((short) 3);
         assertThatThrownBy(() -> Topics.defaults().newTopics(0, Optional.empty()))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void rejectsNamesKafkaWouldReject() {
-        assertThatThrownBy(() -> Topics.defaults().withPrefix("with space."))
-                .isInstanceOf(InvalidTopicException.class);
+        assertThatThrownBy(() -> Topics.defaults().withPrefix("with space.")).isInstanceOf(InvalidTopicException.class);
         assertThatThrownBy(() -> Topics.defaults().withPrefix("x".repeat(240)))
                 .isInstanceOf(InvalidTopicException.class);
         assertThatThrownBy(() -> new Topics("a", "b", "", "d")).isInstanceOf(InvalidTopicException.class);
         assertThatThrownBy(() -> new Topics("a", "b", "a", "d"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("different");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("different");
     }
 }

@@ -1,10 +1,10 @@
 package dev.nfct.flink.operator;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Every operator test again with RocksDB, where each state access (de)serialises: proves the
@@ -18,6 +18,7 @@ class ConntrackFunctionRocksDbTest extends ConntrackFunctionTest {
 
     @Test
     void theOperatorReallyKeepsItsStateInRocksDb() {
-        assertThat(h.getOperator().getKeyedStateBackend().getClass().getSimpleName()).contains("RocksDB");
+        assertThat(h.getOperator().getKeyedStateBackend().getClass().getSimpleName())
+                .contains("RocksDB");
     }
 }

@@ -1,5 +1,7 @@
 package dev.nfct.flink.operator;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.nfct.avro.FlowEvent;
 import dev.nfct.avro.FlowEventType;
 import dev.nfct.avro.Hook;
@@ -7,10 +9,14 @@ import dev.nfct.avro.PacketEvent;
 import dev.nfct.avro.PacketVerdict;
 import dev.nfct.core.Packet;
 import dev.nfct.core.Settings;
+import dev.nfct.packet.CapturedDatagram;
 import dev.nfct.schema.FlowEvents;
 import dev.nfct.schema.PacketEvents;
-import dev.nfct.packet.CapturedDatagram;
 import dev.nfct.testing.Packets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -18,13 +24,6 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The keyed conntrack operator in Flink's operator test harness: pending entries, confirmation,
@@ -60,8 +59,10 @@ class ConntrackFunctionTest {
         sysctls.put("nf_conntrack_acct", 1);
         sysctls.put("nf_conntrack_timestamp", 1);
         ConntrackFunction fn = new ConntrackFunction(sysctls, 5 * S, TableUpdates.EVENTS);
-        var harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(fn),
-                new PacketKeySelector(), org.apache.flink.api.common.typeinfo.Types.LONG);
+        var harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(fn),
+                new PacketKeySelector(),
+                org.apache.flink.api.common.typeinfo.Types.LONG);
         if (stateBackend() != null) {
             harness.setStateBackend(stateBackend());
         }
@@ -105,7 +106,12 @@ class ConntrackFunctionTest {
     }
 
     private static Packet syn() {
-        return Packets.tcp("10.0.0.1", 40000, "10.0.0.2", 80).syn().seq(1000).wscale(7).sackPerm().build();
+        return Packets.tcp("10.0.0.1", 40000, "10.0.0.2", 80)
+                .syn()
+                .seq(1000)
+                .wscale(7)
+                .sackPerm()
+                .build();
     }
 
     @Test
@@ -120,9 +126,10 @@ class ConntrackFunctionTest {
         assertThat(drainOutput()).isEmpty();
         process(observed(syn(), Hook.POST_ROUTING, 7, T0 + 2000, PacketVerdict.UNSPECIFIED, false));
         List<FlowEvent> out = drainOutput();
-        assertThat(lines(out)).containsExactly(
-                "    [NEW] tcp      6 120 SYN_SENT src=10.0.0.1 dst=10.0.0.2 sport=40000 dport=80 [UNREPLIED] "
-                        + "src=10.0.0.2 dst=10.0.0.1 sport=80 dport=40000");
+        assertThat(lines(out))
+                .containsExactly(
+                        "    [NEW] tcp      6 120 SYN_SENT src=10.0.0.1 dst=10.0.0.2 sport=40000 dport=80 [UNREPLIED] "
+                                + "src=10.0.0.2 dst=10.0.0.1 sport=80 dport=40000");
         assertThat(out.get(0).getHost()).isEqualTo(HOST);
         assertThat(h.getSideOutput(ConntrackFunction.TABLE)).hasSize(1);
     }
@@ -187,7 +194,10 @@ class ConntrackFunctionTest {
 
         h.processWatermark((t + 121 * S) / 1_000_000L);
         List<FlowEvent> destroys = drainOutput();
-        assertThat(destroys).extracting(FlowEvent::getType).containsOnly(FlowEventType.DESTROY).hasSize(3);
+        assertThat(destroys)
+                .extracting(FlowEvent::getType)
+                .containsOnly(FlowEventType.DESTROY)
+                .hasSize(3);
         assertThat(keysWithState()).as("no state left").isZero();
         assertThat(h.numEventTimeTimers()).as("no timers left").isZero();
     }
@@ -197,7 +207,9 @@ class ConntrackFunctionTest {
         java.nio.file.Path sample = dev.nfct.testing.SharedData.projectRoot().resolve("samples/sample.pcap");
         List<String> expected = new ArrayList<>();
         Settings settings = Settings.replayDefaults();
-        dev.nfct.core.Conntrack engine = new dev.nfct.core.Conntrack(settings, new dev.nfct.core.HashConnTable(),
+        dev.nfct.core.Conntrack engine = new dev.nfct.core.Conntrack(
+                settings,
+                new dev.nfct.core.HashConnTable(),
                 e -> expected.add(dev.nfct.core.EventFormat.event(e, true)));
         List<CapturedDatagram> datagrams = new ArrayList<>();
         try (var reader = dev.nfct.packet.CaptureReader.open(sample)) {
@@ -231,8 +243,13 @@ class ConntrackFunctionTest {
         forward(Packets.tcp(c, 40002, sv, 80).ack().seq(101).ackNo(501).build(), T0 + 2000);
         forward(Packets.udp(c, 5001, sv, 53).payload(10).build(), T0 + 3000);
         // A packet between its hooks at snapshot time.
-        process(observed(Packets.udp(c, 5002, sv, 53).payload(10).build(), Hook.PRE_ROUTING, 500, T0 + 4000,
-                PacketVerdict.UNSPECIFIED, false));
+        process(observed(
+                Packets.udp(c, 5002, sv, 53).payload(10).build(),
+                Hook.PRE_ROUTING,
+                500,
+                T0 + 4000,
+                PacketVerdict.UNSPECIFIED,
+                false));
         drainOutput();
         var snapshot = h.snapshot(1L, 1L);
         h.close();
@@ -240,18 +257,27 @@ class ConntrackFunctionTest {
         h = harness();
         h.initializeState(snapshot);
         h.open();
-        process(observed(Packets.udp(c, 5002, sv, 53).payload(10).build(), Hook.POST_ROUTING, 500, T0 + 5000,
-                PacketVerdict.UNSPECIFIED, false));
+        process(observed(
+                Packets.udp(c, 5002, sv, 53).payload(10).build(),
+                Hook.POST_ROUTING,
+                500,
+                T0 + 5000,
+                PacketVerdict.UNSPECIFIED,
+                false));
         forward(Packets.tcp(c, 40002, sv, 80).finAck().seq(101).ackNo(501).build(), T0 + 6000);
         forward(Packets.udp(sv, 53, c, 5001).payload(40).build(), T0 + 7000);
         List<String> after = lines(drainOutput());
-        assertThat(after).containsExactly(
-                "    [NEW] udp      17 30 src=10.0.0.1 dst=10.0.0.2 sport=5002 dport=53 [UNREPLIED] src=10.0.0.2 dst=10.0.0.1 sport=53 dport=5002",
-                " [UPDATE] tcp      6 120 FIN_WAIT src=10.0.0.1 dst=10.0.0.2 sport=40002 dport=80 src=10.0.0.2 dst=10.0.0.1 sport=80 dport=40002 [ASSURED]",
-                " [UPDATE] udp      17 30 src=10.0.0.1 dst=10.0.0.2 sport=5001 dport=53 src=10.0.0.2 dst=10.0.0.1 sport=53 dport=5001");
+        assertThat(after)
+                .containsExactly(
+                        "    [NEW] udp      17 30 src=10.0.0.1 dst=10.0.0.2 sport=5002 dport=53 [UNREPLIED] src=10.0.0.2 dst=10.0.0.1 sport=53 dport=5002",
+                        " [UPDATE] tcp      6 120 FIN_WAIT src=10.0.0.1 dst=10.0.0.2 sport=40002 dport=80 src=10.0.0.2 dst=10.0.0.1 sport=80 dport=40002 [ASSURED]",
+                        " [UPDATE] udp      17 30 src=10.0.0.1 dst=10.0.0.2 sport=5001 dport=53 src=10.0.0.2 dst=10.0.0.1 sport=53 dport=5001");
         // The restored timers still expire everything, and nothing is left behind.
         h.processWatermark((T0 + 200 * S) / 1_000_000L);
-        assertThat(drainOutput()).extracting(FlowEvent::getType).containsOnly(FlowEventType.DESTROY).hasSize(3);
+        assertThat(drainOutput())
+                .extracting(FlowEvent::getType)
+                .containsOnly(FlowEventType.DESTROY)
+                .hasSize(3);
         assertThat(keysWithState()).isZero();
         assertThat(h.numEventTimeTimers()).isZero();
     }

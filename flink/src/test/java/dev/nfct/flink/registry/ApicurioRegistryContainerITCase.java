@@ -1,13 +1,8 @@
 package dev.nfct.flink.registry;
 
-import dev.nfct.avro.PacketEvent;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Test;
-import org.testcontainers.containers.GenericContainer;
-import org.testcontainers.containers.wait.strategy.Wait;
-import org.testcontainers.junit.jupiter.Container;
-import org.testcontainers.junit.jupiter.Testcontainers;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nfct.avro.PacketEvent;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,8 +10,12 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.junit.jupiter.Container;
+import org.testcontainers.junit.jupiter.Testcontainers;
 
 /**
  * Our codecs against a real Apicurio Registry 3.1.2 over HTTP (Testcontainers), where the unit tests
@@ -30,7 +29,8 @@ class ApicurioRegistryContainerITCase {
     @SuppressWarnings("resource")
     static final GenericContainer<?> REGISTRY = new GenericContainer<>("apicurio/apicurio-registry:3.1.2")
             .withExposedPorts(8080)
-            .waitingFor(Wait.forHttp("/apis/registry/v3/system/info").forPort(8080).forStatusCode(200));
+            .waitingFor(
+                    Wait.forHttp("/apis/registry/v3/system/info").forPort(8080).forStatusCode(200));
 
     @AfterAll
     static void closeVertx() {
@@ -61,12 +61,16 @@ class ApicurioRegistryContainerITCase {
         }
         int id = ByteBuffer.wrap(first, 1, 4).getInt();
         HttpClient http = HttpClient.newHttpClient();
-        HttpResponse<String> schema = http.send(HttpRequest.newBuilder(URI.create(base() + "/apis/ccompat/v7/schemas/ids/" + id)).build(),
+        HttpResponse<String> schema = http.send(
+                HttpRequest.newBuilder(URI.create(base() + "/apis/ccompat/v7/schemas/ids/" + id))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(schema.statusCode()).isEqualTo(200);
         assertThat(schema.body()).contains("PacketEvent");
-        HttpResponse<String> artifact = http.send(HttpRequest.newBuilder(URI.create(base()
-                + "/apis/registry/v3/groups/dev.nfct.avro/artifacts/ct.packets-PacketEvent")).build(),
+        HttpResponse<String> artifact = http.send(
+                HttpRequest.newBuilder(URI.create(
+                                base() + "/apis/registry/v3/groups/dev.nfct.avro/artifacts/ct.packets-PacketEvent"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(artifact.statusCode()).isEqualTo(200);
     }
@@ -84,7 +88,11 @@ class ApicurioRegistryContainerITCase {
             assertThat(dec.decodeOrNull("ct.packets-legacy", m, null)).isEqualTo(p);
         }
         StringBuilder why = new StringBuilder();
-        byte[] unknown = ByteBuffer.allocate(12).put((byte) 0).putLong(987654321L).put(new byte[3]).array();
+        byte[] unknown = ByteBuffer.allocate(12)
+                .put((byte) 0)
+                .putLong(987654321L)
+                .put(new byte[3])
+                .array();
         assertThat(dec.decodeOrNull("ct.packets-legacy", unknown, why)).isNull();
         assertThat(why.toString()).startsWith("unknown schema: global id 987654321");
     }

@@ -7,7 +7,6 @@ import io.apicurio.registry.resolver.client.RegistryClientFacade;
 import io.apicurio.registry.resolver.client.RegistryVersionCoordinates;
 import io.apicurio.registry.resolver.strategy.ArtifactReference;
 import io.apicurio.registry.serde.config.SerdeConfig;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -41,8 +40,7 @@ public final class InMemoryRegistry implements RegistryClientFacade {
         return Map.of(SerdeConfig.SCHEMA_RESOLVER, Resolver.class.getName());
     }
 
-    public record Version(String groupId, String artifactId, int version, long globalId, long contentId) {
-    }
+    public record Version(String groupId, String artifactId, int version, long globalId, long contentId) {}
 
     private final Map<Long, String> contentById = new HashMap<>();
     private final Map<String, Long> idByContent = new HashMap<>();
@@ -65,7 +63,9 @@ public final class InMemoryRegistry implements RegistryClientFacade {
     /** Registers {@code schema} as a new version of the artifact (or finds the same content there). */
     public synchronized Version register(String groupId, String artifactId, String schema) {
         for (Version v : byGlobalId.values()) {
-            if (v.groupId.equals(groupId) && v.artifactId.equals(artifactId) && contentById.get(v.contentId).equals(schema)) {
+            if (v.groupId.equals(groupId)
+                    && v.artifactId.equals(artifactId)
+                    && contentById.get(v.contentId).equals(schema)) {
                 return v;
             }
         }
@@ -74,8 +74,10 @@ public final class InMemoryRegistry implements RegistryClientFacade {
             contentById.put(id, s);
             return id;
         });
-        int version = 1 + (int) byGlobalId.values().stream()
-                .filter(v -> v.groupId.equals(groupId) && v.artifactId.equals(artifactId)).count();
+        int version = 1
+                + (int) byGlobalId.values().stream()
+                        .filter(v -> v.groupId.equals(groupId) && v.artifactId.equals(artifactId))
+                        .count();
         Version v = new Version(groupId, artifactId, version, nextGlobalId++, contentId);
         byGlobalId.put(v.globalId, v);
         return v;
@@ -152,7 +154,8 @@ public final class InMemoryRegistry implements RegistryClientFacade {
     }
 
     @Override
-    public synchronized List<RegistryArtifactReference> getReferencesByGAV(String groupId, String artifactId, String version) {
+    public synchronized List<RegistryArtifactReference> getReferencesByGAV(
+            String groupId, String artifactId, String version) {
         return getReferencesByContentId(gav(groupId, artifactId, version).contentId);
     }
 
@@ -162,12 +165,13 @@ public final class InMemoryRegistry implements RegistryClientFacade {
     }
 
     @Override
-    public synchronized List<RegistryVersionCoordinates> searchVersionsByContent(String schemaString, String artifactType,
-            ArtifactReference reference, boolean canonical) {
+    public synchronized List<RegistryVersionCoordinates> searchVersionsByContent(
+            String schemaString, String artifactType, ArtifactReference reference, boolean canonical) {
         List<RegistryVersionCoordinates> found = new ArrayList<>();
         for (Version v : byGlobalId.values()) {
             if (contentById.get(v.contentId).equals(schemaString)
-                    && (reference.getArtifactId() == null || reference.getArtifactId().equals(v.artifactId))) {
+                    && (reference.getArtifactId() == null
+                            || reference.getArtifactId().equals(v.artifactId))) {
                 found.add(coordinates(v));
             }
         }
@@ -175,8 +179,15 @@ public final class InMemoryRegistry implements RegistryClientFacade {
     }
 
     @Override
-    public RegistryVersionCoordinates createSchema(String artifactType, String groupId, String artifactId, String version,
-            String autoCreateBehavior, boolean canonical, String schemaString, Set<RegistryArtifactReference> references) {
+    public RegistryVersionCoordinates createSchema(
+            String artifactType,
+            String groupId,
+            String artifactId,
+            String version,
+            String autoCreateBehavior,
+            boolean canonical,
+            String schemaString,
+            Set<RegistryArtifactReference> references) {
         if (!"AVRO".equals(artifactType)) {
             throw new IllegalArgumentException("artifact type " + artifactType);
         }
@@ -190,14 +201,16 @@ public final class InMemoryRegistry implements RegistryClientFacade {
     }
 
     @Override
-    public synchronized RegistryVersionCoordinates getVersionCoordinatesByGAV(String groupId, String artifactId, String version) {
+    public synchronized RegistryVersionCoordinates getVersionCoordinatesByGAV(
+            String groupId, String artifactId, String version) {
         return coordinates(gav(groupId, artifactId, version));
     }
 
     private Version gav(String groupId, String artifactId, String version) {
         Version last = null;
         for (Version v : byGlobalId.values()) {
-            if (v.artifactId.equals(artifactId) && v.groupId.equals(groupId == null ? "default" : groupId)
+            if (v.artifactId.equals(artifactId)
+                    && v.groupId.equals(groupId == null ? "default" : groupId)
                     && (version == null || String.valueOf(v.version).equals(version))) {
                 last = v;
             }
@@ -209,7 +222,8 @@ public final class InMemoryRegistry implements RegistryClientFacade {
     }
 
     private static RegistryVersionCoordinates coordinates(Version v) {
-        return RegistryVersionCoordinates.create(v.globalId, v.contentId, v.groupId, v.artifactId, String.valueOf(v.version));
+        return RegistryVersionCoordinates.create(
+                v.globalId, v.contentId, v.groupId, v.artifactId, String.valueOf(v.version));
     }
 
     @Override

@@ -1,10 +1,11 @@
 package dev.nfct.flink.registry;
 
-import dev.nfct.flink.KafkaJobOptions;
-import org.apache.flink.configuration.Configuration;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.nfct.avro.DeadLetter;
 import dev.nfct.avro.PacketEvent;
-import dev.nfct.flink.KafkaConntrackJob;
+import dev.nfct.flink.KafkaJobOptions;
 import io.apicurio.registry.resolver.config.SchemaResolverConfig;
 import io.apicurio.registry.serde.Default4ByteIdHandler;
 import io.apicurio.registry.serde.Legacy8ByteIdHandler;
@@ -13,13 +14,10 @@ import io.apicurio.registry.serde.avro.strategy.TopicRecordIdStrategy;
 import io.apicurio.registry.serde.config.IdOption;
 import io.apicurio.registry.serde.config.KafkaSerdeConfig;
 import io.apicurio.registry.serde.config.SerdeConfig;
+import java.util.Map;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.util.InstantiationUtil;
 import org.junit.jupiter.api.Test;
-
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Which serde configuration each option produces, read back through Apicurio's own config classes
@@ -65,10 +63,15 @@ class RegistrySettingsTest {
 
     @Test
     void extraSettingsPassThroughAndMayReplaceStrategyAndDereferencing() {
-        Seen c = new Seen(new RegistrySettings(URL, true, true, Map.of(
-                SerdeConfig.ARTIFACT_RESOLVER_STRATEGY, QualifiedRecordIdStrategy.class.getName(),
-                SchemaResolverConfig.DEREFERENCE_SCHEMA, "false",
-                SchemaResolverConfig.AUTH_USERNAME, "nfct")).serdeConfig());
+        Seen c = new Seen(new RegistrySettings(
+                        URL,
+                        true,
+                        true,
+                        Map.of(
+                                SerdeConfig.ARTIFACT_RESOLVER_STRATEGY, QualifiedRecordIdStrategy.class.getName(),
+                                SchemaResolverConfig.DEREFERENCE_SCHEMA, "false",
+                                SchemaResolverConfig.AUTH_USERNAME, "nfct"))
+                .serdeConfig());
         assertThat(c.getArtifactResolverStrategy()).isEqualTo(QualifiedRecordIdStrategy.class.getName());
         assertThat(c.resolveDereferenced()).isFalse();
         assertThat(c.getAuthUsername()).isEqualTo("nfct");
@@ -78,7 +81,8 @@ class RegistrySettingsTest {
     void optionsWithTheirOwnSettingCannotComeThroughExtra() {
         for (String k : RegistrySettings.OWN_KEYS) {
             assertThatThrownBy(() -> new RegistrySettings(URL, true, true, Map.of(k, "x")))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(k);
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(k);
         }
         assertThatThrownBy(() -> new RegistrySettings(" ", true, true, Map.of()))
                 .isInstanceOf(IllegalArgumentException.class);
@@ -86,8 +90,12 @@ class RegistrySettingsTest {
 
     @Test
     void toStringNamesTheFramingButNoExtraValues() {
-        String s = new RegistrySettings(URL, true, true, Map.of(SchemaResolverConfig.AUTH_PASSWORD, "secret")).toString();
-        assertThat(s).contains("confluent").contains(SchemaResolverConfig.AUTH_PASSWORD).doesNotContain("secret");
+        String s =
+                new RegistrySettings(URL, true, true, Map.of(SchemaResolverConfig.AUTH_PASSWORD, "secret")).toString();
+        assertThat(s)
+                .contains("confluent")
+                .contains(SchemaResolverConfig.AUTH_PASSWORD)
+                .doesNotContain("secret");
         assertThat(new RegistrySettings(URL, false, true, Map.of()).toString()).contains("8-byte global id");
     }
 
@@ -97,7 +105,8 @@ class RegistrySettingsTest {
         assertThat(KafkaJobOptions.valueFormat(o)).isEqualTo(ValueFormat.singleObject());
         o.set(KafkaJobOptions.FORMAT, WireFormat.REGISTRY);
         o.set(KafkaJobOptions.REGISTRY_URL, URL);
-        assertThat(KafkaJobOptions.valueFormat(o).registrySettings()).isEqualTo(new RegistrySettings(URL, true, true, Map.of()));
+        assertThat(KafkaJobOptions.valueFormat(o).registrySettings())
+                .isEqualTo(new RegistrySettings(URL, true, true, Map.of()));
         o.set(KafkaJobOptions.REGISTRY_FRAMING, KafkaJobOptions.RegistryFraming.APICURIO);
         o.set(KafkaJobOptions.REGISTRY_AUTO_REGISTER, false);
         o.setString(KafkaJobOptions.REGISTRY_PROPERTIES_PREFIX + SchemaResolverConfig.RETRY_COUNT, "1");
@@ -108,7 +117,8 @@ class RegistrySettingsTest {
         // registry settings without the registry format are a mistake, not silently ignored
         Configuration stray = new Configuration();
         stray.set(KafkaJobOptions.REGISTRY_URL, URL);
-        assertThatThrownBy(() -> KafkaJobOptions.valueFormat(stray)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> KafkaJobOptions.valueFormat(stray))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("conntrack.format");
     }
 

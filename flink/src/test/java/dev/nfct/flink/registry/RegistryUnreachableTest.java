@@ -1,20 +1,19 @@
 package dev.nfct.flink.registry;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.microsoft.kiota.ApiException;
 import dev.nfct.avro.PacketEvent;
 import io.apicurio.registry.resolver.config.SchemaResolverConfig;
-import org.apache.avro.SchemaParseException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.apache.avro.SchemaParseException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * A registry that does not answer, with Apicurio's real HTTP client (Vert.x, Netty, Kiota): the
@@ -32,7 +31,10 @@ class RegistryUnreachableTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort(); // free now, and nothing listens once closed
         }
-        return new RegistrySettings("http://127.0.0.1:" + port + "/apis/registry/v3", true, true,
+        return new RegistrySettings(
+                "http://127.0.0.1:" + port + "/apis/registry/v3",
+                true,
+                true,
                 Map.of(SchemaResolverConfig.RETRY_COUNT, "0"));
     }
 
@@ -42,7 +44,8 @@ class RegistryUnreachableTest {
         dec.open(null);
         byte[] m = ByteBuffer.allocate(9).put((byte) 0).putInt(1).putInt(0).array();
         assertThatThrownBy(() -> dec.decodeOrNull("conntrack.packets", m, new StringBuilder()))
-                .isInstanceOf(IOException.class).hasMessageContaining("did not answer for content id 1");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("did not answer for content id 1");
     }
 
     @Test
@@ -51,7 +54,8 @@ class RegistryUnreachableTest {
         enc.open(null);
         PacketEvent p = Samples.packets(1).get(0);
         assertThatThrownBy(() -> enc.encode("conntrack.packets", p))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("cannot write PacketEvent");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("cannot write PacketEvent");
     }
 
     private static final class Status extends ApiException {
@@ -68,6 +72,7 @@ class RegistryUnreachableTest {
         assertThat(Apicurio.isPermanent(new SchemaParseException("bad schema"))).isTrue();
         assertThat(Apicurio.isPermanent(new RuntimeException(new Status(503)))).isFalse();
         assertThat(Apicurio.isPermanent(new RuntimeException(new Status(429)))).isFalse();
-        assertThat(Apicurio.isPermanent(new RuntimeException(new ConnectException("refused")))).isFalse();
+        assertThat(Apicurio.isPermanent(new RuntimeException(new ConnectException("refused"))))
+                .isFalse();
     }
 }

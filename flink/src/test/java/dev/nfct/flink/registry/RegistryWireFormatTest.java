@@ -1,5 +1,7 @@
 package dev.nfct.flink.registry;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.nfct.avro.DeadLetter;
 import dev.nfct.avro.FlowEvent;
 import dev.nfct.avro.FlowEventType;
@@ -12,6 +14,13 @@ import io.apicurio.registry.resolver.config.SchemaResolverConfig;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import io.apicurio.registry.serde.avro.AvroSerdeConfig;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
@@ -20,16 +29,6 @@ import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The registry wire format with Apicurio's real serdes and resolver, against {@link InMemoryRegistry}
@@ -56,7 +55,8 @@ class RegistryWireFormatTest {
         return new RegistrySettings(URL, confluent, true, extra);
     }
 
-    private static <T extends org.apache.avro.specific.SpecificRecordBase> ValueEncoder<T> encoder(boolean confluent, Class<T> c) {
+    private static <T extends org.apache.avro.specific.SpecificRecordBase> ValueEncoder<T> encoder(
+            boolean confluent, Class<T> c) {
         ValueEncoder<T> e = ValueFormat.registry(settings(confluent)).encoder(c);
         e.open(null);
         return e;
@@ -76,7 +76,11 @@ class RegistryWireFormatTest {
     }
 
     private static byte[] framed(int id, byte[] body) {
-        return ByteBuffer.allocate(5 + body.length).put((byte) 0).putInt(id).put(body).array();
+        return ByteBuffer.allocate(5 + body.length)
+                .put((byte) 0)
+                .putInt(id)
+                .put(body)
+                .array();
     }
 
     @Test
@@ -98,7 +102,9 @@ class RegistryWireFormatTest {
         ValueDecoder<PacketEvent> dec = decoder(true);
         StringBuilder why = new StringBuilder();
         for (PacketEvent p : packets) {
-            assertThat(dec.decodeOrNull(PACKETS, enc.encode(PACKETS, p), why)).as("%s", why).isEqualTo(p);
+            assertThat(dec.decodeOrNull(PACKETS, enc.encode(PACKETS, p), why))
+                    .as("%s", why)
+                    .isEqualTo(p);
         }
         assertThat(REGISTRY.versions()).hasSize(1);
         assertThat(REGISTRY.lookups()).isEqualTo(1); // the decoder asked once, then used its cache
@@ -123,41 +129,67 @@ class RegistryWireFormatTest {
     void eachRecordTypeAndTopicGetsItsOwnArtifact() {
         FlowEvent f = flowEvent();
         encoder(true, FlowEvent.class).encode("conntrack.flow-events", f);
-        encoder(true, DeadLetter.class).encode("conntrack.dead-letters", DeadLetter.newBuilder().setReason("r")
-                .setTopic("t").setPartition(0).setOffset(0).setTimestampMs(0).build());
-        assertThat(REGISTRY.versions()).extracting(InMemoryRegistry.Version::artifactId)
+        encoder(true, DeadLetter.class)
+                .encode(
+                        "conntrack.dead-letters",
+                        DeadLetter.newBuilder()
+                                .setReason("r")
+                                .setTopic("t")
+                                .setPartition(0)
+                                .setOffset(0)
+                                .setTimestampMs(0)
+                                .build());
+        assertThat(REGISTRY.versions())
+                .extracting(InMemoryRegistry.Version::artifactId)
                 .containsExactly("conntrack.flow-events-FlowEvent", "conntrack.dead-letters-DeadLetter");
     }
 
     private static FlowEvent flowEvent() {
-        return FlowEvent.newBuilder().setType(FlowEventType.NEW).setHost("h")
-                .setOrig(FlowTuple.newBuilder().setSrc("10.0.0.1").setDst("10.0.0.2").build())
-                .setReply(FlowTuple.newBuilder().setSrc("10.0.0.2").setDst("10.0.0.1").build()).build();
+        return FlowEvent.newBuilder()
+                .setType(FlowEventType.NEW)
+                .setHost("h")
+                .setOrig(FlowTuple.newBuilder()
+                        .setSrc("10.0.0.1")
+                        .setDst("10.0.0.2")
+                        .build())
+                .setReply(FlowTuple.newBuilder()
+                        .setSrc("10.0.0.2")
+                        .setDst("10.0.0.1")
+                        .build())
+                .build();
     }
 
     @Test
     void recordsOfApicuriosOwnSerializerWithItsDefaultsAreRead() throws Exception {
         // A producer using Apicurio 3's defaults: TopicIdStrategy, nested types registered as references.
         try (AvroKafkaSerializer<PacketEvent> apicurio = new AvroKafkaSerializer<>(new InMemoryRegistry.Resolver<>())) {
-            apicurio.configure(Map.of(SchemaResolverConfig.REGISTRY_URL, URL,
-                    SchemaResolverConfig.AUTO_REGISTER_ARTIFACT, "true"), false);
+            apicurio.configure(
+                    Map.of(SchemaResolverConfig.REGISTRY_URL, URL, SchemaResolverConfig.AUTO_REGISTER_ARTIFACT, "true"),
+                    false);
             ValueDecoder<PacketEvent> dec = decoder(true);
             StringBuilder why = new StringBuilder();
             for (PacketEvent p : packets) {
-                assertThat(dec.decodeOrNull(PACKETS, apicurio.serialize(PACKETS, p), why)).as("%s", why).isEqualTo(p);
+                assertThat(dec.decodeOrNull(PACKETS, apicurio.serialize(PACKETS, p), why))
+                        .as("%s", why)
+                        .isEqualTo(p);
             }
         }
-        assertThat(REGISTRY.versions()).extracting(InMemoryRegistry.Version::artifactId).contains(PACKETS + "-value");
+        assertThat(REGISTRY.versions())
+                .extracting(InMemoryRegistry.Version::artifactId)
+                .contains(PACKETS + "-value");
     }
 
     @Test
     void ourRecordsAreReadByApicuriosOwnDeserializer() throws Exception {
         ValueEncoder<PacketEvent> enc = encoder(true, PacketEvent.class);
-        try (AvroKafkaDeserializer<PacketEvent> apicurio = new AvroKafkaDeserializer<>(new InMemoryRegistry.Resolver<>())) {
-            apicurio.configure(Map.of(SchemaResolverConfig.REGISTRY_URL, URL,
-                    AvroSerdeConfig.USE_SPECIFIC_AVRO_READER, "true"), false);
+        try (AvroKafkaDeserializer<PacketEvent> apicurio =
+                new AvroKafkaDeserializer<>(new InMemoryRegistry.Resolver<>())) {
+            apicurio.configure(
+                    Map.of(SchemaResolverConfig.REGISTRY_URL, URL, AvroSerdeConfig.USE_SPECIFIC_AVRO_READER, "true"),
+                    false);
             for (PacketEvent p : packets) {
-                assertThat(apicurio.deserialize(PACKETS, enc.encode(PACKETS, p))).isEqualTo(p);
+                assertThat(apicurio.deserialize(PACKETS, enc.encode(PACKETS, p)))
+                        .isEqualTo(p);
             }
         }
     }
@@ -170,7 +202,8 @@ class RegistryWireFormatTest {
         BinaryEncoder be = EncoderFactory.get().binaryEncoder(out, null);
         new SpecificDatumWriter<>(PacketEvent.class).write(packets.get(3), be);
         be.flush();
-        assertThat(decoder(true).decodeOrNull(PACKETS, framed(42, out.toByteArray()), null)).isEqualTo(packets.get(3));
+        assertThat(decoder(true).decodeOrNull(PACKETS, framed(42, out.toByteArray()), null))
+                .isEqualTo(packets.get(3));
     }
 
     @Test
@@ -189,7 +222,9 @@ class RegistryWireFormatTest {
         withProbe[body.length] = 2; // string of length 1
         withProbe[body.length + 1] = 'x';
         StringBuilder why = new StringBuilder();
-        assertThat(decoder(true).decodeOrNull(PACKETS, framed(77, withProbe), why)).as("%s", why).isEqualTo(packets.get(5));
+        assertThat(decoder(true).decodeOrNull(PACKETS, framed(77, withProbe), why))
+                .as("%s", why)
+                .isEqualTo(packets.get(5));
         // the same id with the plain body ends inside the record
         assertThat(decoder(true).decodeOrNull(PACKETS, framed(77, body), why)).isNull();
         assertThat(why.toString()).startsWith("invalid PacketEvent body (schema content id 77)");
@@ -207,21 +242,27 @@ class RegistryWireFormatTest {
         Map<String, byte[]> cases = new java.util.LinkedHashMap<>();
         cases.put("no value", null);
         cases.put("empty message", new byte[0]);
-        cases.put("no schema registry framing (expected magic byte 00, found C3): an Avro single-object header", single);
+        cases.put(
+                "no schema registry framing (expected magic byte 00, found C3): an Avro single-object header", single);
         cases.put("no schema registry framing (expected magic byte 00, found 6E)", "not avro".getBytes());
         cases.put("truncated header: 3 bytes", new byte[] {0, 0, 0});
-        cases.put("unknown schema: content id 999 (NotFound: content id 999 not found)", framed(999, body(packets.get(0))));
+        cases.put(
+                "unknown schema: content id 999 (NotFound: content id 999 not found)",
+                framed(999, body(packets.get(0))));
         cases.put("schema content id 2 (dev.nfct.avro.FlowEvent) cannot be read as dev.nfct.avro.PacketEvent", flow);
         cases.put("truncated body", Arrays.copyOf(good, good.length - 1));
         cases.put("trailing bytes", Arrays.copyOf(good, good.length + 1));
         StringBuilder why = new StringBuilder();
         for (var c : cases.entrySet()) {
-            assertThat(dec.decodeOrNull(PACKETS, c.getValue(), why)).as(c.getKey()).isNull();
+            assertThat(dec.decodeOrNull(PACKETS, c.getValue(), why))
+                    .as(c.getKey())
+                    .isNull();
             assertThat(why.toString()).as(c.getKey()).startsWith(c.getKey());
         }
         // an unknown id is remembered: garbage does not make the job query the registry per record
         int lookups = REGISTRY.lookups();
-        assertThat(dec.decodeOrNull(PACKETS, framed(999, body(packets.get(1))), why)).isNull();
+        assertThat(dec.decodeOrNull(PACKETS, framed(999, body(packets.get(1))), why))
+                .isNull();
         assertThat(REGISTRY.lookups()).isEqualTo(lookups);
     }
 
@@ -239,8 +280,7 @@ class RegistryWireFormatTest {
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         source.deserialize(new ConsumerRecord<>(PACKETS, 0, 7, null, enc.encode(PACKETS, packets.get(0))), collector);
         source.deserialize(new ConsumerRecord<>(PACKETS, 0, 8, "k".getBytes(), "garbage".getBytes()), collector);

@@ -1,18 +1,16 @@
 package dev.nfct.flink.registry;
 
 import dev.nfct.avro.PacketEvent;
-import dev.nfct.schema.PacketEvents;
 import dev.nfct.packet.CaptureReader;
 import dev.nfct.packet.CapturedDatagram;
+import dev.nfct.schema.PacketEvents;
 import dev.nfct.testing.SharedData;
-
 import java.util.ArrayList;
 import java.util.List;
 
 /** Packet records from the project's sample capture. */
 final class Samples {
-    private Samples() {
-    }
+    private Samples() {}
 
     static List<CapturedDatagram> datagrams() throws Exception {
         List<CapturedDatagram> out = new ArrayList<>();

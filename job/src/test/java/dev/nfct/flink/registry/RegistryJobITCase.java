@@ -1,7 +1,7 @@
 package dev.nfct.flink.registry;
 
-import dev.nfct.flink.KafkaJobOptions;
-import dev.nfct.kafka.TopicSetup;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.nfct.avro.DeadLetter;
 import dev.nfct.avro.FlowEvent;
 import dev.nfct.avro.PacketEvent;
@@ -11,13 +11,21 @@ import dev.nfct.core.HashConnTable;
 import dev.nfct.core.PacketCt;
 import dev.nfct.core.Settings;
 import dev.nfct.flink.KafkaConntrackJob;
-import dev.nfct.schema.FlowEvents;
-import dev.nfct.schema.PacketEvents;
+import dev.nfct.flink.KafkaJobOptions;
+import dev.nfct.flink.io.Topics;
 import dev.nfct.flink.operator.ConntrackOptions;
 import dev.nfct.kafka.CommittedReader;
 import dev.nfct.kafka.EmbeddedKafkaExtension;
-import dev.nfct.flink.io.Topics;
+import dev.nfct.kafka.TopicSetup;
 import dev.nfct.packet.CapturedDatagram;
+import dev.nfct.schema.FlowEvents;
+import dev.nfct.schema.PacketEvents;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -31,15 +39,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * The whole job in {@link WireFormat#REGISTRY} (Confluent framing) on a Flink MiniCluster against
  * the in-JVM Kafka broker, with Apicurio's serdes and resolver talking to {@link InMemoryRegistry}:
@@ -50,8 +49,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RegistryJobITCase {
     @RegisterExtension
     @Order(1)
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     /** Started after the MiniCluster, closed before it. */
     @RegisterExtension
@@ -61,8 +62,8 @@ class RegistryJobITCase {
     @Test
     void theJobReadsAndWritesRegistryFramedValues() throws Exception {
         InMemoryRegistry.SHARED.clear();
-        RegistrySettings settings = new RegistrySettings("http://in-memory.invalid/apis/registry/v3", true, true,
-                InMemoryRegistry.resolverSetting());
+        RegistrySettings settings = new RegistrySettings(
+                "http://in-memory.invalid/apis/registry/v3", true, true, InMemoryRegistry.resolverSetting());
         ValueFormat format = ValueFormat.registry(settings);
         Topics topics = Topics.defaults().withPrefix("it-registry.");
         TopicSetup.ensureTopics(topics, KAFKA.broker().bootstrapServers(), 2);
@@ -73,7 +74,8 @@ class RegistryJobITCase {
         engineSettings.acct = 1;
         engineSettings.events = 1;
         List<String> expected = new ArrayList<>();
-        Conntrack engine = new Conntrack(engineSettings, new HashConnTable(), e -> expected.add(EventFormat.event(e, true)));
+        Conntrack engine =
+                new Conntrack(engineSettings, new HashConnTable(), e -> expected.add(EventFormat.event(e, true)));
         PacketCt r = new PacketCt();
         for (CapturedDatagram d : datagrams) {
             r.reset();
@@ -90,10 +92,13 @@ class RegistryJobITCase {
             byte[] hostKey = "host-a".getBytes(StandardCharsets.UTF_8);
             long id = 0;
             for (CapturedDatagram d : datagrams) {
-                producer.send(new ProducerRecord<>(topics.packets(), hostKey,
+                producer.send(new ProducerRecord<>(
+                        topics.packets(),
+                        hostKey,
                         enc.encode(topics.packets(), PacketEvents.fromPacket(d.packet(), "host-a", ++id, t))));
             }
-            producer.send(new ProducerRecord<>(topics.packets(), hostKey, "not avro at all".getBytes(StandardCharsets.UTF_8)));
+            producer.send(new ProducerRecord<>(
+                    topics.packets(), hostKey, "not avro at all".getBytes(StandardCharsets.UTF_8)));
             producer.flush();
         }
 
@@ -109,7 +114,8 @@ class RegistryJobITCase {
         conf.set(KafkaJobOptions.GROUP_ID, "it-registry");
         conf.set(KafkaJobOptions.FORMAT, WireFormat.REGISTRY);
         conf.set(KafkaJobOptions.REGISTRY_URL, settings.url());
-        InMemoryRegistry.resolverSetting().forEach((k, v) -> conf.setString(KafkaJobOptions.REGISTRY_PROPERTIES_PREFIX + k, v));
+        InMemoryRegistry.resolverSetting()
+                .forEach((k, v) -> conf.setString(KafkaJobOptions.REGISTRY_PROPERTIES_PREFIX + k, v));
         KafkaConntrackJob.addTo(env, conf);
         env.execute("conntrack-registry-it");
 
@@ -129,13 +135,18 @@ class RegistryJobITCase {
         dead.open(null);
         List<ConsumerRecord<byte[], byte[]>> deadRecords = readCommitted(topics.deadLetters(), 1);
         assertThat(deadRecords).hasSize(1);
-        DeadLetter d = dead.decodeOrNull(topics.deadLetters(), deadRecords.get(0).value(), why);
+        DeadLetter d =
+                dead.decodeOrNull(topics.deadLetters(), deadRecords.get(0).value(), why);
         assertThat(d).as("%s", why).isNotNull();
         assertThat(d.getReason()).startsWith("undecodable PacketEvent: no schema registry framing");
 
-        assertThat(InMemoryRegistry.SHARED.versions()).extracting(InMemoryRegistry.Version::artifactId)
-                .containsExactlyInAnyOrder(topics.packets() + "-PacketEvent", topics.flowEvents() + "-FlowEvent",
-                        topics.table() + "-TableEntry", topics.deadLetters() + "-DeadLetter");
+        assertThat(InMemoryRegistry.SHARED.versions())
+                .extracting(InMemoryRegistry.Version::artifactId)
+                .containsExactlyInAnyOrder(
+                        topics.packets() + "-PacketEvent",
+                        topics.flowEvents() + "-FlowEvent",
+                        topics.table() + "-TableEntry",
+                        topics.deadLetters() + "-DeadLetter");
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic, int atLeast) {
