@@ -1,11 +1,12 @@
 package dev.nfct.packet;
 
 import dev.nfct.core.Packet;
+import dev.nfct.core.proto.IcmpTypes;
 
 /** Fills the ICMP / ICMPv6 fields and, for errors and redirects, the quoted datagram. */
 final class IcmpDecoder {
     private static final int ICMP_HEADER = 8;
-    private static final int ICMPV6_REDIRECT = 137, REDIRECT_OPTIONS_START = 40, OPT_REDIRECTED_HEADER = 4;
+    private static final int REDIRECT_OPTIONS_START = 40, OPT_REDIRECTED_HEADER = 4;
 
     private IcmpDecoder() {}
 
@@ -27,20 +28,13 @@ final class IcmpDecoder {
             return;
         }
         boolean v6 = p.protocol == Packet.IPPROTO_ICMPV6;
-        if (isError(p.icmpType, v6)) {
+        if (IcmpTypes.isError(v6, p.icmpType)) {
             if (n > ICMP_HEADER) {
                 p.inner = PacketDecoder.decodeQuoted(b, at + ICMP_HEADER, n - ICMP_HEADER);
             }
-        } else if (v6 && p.icmpType == ICMPV6_REDIRECT) {
+        } else if (v6 && p.icmpType == IcmpTypes.ICMPV6_REDIRECT) {
             p.inner = redirectedHeader(b, at, at + n);
         }
-    }
-
-    static boolean isError(int type, boolean v6) {
-        if (v6) {
-            return type < 128;
-        }
-        return type == 3 || type == 4 || type == 5 || type == 11 || type == 12;
     }
 
     /** Finds the Redirected Header option of an ICMPv6 redirect and decodes the datagram it carries. */

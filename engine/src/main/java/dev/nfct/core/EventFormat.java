@@ -185,28 +185,19 @@ public final class EventFormat {
                 .append("\",\"dst\":\"")
                 .append(TupleFormat.address(t.family, t.dstHi, t.dstLo))
                 .append('"');
-        switch (t.protocol) {
-            case Packet.IPPROTO_ICMP:
-            case Packet.IPPROTO_ICMPV6:
+        switch (L4Kind.of(t.protocol)) {
+            case ICMP ->
                 sb.append(",\"type\":")
                         .append(t.icmpType())
                         .append(",\"code\":")
                         .append(t.icmpCode())
                         .append(",\"id\":")
                         .append(t.srcU);
-                break;
-            case Packet.IPPROTO_GRE:
+            case GRE ->
                 sb.append(",\"srckey\":").append(t.srcU).append(",\"dstkey\":").append(t.dstU);
-                break;
-            case Packet.IPPROTO_TCP:
-            case Packet.IPPROTO_UDP:
-            case Packet.IPPROTO_UDPLITE:
-            case Packet.IPPROTO_SCTP:
-            case 33:
+            case PORTS ->
                 sb.append(",\"sport\":").append(t.srcU).append(",\"dport\":").append(t.dstU);
-                break;
-            default:
-                break;
+            case NONE -> {}
         }
         sb.append('}');
     }

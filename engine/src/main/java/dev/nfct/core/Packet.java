@@ -18,6 +18,9 @@ public final class Packet {
     public static final int IPPROTO_ICMP = 1;
     public static final int IPPROTO_TCP = 6;
     public static final int IPPROTO_UDP = 17;
+    /** DCCP: no tracker of its own (the generic one), but printed with ports; see {@link L4Kind}. */
+    public static final int IPPROTO_DCCP = 33;
+
     public static final int IPPROTO_GRE = 47;
     public static final int IPPROTO_ICMPV6 = 58;
     public static final int IPPROTO_SCTP = 132;

@@ -21,7 +21,7 @@ public final class TupleFormat {
                 return "sctp";
             case Packet.IPPROTO_GRE:
                 return "gre";
-            case 33:
+            case Packet.IPPROTO_DCCP:
                 return "dccp";
             default:
                 return "unknown";
@@ -44,31 +44,21 @@ public final class TupleFormat {
         appendAddress(sb, t.family, t.srcHi, t.srcLo);
         sb.append(" dst=");
         appendAddress(sb, t.family, t.dstHi, t.dstLo);
-        switch (t.protocol) {
-            case Packet.IPPROTO_TCP:
-            case Packet.IPPROTO_UDP:
-            case Packet.IPPROTO_UDPLITE:
-            case Packet.IPPROTO_SCTP:
-            case 33:
-                sb.append(" sport=").append(t.srcU).append(" dport=").append(t.dstU);
-                break;
-            case Packet.IPPROTO_ICMP:
-            case Packet.IPPROTO_ICMPV6:
+        switch (L4Kind.of(t.protocol)) {
+            case PORTS -> sb.append(" sport=").append(t.srcU).append(" dport=").append(t.dstU);
+            case ICMP ->
                 sb.append(" type=")
                         .append(t.icmpType())
                         .append(" code=")
                         .append(t.icmpCode())
                         .append(" id=")
                         .append(t.srcU);
-                break;
-            case Packet.IPPROTO_GRE:
+            case GRE ->
                 sb.append(" srckey=0x")
                         .append(Integer.toHexString(t.srcU))
                         .append(" dstkey=0x")
                         .append(Integer.toHexString(t.dstU));
-                break;
-            default:
-                break;
+            case NONE -> {}
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.nfct.schema;
 
 import dev.nfct.avro.FlowTuple;
-import dev.nfct.core.Packet;
+import dev.nfct.core.L4Kind;
 import dev.nfct.core.Tuple;
 import dev.nfct.core.TupleFormat;
 
@@ -11,33 +11,13 @@ import dev.nfct.core.TupleFormat;
  * GRE keys, or nothing), so the record shows what {@code conntrack} shows and nothing more.
  */
 final class FlowTuples {
-    /** DCCP: conntrack prints its ports; the engine tracks it generically (ports 0). */
-    static final int IPPROTO_DCCP = 33;
-
     private FlowTuples() {}
-
-    enum L4 {
-        PORTS,
-        ICMP,
-        GRE,
-        NONE
-    }
-
-    static L4 l4(int protocol) {
-        return switch (protocol) {
-            case Packet.IPPROTO_TCP, Packet.IPPROTO_UDP, Packet.IPPROTO_UDPLITE, Packet.IPPROTO_SCTP, IPPROTO_DCCP ->
-                L4.PORTS;
-            case Packet.IPPROTO_ICMP, Packet.IPPROTO_ICMPV6 -> L4.ICMP;
-            case Packet.IPPROTO_GRE -> L4.GRE;
-            default -> L4.NONE;
-        };
-    }
 
     static FlowTuple of(Tuple t) {
         FlowTuple f = new FlowTuple();
         f.setSrc(TupleFormat.address(t.family, t.srcHi, t.srcLo));
         f.setDst(TupleFormat.address(t.family, t.dstHi, t.dstLo));
-        switch (l4(t.protocol)) {
+        switch (L4Kind.of(t.protocol)) {
             case PORTS -> {
                 f.setSrcPort(t.srcU);
                 f.setDstPort(t.dstU);
@@ -61,7 +41,7 @@ final class FlowTuples {
         long[] src = AddressText.parse(f.getSrc(), family);
         long[] dst = AddressText.parse(f.getDst(), family);
         int srcU = 0, dstU = 0;
-        switch (l4(protocol)) {
+        switch (L4Kind.of(protocol)) {
             case PORTS -> {
                 srcU = need(f.getSrcPort(), "srcPort", protocol);
                 dstU = need(f.getDstPort(), "dstPort", protocol);

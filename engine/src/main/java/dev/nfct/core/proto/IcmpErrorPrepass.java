@@ -42,16 +42,7 @@ public final class IcmpErrorPrepass {
         if (type > 18) {
             return REJECTED;
         }
-        switch (type) {
-            case 3:
-            case 4:
-            case 5:
-            case 11:
-            case 12:
-                return related(engine, p, zone, now, r);
-            default:
-                return NOT_ERROR;
-        }
+        return IcmpTypes.isError(false, type) ? related(engine, p, zone, now, r) : NOT_ERROR;
     }
 
     private int checkV6(Conntrack engine, Packet p, int zone, long now, PacketCt r) {
@@ -60,7 +51,7 @@ public final class IcmpErrorPrepass {
             r.ctinfo = CtInfo.UNTRACKED;
             return HANDLED;
         }
-        if (type == 137 && p.icmpCode == 0) {
+        if (type == IcmpTypes.ICMPV6_REDIRECT && p.icmpCode == 0) {
             // A redirect is believed only from a neighbour on the link (hop limit 255, fe80::/10).
             boolean linkLocal = (p.srcHi >>> 54) == (0xfe80L >>> 6);
             if (p.hopLimit != 255 || !linkLocal) {
@@ -68,7 +59,7 @@ public final class IcmpErrorPrepass {
             }
             return p.inner != null ? related(engine, p, zone, now, r) : NOT_ERROR;
         }
-        return type < 128 ? related(engine, p, zone, now, r) : NOT_ERROR;
+        return IcmpTypes.isError(true, type) ? related(engine, p, zone, now, r) : NOT_ERROR;
     }
 
     private static boolean isNeighbourDiscoveryOrMld(int type) {

@@ -380,15 +380,10 @@ final class TcpTracker extends PortProtocolTracker {
         }
     }
 
-    // ------------------------------------------------------------------ names and GC hints
+    // ------------------------------------------------------------------ names
 
     @Override
     public String stateName(Conn ct) {
         return ct instanceof TcpConn ? TcpState.name(((TcpConn) ct).state) : null;
-    }
-
-    /** Entries in a closing state may be early-dropped even when ASSURED. */
-    public boolean canEarlyDropAssured(Conn ct) {
-        return ct instanceof TcpConn && closing(((TcpConn) ct).state);
     }
 }

@@ -266,17 +266,6 @@ class TcpSpecialCasesTest {
     }
 
     @Test
-    @DisplayName("canEarlyDropAssured: true in FIN_WAIT, CLOSE_WAIT, LAST_ACK, TIME_WAIT, CLOSE only")
-    void earlyDropAssured() {
-        TcpTracker t = new TcpTracker(new Settings());
-        for (int s = 1; s < TcpState.STATES; s++) {
-            TcpFlow f = new TcpFlow().to(s);
-            boolean expect = s >= TcpState.FIN_WAIT && s <= TcpState.CLOSE;
-            assertEquals(expect, t.canEarlyDropAssured(f.conn()), TcpState.name(s));
-        }
-    }
-
-    @Test
     @DisplayName("ConnCodec.copy of a TCP entry is a TcpConn with its own copy of the TCP data")
     void deepCopy() {
         TcpFlow f = new TcpFlow().handshake();

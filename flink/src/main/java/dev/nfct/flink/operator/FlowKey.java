@@ -1,6 +1,8 @@
 package dev.nfct.flink.operator;
 
+import dev.nfct.core.L4Kind;
 import dev.nfct.core.Packet;
+import dev.nfct.core.proto.IcmpTypes;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -26,11 +28,10 @@ public final class FlowKey {
 
     private static boolean isIcmpError(Packet p) {
         if (p.protocol == Packet.IPPROTO_ICMP && p.family == Packet.AF_INET) {
-            int t = p.icmpType;
-            return t == 3 || t == 4 || t == 5 || t == 11 || t == 12;
+            return IcmpTypes.quotesAPacket(false, p.icmpType);
         }
         if (p.protocol == Packet.IPPROTO_ICMPV6 && p.family == Packet.AF_INET6) {
-            return p.icmpType < 128 || p.icmpType == 137;
+            return IcmpTypes.quotesAPacket(true, p.icmpType);
         }
         return false;
     }
@@ -39,23 +40,17 @@ public final class FlowKey {
     private static long canonical(Packet p) {
         long a = endpoint(p.srcHi, p.srcLo, 0), b = endpoint(p.dstHi, p.dstLo, 0);
         int ua = 0, ub = 0;
-        switch (p.protocol) {
-            case Packet.IPPROTO_TCP:
-            case Packet.IPPROTO_UDP:
-            case Packet.IPPROTO_UDPLITE:
-            case Packet.IPPROTO_SCTP:
-            case 33:
+        switch (L4Kind.of(p.protocol)) {
+            case PORTS -> {
                 ua = p.srcPort;
                 ub = p.dstPort;
-                break;
-            case Packet.IPPROTO_ICMP:
-            case Packet.IPPROTO_ICMPV6:
+            }
+            case ICMP -> {
                 // Request and reply differ in type but share the identifier: key by the id only.
                 ua = p.icmpId;
                 ub = p.icmpId;
-                break;
-            default:
-                break; // generic and GRE: all traffic between the two hosts
+            }
+            case GRE, NONE -> {} // all traffic between the two hosts
         }
         long ea = endpoint(p.srcHi, p.srcLo, ua), eb = endpoint(p.dstHi, p.dstLo, ub);
         long lo = Math.min(ea, eb), hi = Math.max(ea, eb);
