@@ -66,13 +66,8 @@ public class Conn {
     }
 
     public Conn(Tuple orig, Tuple reply, int id, int mark, boolean acct, boolean timestamp, boolean ecache) {
-        if (orig.conn != null || reply.conn != null) {
-            throw new IllegalArgumentException("a tuple can belong to one entry only");
-        }
         this.orig = orig;
         this.reply = reply;
-        orig.conn = this;
-        reply.conn = this;
         this.keySrcHi = orig.srcHi;
         this.keySrcLo = orig.srcLo;
         this.keyDstHi = orig.dstHi;
@@ -152,6 +147,14 @@ public class Conn {
             return 1;
         }
         return -1;
+    }
+
+    /**
+     * 0 when {@code t} is this entry's ORIGINAL tuple, 1 when it is the REPLY one (ORIGINAL wins
+     * when both are equal), -1 when it is neither.
+     */
+    public int directionOf(Tuple t) {
+        return dirOf(t);
     }
 
     /** {@link #dirOf} for the fields of a tuple. */

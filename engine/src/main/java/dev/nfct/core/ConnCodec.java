@@ -124,14 +124,7 @@ public final class ConnCodec {
 
     /** A deep copy through the codec's own fields (for copy-on-write state backends). */
     public static Conn copy(Conn ct) {
-        Conn c = Trackers.newEntry(
-                ct.orig.copyWithoutOwner(),
-                ct.reply.copyWithoutOwner(),
-                ct.id,
-                ct.mark,
-                ct.acct != null,
-                ct.hasTimestamp,
-                ct.hasEcache);
+        Conn c = Trackers.newEntry(ct.orig, ct.reply, ct.id, ct.mark, ct.acct != null, ct.hasTimestamp, ct.hasEcache);
         c.status = ct.status;
         c.timeout = ct.timeout;
         c.streamTs = ct.streamTs;

@@ -5,6 +5,9 @@ package dev.nfct.core;
  * builds the message, not when the change happened). Fields a message of this kind does not carry
  * are absent: {@link #stateName} is null without protocol info, {@link #timeoutSeconds} is -1
  * when no timeout attribute is sent, {@link #counters} is null outside DESTROY or without acct.
+ *
+ * <p>A snapshot: every field is a value read when the message was built (the tuples are immutable
+ * values, the counters a copy), and nothing leads back to the live entry.
  */
 public final class ConnEvent {
     public final EventType type;

@@ -8,16 +8,10 @@ import java.util.function.Consumer;
  */
 public interface ConnTable {
     /**
-     * The stored tuple equal to {@code t} (an ORIGINAL or REPLY tuple of a confirmed entry), or null.
-     * Its {@link Tuple#conn()} and {@link Tuple#dir()} say which entry and which direction matched.
+     * The confirmed entry that has this tuple as its ORIGINAL or REPLY tuple, or null
+     * ({@link Conn#directionOf} says which).
      */
-    Tuple findTuple(Tuple t);
-
-    /** The confirmed entry that has this tuple as its ORIGINAL or REPLY tuple, or null. */
-    default Conn find(Tuple t) {
-        Tuple found = findTuple(t);
-        return found == null ? null : found.conn();
-    }
+    Conn find(Tuple t);
 
     /**
      * {@link #find(Tuple)} for the tuple a {@link Tuple} built from these fields would be: lets the

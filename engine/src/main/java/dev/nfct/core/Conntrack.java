@@ -160,15 +160,6 @@ public final class Conntrack {
         return live(table.find(tuple), now);
     }
 
-    /**
-     * Like {@link #lookup}, but returns the entry's own tuple that matched, which also tells the
-     * direction ({@link Tuple#dir()}).
-     */
-    public Tuple lookupTuple(Tuple tuple, long now) {
-        Tuple found = table.findTuple(tuple);
-        return found != null && live(found.conn(), now) != null ? found : null;
-    }
-
     /** The entry the table gave, or null when there was none or it had expired (it is reaped then). */
     private Conn live(Conn found, long now) {
         if (found != null && found.expiredAt(now)) {

@@ -47,12 +47,6 @@ public final class HashConnTable implements ConnTable {
     }
 
     @Override
-    public Tuple findTuple(Tuple t) {
-        Conn ct = index.find(t);
-        return ct == null ? null : ct.tuple(ct.dirOf(t));
-    }
-
-    @Override
     public Conn find(Tuple t) {
         return index.find(t);
     }

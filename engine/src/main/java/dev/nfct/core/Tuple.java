@@ -8,6 +8,9 @@ package dev.nfct.core;
  * every other protocol both are zero, so all traffic of that protocol between two hosts is one
  * connection. The direction is not part of a tuple: equality and hash ignore which side it is.
  *
+ * <p>A value: immutable, and it knows nothing of the entries that hold it, so a tuple can be
+ * shared by entries, events and copies ({@link Conn#directionOf} says which side of an entry it is).
+ *
  * <p>The zone is part of the key here (the kernel compares it beside the tuple), so overlapping
  * address spaces in different zones never meet.
  */
@@ -18,12 +21,6 @@ public final class Tuple {
     public final int srcU, dstU;
     public final int zone;
     private final int hash;
-    /**
-     * The entry this tuple belongs to, once an entry owns it; null for a tuple built from a packet
-     * for a lookup. Like the kernel's tuple hash nodes embedded in the entry, this lets a tuple
-     * found in the table yield entry and direction.
-     */
-    Conn conn;
 
     public Tuple(
             int family, int protocol, long srcHi, long srcLo, long dstHi, long dstLo, int srcU, int dstU, int zone) {
@@ -44,11 +41,6 @@ public final class Tuple {
         return new Tuple(p.family, p.protocol, p.srcHi, p.srcLo, p.dstHi, p.dstLo, l4 >>> 16, l4, zone);
     }
 
-    /** An equal tuple that no entry owns yet (for copying an entry). */
-    public Tuple copyWithoutOwner() {
-        return new Tuple(family, protocol, srcHi, srcLo, dstHi, dstLo, srcU, dstU, zone);
-    }
-
     /** The tuple seen from the other side: addresses swapped, L4 words as given by the tracker. */
     public Tuple invert(int newSrcU, int newDstU) {
         return new Tuple(family, protocol, dstHi, dstLo, srcHi, srcLo, newSrcU, newDstU, zone);
@@ -57,16 +49,6 @@ public final class Tuple {
     /** Inversion for protocols whose two L4 words simply swap (ports, GRE keys, generic zeros). */
     public Tuple swapped() {
         return invert(dstU, srcU);
-    }
-
-    /** The entry owning this tuple, or null for a lookup tuple. */
-    public Conn conn() {
-        return conn;
-    }
-
-    /** 0 when this is its entry's ORIGINAL tuple (or no entry's), 1 for REPLY. */
-    public int dir() {
-        return conn != null && conn.reply == this ? 1 : 0;
     }
 
     public int icmpType() {

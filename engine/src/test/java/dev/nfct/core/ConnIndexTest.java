@@ -66,7 +66,7 @@ class ConnIndexTest {
 
     /** Files a new entry for a copy of {@code orig} and records it in the reference. */
     private void insert(ConnIndex index, Map<Tuple, Conn> byTuple, Set<Conn> live, List<Conn> order, Tuple orig) {
-        Conn c = conn(orig.copyWithoutOwner());
+        Conn c = conn(orig);
         file(index, c);
         track(byTuple, c, true);
         live.add(c);

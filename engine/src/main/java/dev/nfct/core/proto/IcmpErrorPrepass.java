@@ -82,14 +82,13 @@ public final class IcmpErrorPrepass {
         if (wanted == null) {
             return REJECTED;
         }
-        Tuple t = engine.lookupTuple(wanted, now);
-        if (t == null) {
+        Conn ct = engine.lookup(wanted, now);
+        if (ct == null) {
             return REJECTED;
         }
-        Conn ct = t.conn();
-        int dir = t.dir();
+        int dir = ct.directionOf(wanted);
         // Errors aimed at a third party are not believed.
-        if (t.dstHi != p.dstHi || t.dstLo != p.dstLo) {
+        if (wanted.dstHi != p.dstHi || wanted.dstLo != p.dstLo) {
             return REJECTED;
         }
         r.ct = ct;

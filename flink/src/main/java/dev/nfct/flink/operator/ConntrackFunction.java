@@ -270,11 +270,11 @@ public class ConntrackFunction extends KeyedProcessFunction<Long, PacketEvent, F
         if (p.unconfirmed != null) {
             attachment.ct = p.unconfirmed;
         } else {
-            Tuple t = table.findTuple(p.confirmedOrig);
-            if (t == null) {
+            Conn ct = table.find(p.confirmedOrig);
+            if (ct == null) {
                 return; // the entry died between the hooks (expired or killed): nothing to deliver
             }
-            attachment.ct = t.conn();
+            attachment.ct = ct;
         }
         engine.confirm(attachment, now);
     }
@@ -319,11 +319,15 @@ public class ConntrackFunction extends KeyedProcessFunction<Long, PacketEvent, F
             if (tableUpdates == TableUpdates.OFF) {
                 continue;
             }
+            // An event carries its entry's own ORIGINAL tuple object: that finds the entry.
             if (ev.type == EventType.DESTROY) {
-                upserts.remove(ev.orig.conn());
+                upserts.removeIf(ct -> ct.orig == ev.orig);
                 ctx.output(TABLE, new TableUpdate(FlowEvents.tableKey(ev, h), null));
-            } else if (!upserts.contains(ev.orig.conn())) {
-                upserts.add(ev.orig.conn());
+            } else {
+                Conn ct = table.touchedWithOrig(ev.orig);
+                if (ct != null && !upserts.contains(ct)) {
+                    upserts.add(ct);
+                }
             }
         }
         if (tableUpdates == TableUpdates.PACKETS) {

@@ -34,35 +34,40 @@ final class KeyedConnTable implements ConnTable {
     }
 
     @Override
-    public Tuple findTuple(Tuple t) {
-        Tuple cached = findTouched(t);
+    public Conn find(Tuple t) {
+        Conn cached = findTouched(t);
         if (cached != null) {
             return cached;
         }
         Conn ct = get(t);
         if (ct != null) {
-            return ct.orig;
+            return ct;
         }
         Tuple inverse = engine.tracker(t.protocol).invert(t);
         if (inverse != null) {
             ct = get(inverse);
             if (ct != null && ct.reply.equals(t)) {
-                return ct.reply;
+                return ct;
             }
         }
         return null;
     }
 
-    /** The tuple equal to {@code t} of a live entry already read or inserted in this element, or null. */
-    private Tuple findTouched(Tuple t) {
+    /** The live entry already read or inserted in this element that has {@code t} as a tuple, or null. */
+    private Conn findTouched(Tuple t) {
         for (Conn ct : touched) {
-            if (!ct.is(Status.DYING) && ct.confirmed()) {
-                if (ct.orig.equals(t)) {
-                    return ct.orig;
-                }
-                if (ct.reply.equals(t)) {
-                    return ct.reply;
-                }
+            if (!ct.is(Status.DYING) && ct.confirmed() && (ct.orig.equals(t) || ct.reply.equals(t))) {
+                return ct;
+            }
+        }
+        return null;
+    }
+
+    /** The entry read or inserted in this element whose ORIGINAL tuple is this very object, or null. */
+    Conn touchedWithOrig(Tuple orig) {
+        for (Conn ct : touched) {
+            if (ct.orig == orig) {
+                return ct;
             }
         }
         return null;
@@ -180,9 +185,9 @@ final class KeyedConnTable implements ConnTable {
                 if (ct.timeout <= now && !ct.is(Status.DYING)) {
                     // Through the identity cache: the object already in use if this element read
                     // the entry, else the one in hand (what reading it again would give).
-                    Tuple t = findTouched(ct.orig);
-                    if (t != null) {
-                        return t.conn();
+                    Conn inUse = findTouched(ct.orig);
+                    if (inUse != null) {
+                        return inUse;
                     }
                     touched.add(ct);
                     return ct;
