@@ -6,6 +6,7 @@ import dev.nfct.core.HashConnTable;
 import dev.nfct.core.Packet;
 import dev.nfct.core.PacketCt;
 import dev.nfct.core.Settings;
+import dev.nfct.core.proto.Trackers;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -56,7 +57,7 @@ public class EstablishedFlowBenchmark {
     public void setUp() {
         Settings s = new Settings();
         s.max = 2 * liveEntries; // the kernel default (262144) would early-drop the larger table
-        engine = new Conntrack(s, new HashConnTable(liveEntries), e -> events++);
+        engine = new Conntrack(s, Trackers.standard(s), new HashConnTable(liveEntries), e -> events++);
         now = 1_700_000_000_000_000_000L;
         clientSeq = new long[liveEntries];
         serverSeq = new long[liveEntries];

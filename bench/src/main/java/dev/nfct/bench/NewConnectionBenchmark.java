@@ -6,6 +6,7 @@ import dev.nfct.core.HashConnTable;
 import dev.nfct.core.Packet;
 import dev.nfct.core.PacketCt;
 import dev.nfct.core.Settings;
+import dev.nfct.core.proto.Trackers;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -52,7 +53,7 @@ public class NewConnectionBenchmark {
     public void setUp() {
         Settings s = new Settings();
         s.max = 2 * liveEntries; // room for the steady state; expiry, not early drop, frees entries
-        engine = new Conntrack(s, new HashConnTable(liveEntries), e -> events++);
+        engine = new Conntrack(s, Trackers.standard(s), new HashConnTable(liveEntries), e -> events++);
         now = 1_700_000_000_000_000_000L;
         step = s.tcpTimeoutSynSent * 1_000_000_000L / liveEntries;
         for (int i = 0; i < liveEntries; i++) {

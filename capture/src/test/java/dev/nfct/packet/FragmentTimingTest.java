@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.nfct.core.Conntrack;
 import dev.nfct.core.HashConnTable;
 import dev.nfct.core.Settings;
+import dev.nfct.core.proto.Trackers;
 import dev.nfct.pcap.PcapBytes;
 import dev.nfct.replay.AtEnd;
 import dev.nfct.replay.CaptureReplay;
@@ -31,7 +32,8 @@ class FragmentTimingTest {
     }
 
     private static List<String> replay(Timing timing) throws IOException {
-        Conntrack engine = new Conntrack(new Settings(), new HashConnTable(), null);
+        Settings settings = new Settings();
+        Conntrack engine = new Conntrack(settings, Trackers.standard(settings), new HashConnTable(), null);
         try (CaptureReader reader = new CaptureReader(capture().stream(), "frag.pcap")) {
             return new CaptureReplay(engine, timing, AtEnd.KEEP)
                     .run(reader).stream().map(FrameVerdict::line).toList();
@@ -67,7 +69,8 @@ class FragmentTimingTest {
                 .record(1000, 0, first)
                 .record(1040, 0, other)
                 .record(1010, 0, last);
-        Conntrack engine = new Conntrack(new Settings(), new HashConnTable(), null);
+        Settings settings = new Settings();
+        Conntrack engine = new Conntrack(settings, Trackers.standard(settings), new HashConnTable(), null);
         try (CaptureReader reader = new CaptureReader(file.stream(), "frag.pcap")) {
             assertThat(new CaptureReplay(engine, Timing.CAPTURE, AtEnd.KEEP)
                             .run(reader).stream().map(FrameVerdict::line))

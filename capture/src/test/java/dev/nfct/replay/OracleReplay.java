@@ -3,6 +3,7 @@ package dev.nfct.replay;
 import dev.nfct.core.Conntrack;
 import dev.nfct.core.HashConnTable;
 import dev.nfct.core.Settings;
+import dev.nfct.core.proto.Trackers;
 import dev.nfct.packet.CaptureReader;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -23,8 +24,9 @@ public final class OracleReplay {
 
     public static Result replay(Path pcap) throws IOException {
         List<String> events = new ArrayList<>();
-        Conntrack engine =
-                new Conntrack(Settings.replayDefaults(), new HashConnTable(), e -> events.add(OracleFormat.event(e)));
+        Settings settings = Settings.replayDefaults();
+        Conntrack engine = new Conntrack(
+                settings, Trackers.standard(settings), new HashConnTable(), e -> events.add(OracleFormat.event(e)));
         CaptureReplay replay = new CaptureReplay(engine, Timing.TOP, AtEnd.KEEP);
         List<String> ctinfo = new ArrayList<>();
         try (CaptureReader reader = CaptureReader.open(pcap)) {

@@ -10,6 +10,7 @@ import dev.nfct.core.HashConnTable;
 import dev.nfct.core.PacketCt;
 import dev.nfct.core.Settings;
 import dev.nfct.core.Status;
+import dev.nfct.core.proto.Trackers;
 import dev.nfct.packet.CaptureReader;
 import dev.nfct.packet.CapturedDatagram;
 import dev.nfct.testing.SharedData;
@@ -36,7 +37,9 @@ class SctpCaptureReplayTest {
         Path base = pcap.resolveSibling("sv-sctp.events");
 
         List<String> events = new ArrayList<>();
-        Conntrack engine = new Conntrack(Settings.replayDefaults(), new HashConnTable(), e -> events.add(brief(e)));
+        Settings settings = Settings.replayDefaults();
+        Conntrack engine =
+                new Conntrack(settings, Trackers.standard(settings), new HashConnTable(), e -> events.add(brief(e)));
         long now = 1_000_000_000_000L;
         PacketCt r = new PacketCt();
         List<String> trace = new ArrayList<>();
@@ -68,7 +71,7 @@ class SctpCaptureReplayTest {
         engine.table().forEach(ours::add);
         assertThat(ours).hasSize(1);
         Conn ct = ours.get(0);
-        String table = "ENTRY ipv4 sctp " + ct.proto.stateName() + " " + ct.remainingSeconds(now)
+        String table = "ENTRY ipv4 sctp " + engine.tracker(ct.protocol()).stateName(ct) + " " + ct.remainingSeconds(now)
                 + " | ... | " + (ct.is(Status.ASSURED) ? "ASSURED" : "-")
                 + " | packets=" + ct.acct[0] + ":" + ct.acct[2] + " bytes=" + ct.acct[1] + ":" + ct.acct[3];
         String k = kernelTable.get(0);

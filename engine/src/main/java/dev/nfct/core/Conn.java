@@ -11,8 +11,8 @@ package dev.nfct.core;
  * later, as in the kernel: {@link #acct} is null and {@link #hasTimestamp}/{@link #hasEcache} are
  * false when the corresponding setting was off at that moment.
  *
- * <p>Not final: a tracker may make its entries a subclass that holds its per-entry data inline
- * (the class is chosen in {@code proto.Trackers.newEntry}); TCP does, see {@code proto.TcpConn}.
+ * <p>Not final: a tracker whose entries carry data of their own makes them a subclass that holds
+ * it inline (TCP, UDP, SCTP, GRE); its {@link EntryType} says which ({@link ProtocolTracker#entryType()}).
  */
 public class Conn {
     public final Tuple orig;
@@ -25,13 +25,6 @@ public class Conn {
     public final int id;
 
     public final int mark;
-    /**
-     * Tracker-private state kept as an object of its own (SCTP, GRE); null for protocols without
-     * one, and for TCP, whose data is in the entry itself.
-     */
-    public ProtoState proto;
-    /** UDP: the moment after which a packet on a replied flow makes it a stream (first packet + 2 s). */
-    public long streamTs;
 
     /** Per-direction counters {origPackets, origBytes, replyPackets, replyBytes}; null without acct. */
     public final long[] acct;
@@ -183,7 +176,7 @@ public class Conn {
 
     @Override
     public String toString() {
-        return "Conn[" + orig + " / " + reply + " status=0x" + Integer.toHexString(status)
-                + (proto != null ? " " + proto.stateName() : "") + " id=" + Integer.toUnsignedString(id) + "]";
+        return "Conn[" + orig + " / " + reply + " status=0x" + Integer.toHexString(status) + " id="
+                + Integer.toUnsignedString(id) + "]";
     }
 }

@@ -1,7 +1,5 @@
 package dev.nfct.core;
 
-import dev.nfct.core.proto.ProtoStateCodec;
-import dev.nfct.core.proto.Trackers;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -9,6 +7,9 @@ import java.io.IOException;
 /**
  * A compact binary form of tuples and entries, for state backends and checkpoints. Versioned: the
  * first byte of an entry is the format version, so a later layout can still read older state.
+ * What a protocol's entries hold beyond the common fields is their tracker's business: the
+ * {@link EntryTypes} passed in says, per protocol, which class an entry is and how its tracker data
+ * is written.
  */
 public final class ConnCodec {
     /** Layout of {@link #writeConn}; bump when it changes and keep reading the old ones. */
@@ -54,7 +55,8 @@ public final class ConnCodec {
         return new Tuple(family, protocol, srcHi, srcLo, dstHi, dstLo, srcU, dstU, zone);
     }
 
-    public static void writeConn(Conn ct, DataOutput out) throws IOException {
+    public static void writeConn(Conn ct, EntryTypes types, DataOutput out) throws IOException {
+        EntryType type = types.of(ct.protocol());
         out.writeByte(VERSION);
         writeTuple(ct.orig, out);
         writeTuple(ct.reply, out);
@@ -62,11 +64,11 @@ public final class ConnCodec {
         out.writeInt(ct.mark);
         out.writeInt(ct.status);
         out.writeLong(ct.timeout);
-        out.writeLong(ct.streamTs);
+        out.writeLong(type.headerWord(ct));
         int flags = (ct.acct != null ? HAS_ACCT : 0)
                 | (ct.hasTimestamp ? HAS_TSTAMP : 0)
                 | (ct.hasEcache ? HAS_ECACHE : 0)
-                | (ProtoStateCodec.hasData(ct) ? HAS_PROTO : 0);
+                | (type.hasData(ct) ? HAS_PROTO : 0);
         out.writeByte(flags);
         if (ct.acct != null) {
             for (long v : ct.acct) {
@@ -81,11 +83,12 @@ public final class ConnCodec {
             out.writeInt(ct.ecache);
         }
         if ((flags & HAS_PROTO) != 0) {
-            ProtoStateCodec.write(ct, out);
+            out.writeByte(type.dataKind());
+            type.writeData(ct, out);
         }
     }
 
-    public static Conn readConn(DataInput in) throws IOException {
+    public static Conn readConn(DataInput in, EntryTypes types) throws IOException {
         int version = in.readUnsignedByte();
         if (version != VERSION) {
             throw new IOException(
@@ -97,13 +100,14 @@ public final class ConnCodec {
         int mark = in.readInt();
         int status = in.readInt();
         long timeout = in.readLong();
-        long streamTs = in.readLong();
+        long headerWord = in.readLong();
         int flags = in.readUnsignedByte();
-        Conn ct = Trackers.newEntry(
+        EntryType type = types.of(orig.protocol);
+        Conn ct = type.newEntry(
                 orig, reply, id, mark, (flags & HAS_ACCT) != 0, (flags & HAS_TSTAMP) != 0, (flags & HAS_ECACHE) != 0);
         ct.status = status;
         ct.timeout = timeout;
-        ct.streamTs = streamTs;
+        type.setHeaderWord(ct, headerWord);
         if (ct.acct != null) {
             for (int i = 0; i < 4; i++) {
                 ct.acct[i] = in.readLong();
@@ -117,24 +121,29 @@ public final class ConnCodec {
             ct.ecache = in.readInt();
         }
         if ((flags & HAS_PROTO) != 0) {
-            ProtoStateCodec.read(in, ct);
+            int kind = in.readUnsignedByte();
+            if (kind != type.dataKind()) {
+                throw new IOException("tracker data of kind " + kind + " for an entry of protocol " + orig.protocol
+                        + " (whose kind is " + type.dataKind() + ")");
+            }
+            type.readData(ct, in);
         }
         return ct;
     }
 
     /** A deep copy through the codec's own fields (for copy-on-write state backends). */
-    public static Conn copy(Conn ct) {
-        Conn c = Trackers.newEntry(ct.orig, ct.reply, ct.id, ct.mark, ct.acct != null, ct.hasTimestamp, ct.hasEcache);
+    public static Conn copy(Conn ct, EntryTypes types) {
+        EntryType type = types.of(ct.protocol());
+        Conn c = type.newEntry(ct.orig, ct.reply, ct.id, ct.mark, ct.acct != null, ct.hasTimestamp, ct.hasEcache);
         c.status = ct.status;
         c.timeout = ct.timeout;
-        c.streamTs = ct.streamTs;
         if (ct.acct != null) {
             System.arraycopy(ct.acct, 0, c.acct, 0, 4);
         }
         c.start = ct.start;
         c.stop = ct.stop;
         c.ecache = ct.ecache;
-        ProtoStateCodec.copy(ct, c);
+        type.copyData(ct, c);
         return c;
     }
 }

@@ -1,7 +1,5 @@
 package dev.nfct.core;
 
-import dev.nfct.core.proto.Trackers;
-
 /**
  * The connection tracking engine: the entry path ({@link #in}, the kernel's {@code nf_conntrack_in}),
  * the confirm path ({@link #confirm}, {@code nf_confirm}), expiry and kills, and event delivery.
@@ -19,7 +17,10 @@ public final class Conntrack {
     private final Settings settings;
     private final ConnTable table;
     private final EventListener listener;
-    private final Trackers trackers;
+    private final ProtocolTrackers trackers;
+    /** What the trackers see of the engine. */
+    private final TrackerContext context = new Context();
+
     private final Stats stats = new Stats();
     /** Entries in existence, unconfirmed ones included (the kernel's nf_conntrack_count). */
     private int count;
@@ -27,16 +28,21 @@ public final class Conntrack {
     private long serial;
     private final long idSeed;
 
-    public Conntrack(Settings settings, ConnTable table, EventListener listener) {
-        this(settings, table, listener, 0x5eed_c0de_2026L);
+    /**
+     * @param trackers the protocol trackers, usually {@code Trackers.standard(settings)} (they read
+     *     the same settings)
+     */
+    public Conntrack(Settings settings, ProtocolTrackers trackers, ConnTable table, EventListener listener) {
+        this(settings, trackers, table, listener, 0x5eed_c0de_2026L);
     }
 
     /** @param idSeed seeds entry ids, so that ids differ between runs that want them to */
-    public Conntrack(Settings settings, ConnTable table, EventListener listener, long idSeed) {
+    public Conntrack(
+            Settings settings, ProtocolTrackers trackers, ConnTable table, EventListener listener, long idSeed) {
         this.settings = settings;
+        this.trackers = trackers;
         this.table = table;
         this.listener = listener;
-        this.trackers = new Trackers(settings);
         this.idSeed = idSeed;
     }
 
@@ -55,6 +61,11 @@ public final class Conntrack {
     /** Entries in existence, including unconfirmed ones still riding with a packet. */
     public int count() {
         return count;
+    }
+
+    /** What the trackers see of this engine (for tests that drive a tracker directly). */
+    TrackerContext context() {
+        return context;
     }
 
     public ProtocolTracker tracker(int protocol) {
@@ -76,18 +87,17 @@ public final class Conntrack {
             stats.invalid++;
             return;
         }
-        if ((p.protocol == Packet.IPPROTO_ICMP && p.family == Packet.AF_INET)
-                || (p.protocol == Packet.IPPROTO_ICMPV6 && p.family == Packet.AF_INET6)) {
-            int pre = trackers.icmpErrors().check(this, p, zone, now, r);
-            if (pre < 0) {
+        ProtocolTracker tracker = trackers.get(p.protocol);
+        if (tracker.inspectsErrors()) {
+            int pre = tracker.error(p, zone, now, r, context);
+            if (pre == ProtocolTracker.REJECTED) {
                 stats.error++;
                 return;
             }
-            if (pre > 0) {
+            if (pre == ProtocolTracker.HANDLED) {
                 return; // attached as RELATED, or marked UNTRACKED
             }
         }
-        ProtocolTracker tracker = trackers.get(p.protocol);
         for (int attempt = 0; attempt < 2; attempt++) {
             // The packet is looked up by its fields: a Tuple is only built when it creates an entry.
             long l4 = tracker.l4Words(p);
@@ -128,7 +138,7 @@ public final class Conntrack {
                                 ? CtInfo.ESTABLISHED
                                 : ct.is(Status.EXPECTED) ? CtInfo.RELATED : CtInfo.NEW;
             }
-            Verdict v = tracker.packet(ct, p, dir, ctinfo, this, now);
+            Verdict v = tracker.packet(ct, p, dir, ctinfo, context, now);
             if (v == Verdict.REPEAT) {
                 continue;
             }
@@ -183,9 +193,10 @@ public final class Conntrack {
             return null;
         }
         boolean ecache = settings.events == 1 || (settings.events == 2 && listener != null);
-        Conn ct = Trackers.newEntry(tuple, reply, nextId(), 0, settings.acct == 1, settings.timestamp == 1, ecache);
+        Conn ct = tracker.entryType()
+                .newEntry(tuple, reply, nextId(), 0, settings.acct == 1, settings.timestamp == 1, ecache);
         count++;
-        if (!tracker.newConn(ct, p, this, now)) {
+        if (!tracker.newConn(ct, p, context, now)) {
             discard(ct);
             stats.invalid++;
             return null;
@@ -303,12 +314,13 @@ public final class Conntrack {
     }
 
     // ------------------------------------------------------------------------------ for trackers
+    // Package-private: trackers reach these through the TrackerContext only.
 
     /**
      * A valid packet: set the timeout to {@code timeoutSeconds} from now (unless the entry has a
      * fixed timeout) and count the packet.
      */
-    public void refresh(Conn ct, int dir, int bytes, int timeoutSeconds, long now) {
+    void refresh(Conn ct, int dir, int bytes, int timeoutSeconds, long now) {
         if (!ct.is(Status.FIXED_TIMEOUT)) {
             setTimeout(ct, timeoutSeconds, now);
         }
@@ -316,7 +328,7 @@ public final class Conntrack {
     }
 
     /** Sets the timeout without counting (relative while unconfirmed, absolute afterwards). */
-    public void setTimeout(Conn ct, int timeoutSeconds, long now) {
+    void setTimeout(Conn ct, int timeoutSeconds, long now) {
         long t = timeoutSeconds * NANOS;
         if (ct.confirmed()) {
             ct.timeout = now + t;
@@ -326,7 +338,7 @@ public final class Conntrack {
         }
     }
 
-    public void account(Conn ct, int dir, int bytes) {
+    void account(Conn ct, int dir, int bytes) {
         if (ct.acct != null) {
             ct.acct[dir * 2] += 1;
             ct.acct[dir * 2 + 1] += bytes;
@@ -334,7 +346,7 @@ public final class Conntrack {
     }
 
     /** Sets ASSURED (never cleared) and caches the event. */
-    public void assure(Conn ct) {
+    void assure(Conn ct) {
         if (!ct.is(Status.ASSURED)) {
             ct.status |= Status.ASSURED;
             cacheEvent(ct, EventBits.ASSURED);
@@ -344,13 +356,14 @@ public final class Conntrack {
         }
     }
 
-    public void cacheEvent(Conn ct, int bits) {
+    void cacheEvent(Conn ct, int bits) {
         ct.ecache |= bits;
     }
 
     /**
-     * Deletes an entry: marks it DYING, stamps {@code stop} (back-dated to the deadline when the
-     * entry had already expired), sends DESTROY at once and unlinks it.
+     * Deletes an entry, as {@code conntrack -D} does: marks it DYING, stamps {@code stop}
+     * (back-dated to the deadline when the entry had already expired), sends DESTROY at once and
+     * unlinks it.
      *
      * @return false when it was already dying
      */
@@ -459,5 +472,43 @@ public final class Conntrack {
                 ct.stop,
                 ct.id,
                 ct.mark);
+    }
+
+    /** The engine as its trackers see it. */
+    private final class Context implements TrackerContext {
+        @Override
+        public void refresh(Conn ct, int dir, int bytes, int timeoutSeconds, long now) {
+            Conntrack.this.refresh(ct, dir, bytes, timeoutSeconds, now);
+        }
+
+        @Override
+        public void setTimeout(Conn ct, int timeoutSeconds, long now) {
+            Conntrack.this.setTimeout(ct, timeoutSeconds, now);
+        }
+
+        @Override
+        public void account(Conn ct, int dir, int bytes) {
+            Conntrack.this.account(ct, dir, bytes);
+        }
+
+        @Override
+        public void assure(Conn ct) {
+            Conntrack.this.assure(ct);
+        }
+
+        @Override
+        public void cacheEvent(Conn ct, int bits) {
+            Conntrack.this.cacheEvent(ct, bits);
+        }
+
+        @Override
+        public boolean kill(Conn ct, long now) {
+            return Conntrack.this.kill(ct, now);
+        }
+
+        @Override
+        public Conn lookup(Tuple t, long now) {
+            return Conntrack.this.lookup(t, now);
+        }
     }
 }

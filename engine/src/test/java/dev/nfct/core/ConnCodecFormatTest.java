@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import dev.nfct.core.proto.TcpConn;
 import dev.nfct.core.proto.Trackers;
+import dev.nfct.core.proto.UdpConn;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -44,7 +45,7 @@ class ConnCodecFormatTest {
     }
 
     @Test
-    @DisplayName("format-1 bytes read back into the same entries, a TCP one as a TcpConn")
+    @DisplayName("format-1 bytes read back into the same entries, each of its tracker's class")
     void readsFormatOne() throws IOException {
         Conn tcp = read(TCP_V1);
         assertInstanceOf(TcpConn.class, tcp);
@@ -52,7 +53,7 @@ class ConnCodecFormatTest {
                 "FIN_WAIT", new Trackers(new Settings()).get(Packet.IPPROTO_TCP).stateName(tcp));
         assertEquals(TCP_V1, hex(tcp));
         Conn udp = read(UDP_V1);
-        assertEquals(Conn.class, udp.getClass());
+        assertEquals(UdpConn.class, udp.getClass());
         assertEquals(UDP_V1, hex(udp));
         Conntrack engine = scenario();
         assertEquals(entry(engine, Packet.IPPROTO_TCP).toString(), tcp.toString());
@@ -63,7 +64,7 @@ class ConnCodecFormatTest {
         Settings s = new Settings();
         s.acct = 1;
         s.timestamp = 1;
-        Conntrack engine = new Conntrack(s, new HashConnTable(), e -> {});
+        Conntrack engine = new Conntrack(s, Trackers.standard(s), new HashConnTable(), e -> {});
         long now = T0;
         // client flag bits, seq, ack, payload: SYN, SYN-ACK, ACK, PSH-ACK with 100 bytes, ACK, FIN-ACK
         long[][] segments = {
@@ -123,12 +124,12 @@ class ConnCodecFormatTest {
 
     private static String hex(Conn ct) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        ConnCodec.writeConn(ct, new DataOutputStream(bytes));
+        ConnCodec.writeConn(ct, Trackers.ENTRY_TYPES, new DataOutputStream(bytes));
         return HexFormat.of().formatHex(bytes.toByteArray());
     }
 
     private static Conn read(String hex) throws IOException {
         return ConnCodec.readConn(
-                new DataInputStream(new ByteArrayInputStream(HexFormat.of().parseHex(hex))));
+                new DataInputStream(new ByteArrayInputStream(HexFormat.of().parseHex(hex))), Trackers.ENTRY_TYPES);
     }
 }

@@ -9,6 +9,7 @@ import dev.nfct.core.HashConnTable;
 import dev.nfct.core.Packet;
 import dev.nfct.core.PacketCt;
 import dev.nfct.core.Settings;
+import dev.nfct.core.proto.Trackers;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,7 +31,7 @@ public final class Recorder implements EventListener {
 
     public Recorder(Settings s) {
         settings = s;
-        ct = new Conntrack(s, new HashConnTable(), this);
+        ct = new Conntrack(s, Trackers.standard(s), new HashConnTable(), this);
     }
 
     @Override

@@ -1,12 +1,12 @@
 package dev.nfct.flink;
 
+import dev.nfct.flink.format.ValueFormat;
 import dev.nfct.flink.io.DeadLetterRecordSerializer;
 import dev.nfct.flink.io.FlowEventRecordSerializer;
 import dev.nfct.flink.io.InputRecord;
 import dev.nfct.flink.io.PacketRecordDeserializer;
 import dev.nfct.flink.io.TableUpdateRecordSerializer;
 import dev.nfct.flink.io.Topics;
-import dev.nfct.flink.registry.ValueFormat;
 import java.util.Properties;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.connector.base.DeliveryGuarantee;

@@ -1,9 +1,9 @@
 package dev.nfct.flink;
 
+import dev.nfct.flink.format.RegistrySettings;
+import dev.nfct.flink.format.ValueFormat;
+import dev.nfct.flink.format.WireFormat;
 import dev.nfct.flink.io.Topics;
-import dev.nfct.flink.registry.RegistrySettings;
-import dev.nfct.flink.registry.ValueFormat;
-import dev.nfct.flink.registry.WireFormat;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -5,6 +5,7 @@ import dev.nfct.avro.TableEntry;
 import dev.nfct.core.Conntrack;
 import dev.nfct.core.HashConnTable;
 import dev.nfct.core.Settings;
+import dev.nfct.core.proto.Trackers;
 import dev.nfct.flink.FlinkReplay;
 import dev.nfct.flink.operator.ConntrackOptions;
 import dev.nfct.flink.operator.TableUpdates;
@@ -100,7 +101,8 @@ final class ConformanceCommand {
 
     private static void engine(String name, Path pcap, Settings settings, Path dir) throws IOException {
         List<String> events = new ArrayList<>();
-        Conntrack engine = new Conntrack(settings, new HashConnTable(), ev -> events.add(OracleFormat.event(ev)));
+        Conntrack engine = new Conntrack(
+                settings, Trackers.standard(settings), new HashConnTable(), ev -> events.add(OracleFormat.event(ev)));
         CaptureReplay replay = new CaptureReplay(engine, Timing.TOP, AtEnd.KEEP);
         List<String> trace = new ArrayList<>();
         try (CaptureReader reader = CaptureReader.open(pcap)) {

@@ -3,7 +3,7 @@ package dev.nfct.cli;
 import dev.nfct.avro.FlowEvent;
 import dev.nfct.flink.KafkaConntrackJob;
 import dev.nfct.flink.KafkaJobOptions;
-import dev.nfct.flink.io.AvroSingleObjectDeserializer;
+import dev.nfct.flink.format.AvroSingleObjectDeserializer;
 import dev.nfct.flink.io.Topics;
 import dev.nfct.flink.operator.ConntrackOptions;
 import dev.nfct.kafka.CaptureProducer;

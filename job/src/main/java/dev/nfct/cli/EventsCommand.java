@@ -1,7 +1,7 @@
 package dev.nfct.cli;
 
 import dev.nfct.avro.FlowEvent;
-import dev.nfct.flink.io.AvroSingleObjectDeserializer;
+import dev.nfct.flink.format.AvroSingleObjectDeserializer;
 import dev.nfct.flink.io.Topics;
 import dev.nfct.schema.FlowEvents;
 import java.io.BufferedWriter;

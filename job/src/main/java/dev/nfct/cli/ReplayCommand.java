@@ -6,6 +6,7 @@ import dev.nfct.core.EventFormat;
 import dev.nfct.core.EventListener;
 import dev.nfct.core.HashConnTable;
 import dev.nfct.core.Settings;
+import dev.nfct.core.proto.Trackers;
 import dev.nfct.packet.CaptureReader;
 import dev.nfct.pcap.PcapFormatException;
 import dev.nfct.replay.AtEnd;
@@ -128,7 +129,7 @@ final class ReplayCommand {
                 writeFailure[0] = ex;
             }
         };
-        Conntrack engine = new Conntrack(settings, new HashConnTable(), printer);
+        Conntrack engine = new Conntrack(settings, Trackers.standard(settings), new HashConnTable(), printer);
         CaptureReplay replay = new CaptureReplay(engine, timing, atEnd);
         List<FrameVerdict> verdicts;
         try (CaptureReader reader = CaptureReader.open(Path.of(pcap))) {

@@ -2,7 +2,7 @@ package dev.nfct.cli;
 
 import dev.nfct.flink.KafkaConntrackJob;
 import dev.nfct.flink.KafkaJobOptions;
-import dev.nfct.flink.registry.WireFormat;
+import dev.nfct.flink.format.WireFormat;
 import dev.nfct.kafka.TopicSetup;
 import java.io.PrintStream;
 import java.time.Duration;

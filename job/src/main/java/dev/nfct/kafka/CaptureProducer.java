@@ -1,7 +1,7 @@
 package dev.nfct.kafka;
 
 import dev.nfct.avro.PacketEvent;
-import dev.nfct.flink.io.AvroSingleObjectSerializer;
+import dev.nfct.flink.format.AvroSingleObjectSerializer;
 import dev.nfct.packet.CaptureReader;
 import dev.nfct.packet.CapturedDatagram;
 import dev.nfct.replay.Timing;

@@ -12,7 +12,7 @@ import dev.nfct.avro.TableEntry;
 import dev.nfct.cli.EventsTestData.Event;
 import dev.nfct.core.EventBits;
 import dev.nfct.core.EventType;
-import dev.nfct.flink.io.AvroSingleObjectDeserializer;
+import dev.nfct.flink.format.AvroSingleObjectDeserializer;
 import dev.nfct.flink.io.Topics;
 import dev.nfct.kafka.EmbeddedKafkaExtension;
 import dev.nfct.kafka.TopicSetup;

@@ -7,7 +7,8 @@ import dev.nfct.core.Conntrack;
 import dev.nfct.core.EventFormat;
 import dev.nfct.core.HashConnTable;
 import dev.nfct.core.Settings;
-import dev.nfct.flink.io.AvroSingleObjectSerializer;
+import dev.nfct.core.proto.Trackers;
+import dev.nfct.flink.format.AvroSingleObjectSerializer;
 import dev.nfct.kafka.EmbeddedKafka;
 import dev.nfct.packet.CaptureReader;
 import dev.nfct.replay.AtEnd;
@@ -41,8 +42,10 @@ final class EventsTestData {
      */
     static List<Event> sampleEvents(String host) {
         List<Event> events = new ArrayList<>();
+        Settings settings = Settings.replayDefaults();
         Conntrack engine = new Conntrack(
-                Settings.replayDefaults(),
+                settings,
+                Trackers.standard(settings),
                 new HashConnTable(),
                 e -> events.add(new Event(
                         e,
@@ -59,7 +62,8 @@ final class EventsTestData {
 
     /** The table topic's records after a top-speed replay of the sample: key and live entry. */
     static Map<String, TableEntry> sampleTable(String host) {
-        Conntrack engine = new Conntrack(Settings.replayDefaults(), new HashConnTable(), e -> {});
+        Settings settings = Settings.replayDefaults();
+        Conntrack engine = new Conntrack(settings, Trackers.standard(settings), new HashConnTable(), e -> {});
         CaptureReplay replay = new CaptureReplay(engine, Timing.TOP, AtEnd.KEEP);
         try (CaptureReader r = CaptureReader.open(SharedData.projectRoot().resolve("samples/sample.pcap"))) {
             replay.run(r);

@@ -11,8 +11,9 @@ import dev.nfct.core.EventFormat;
 import dev.nfct.core.HashConnTable;
 import dev.nfct.core.PacketCt;
 import dev.nfct.core.Settings;
-import dev.nfct.flink.io.AvroSingleObjectDeserializer;
-import dev.nfct.flink.io.AvroSingleObjectSerializer;
+import dev.nfct.core.proto.Trackers;
+import dev.nfct.flink.format.AvroSingleObjectDeserializer;
+import dev.nfct.flink.format.AvroSingleObjectSerializer;
 import dev.nfct.flink.io.Topics;
 import dev.nfct.flink.operator.ConntrackOptions;
 import dev.nfct.kafka.CommittedReader;
@@ -83,7 +84,8 @@ abstract class KafkaConntrackJobTestBase {
         settings.acct = 1;
         settings.events = 1;
         List<String> expected = new ArrayList<>();
-        Conntrack engine = new Conntrack(settings, new HashConnTable(), e -> expected.add(line(e)));
+        Conntrack engine =
+                new Conntrack(settings, Trackers.standard(settings), new HashConnTable(), e -> expected.add(line(e)));
         PacketCt r = new PacketCt();
         for (CapturedDatagram d : datagrams) {
             r.reset();

@@ -6,6 +6,7 @@ import dev.nfct.core.HashConnTable;
 import dev.nfct.core.Packet;
 import dev.nfct.core.PacketCt;
 import dev.nfct.core.Settings;
+import dev.nfct.core.proto.Trackers;
 import dev.nfct.packet.CaptureReader;
 import dev.nfct.packet.CapturedDatagram;
 import dev.nfct.testing.SharedData;
@@ -59,7 +60,8 @@ final class Corpus {
      */
     static Run replay(List<CapturedDatagram> datagrams, Function<CapturedDatagram, Packet> view) {
         List<ConnEvent> events = new ArrayList<>();
-        Conntrack engine = new Conntrack(Settings.replayDefaults(), new HashConnTable(), events::add);
+        Settings settings = Settings.replayDefaults();
+        Conntrack engine = new Conntrack(settings, Trackers.standard(settings), new HashConnTable(), events::add);
         PacketCt r = new PacketCt();
         long now = Long.MIN_VALUE;
         for (CapturedDatagram d : datagrams) {

@@ -1,11 +1,11 @@
 package dev.nfct.core.proto;
 
 import dev.nfct.core.Conn;
-import dev.nfct.core.Conntrack;
 import dev.nfct.core.CtInfo;
 import dev.nfct.core.Packet;
 import dev.nfct.core.ProtocolTracker;
 import dev.nfct.core.Settings;
+import dev.nfct.core.TrackerContext;
 import dev.nfct.core.Tuple;
 import dev.nfct.core.Verdict;
 
@@ -31,13 +31,13 @@ final class GenericTracker implements ProtocolTracker {
     }
 
     @Override
-    public boolean newConn(Conn ct, Packet p, Conntrack engine, long now) {
+    public boolean newConn(Conn ct, Packet p, TrackerContext ctx, long now) {
         return true;
     }
 
     @Override
-    public Verdict packet(Conn ct, Packet p, int dir, CtInfo ctinfo, Conntrack engine, long now) {
-        engine.refresh(ct, dir, p.l3Length, s.genericTimeout, now);
+    public Verdict packet(Conn ct, Packet p, int dir, CtInfo ctinfo, TrackerContext ctx, long now) {
+        ctx.refresh(ct, dir, p.l3Length, s.genericTimeout, now);
         return Verdict.ACCEPT;
     }
 

@@ -1,13 +1,13 @@
 package dev.nfct.core.proto;
 
 import dev.nfct.core.Conn;
-import dev.nfct.core.Conntrack;
 import dev.nfct.core.CtInfo;
+import dev.nfct.core.EntryType;
 import dev.nfct.core.Packet;
-import dev.nfct.core.ProtoState;
 import dev.nfct.core.ProtocolTracker;
 import dev.nfct.core.Settings;
 import dev.nfct.core.Status;
+import dev.nfct.core.TrackerContext;
 import dev.nfct.core.Tuple;
 import dev.nfct.core.Verdict;
 
@@ -41,47 +41,27 @@ final class GreTracker implements ProtocolTracker {
         return orig.swapped();
     }
 
-    /**
-     * The entry's own timeouts, copied from the settings on its first packet: later sysctl
-     * changes do not affect it (a PPTP helper could raise them). No state name.
-     */
-    static final class GreState implements ProtoState {
-        final int timeout;
-        final int streamTimeout;
-
-        GreState(int timeout, int streamTimeout) {
-            this.timeout = timeout;
-            this.streamTimeout = streamTimeout;
-        }
-
-        @Override
-        public String stateName() {
-            return null;
-        }
-
-        @Override
-        public ProtoState copy() {
-            return this; // immutable
-        }
+    @Override
+    public EntryType entryType() {
+        return GreConn.TYPE;
     }
 
     @Override
-    public boolean newConn(Conn ct, Packet p, Conntrack engine, long now) {
-        ct.proto = new GreState(s.greTimeout, s.greTimeoutStream);
+    public boolean newConn(Conn ct, Packet p, TrackerContext ctx, long now) {
+        ((GreConn) ct).setTimeouts(s.greTimeout, s.greTimeoutStream);
         return true;
     }
 
     @Override
-    public Verdict packet(Conn ct, Packet p, int dir, CtInfo ctinfo, Conntrack engine, long now) {
-        GreState g =
-                ct.proto instanceof GreState ? (GreState) ct.proto : new GreState(s.greTimeout, s.greTimeoutStream);
+    public Verdict packet(Conn ct, Packet p, int dir, CtInfo ctinfo, TrackerContext ctx, long now) {
+        GreConn g = (GreConn) ct;
         if (ct.is(Status.SEEN_REPLY)) {
-            engine.refresh(ct, dir, p.l3Length, g.streamTimeout, now);
+            ctx.refresh(ct, dir, p.l3Length, g.hasTimeouts ? g.greStreamTimeout : s.greTimeoutStream, now);
             if (!ct.is(Status.NAT_CLASH)) {
-                engine.assure(ct);
+                ctx.assure(ct);
             }
         } else {
-            engine.refresh(ct, dir, p.l3Length, g.timeout, now);
+            ctx.refresh(ct, dir, p.l3Length, g.hasTimeouts ? g.greTimeout : s.greTimeout, now);
         }
         return Verdict.ACCEPT;
     }

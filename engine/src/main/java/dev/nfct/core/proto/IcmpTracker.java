@@ -1,11 +1,12 @@
 package dev.nfct.core.proto;
 
 import dev.nfct.core.Conn;
-import dev.nfct.core.Conntrack;
 import dev.nfct.core.CtInfo;
 import dev.nfct.core.Packet;
+import dev.nfct.core.PacketCt;
 import dev.nfct.core.ProtocolTracker;
 import dev.nfct.core.Settings;
+import dev.nfct.core.TrackerContext;
 import dev.nfct.core.Tuple;
 import dev.nfct.core.Verdict;
 
@@ -17,6 +18,8 @@ import dev.nfct.core.Verdict;
 final class IcmpTracker implements ProtocolTracker {
     private final Settings s;
     private final boolean v6;
+    /** Set by the trackers' set, which owns the pre-pass (it needs every tracker). */
+    IcmpErrorPrepass errors;
 
     IcmpTracker(Settings s, boolean v6) {
         this.s = s;
@@ -79,16 +82,31 @@ final class IcmpTracker implements ProtocolTracker {
         }
     }
 
+    /** Errors are handled before normal tracking, by the error pre-pass of the trackers' set. */
+    @Override
+    public boolean inspectsErrors() {
+        return true;
+    }
+
+    @Override
+    public int error(Packet p, int zone, long now, PacketCt r, TrackerContext ctx) {
+        // Only ICMP over IPv4 and ICMPv6 over IPv6 carry errors conntrack looks into.
+        if (p.family != (v6 ? Packet.AF_INET6 : Packet.AF_INET)) {
+            return NOT_AN_ERROR;
+        }
+        return errors.check(ctx, p, zone, now, r);
+    }
+
     /** Only requests may start an entry: a stray reply is invalid. */
     @Override
-    public boolean newConn(Conn ct, Packet p, Conntrack engine, long now) {
+    public boolean newConn(Conn ct, Packet p, TrackerContext ctx, long now) {
         int type = ct.orig.icmpType();
         return v6 ? type == 128 || type == 139 : type == 8 || type == 13 || type == 15 || type == 17;
     }
 
     @Override
-    public Verdict packet(Conn ct, Packet p, int dir, CtInfo ctinfo, Conntrack engine, long now) {
-        engine.refresh(ct, dir, p.l3Length, v6 ? s.icmpv6Timeout : s.icmpTimeout, now);
+    public Verdict packet(Conn ct, Packet p, int dir, CtInfo ctinfo, TrackerContext ctx, long now) {
+        ctx.refresh(ct, dir, p.l3Length, v6 ? s.icmpv6Timeout : s.icmpTimeout, now);
         return Verdict.ACCEPT;
     }
 }

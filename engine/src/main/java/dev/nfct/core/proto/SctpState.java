@@ -1,17 +1,7 @@
 package dev.nfct.core.proto;
 
-import dev.nfct.core.ProtoState;
-
-/**
- * Per-entry SCTP state: the association state as conntrack sees it and the verification tags
- * expected on packets in each direction.
- *
- * <p>{@code vtag[d]} is the tag a packet travelling in direction {@code d} must carry: the
- * initiate tag its receiver announced (learnt from the INIT / INIT_ACK sent the other way).
- * Zero means "not learnt yet". {@code restartTag[d]} holds the tag an INIT seen on an already
- * set-up association announced, until an INIT_ACK confirms the restart.
- */
-public final class SctpState implements ProtoState {
+/** The SCTP association states as conntrack names them (an {@link SctpConn} is in one). */
+public final class SctpState {
     public static final int NONE = 0;
     public static final int CLOSED = 1;
     public static final int COOKIE_WAIT = 2;
@@ -37,35 +27,9 @@ public final class SctpState implements ProtoState {
         "HEARTBEAT_ACKED",
     };
 
-    public int state = NONE;
-    public final long[] vtag = new long[2];
-    final long[] restartTag = new long[2];
-    final boolean[] restartPending = new boolean[2];
-
     public static String name(int state) {
         return state >= 0 && state < NAMES.length ? NAMES[state] : "UNKNOWN";
     }
 
-    @Override
-    public String stateName() {
-        return name(state);
-    }
-
-    @Override
-    public SctpState copy() {
-        SctpState c = new SctpState();
-        c.state = state;
-        c.vtag[0] = vtag[0];
-        c.vtag[1] = vtag[1];
-        c.restartTag[0] = restartTag[0];
-        c.restartTag[1] = restartTag[1];
-        c.restartPending[0] = restartPending[0];
-        c.restartPending[1] = restartPending[1];
-        return c;
-    }
-
-    @Override
-    public String toString() {
-        return stateName() + " vtag=" + Long.toHexString(vtag[0]) + "/" + Long.toHexString(vtag[1]);
-    }
+    private SctpState() {}
 }

@@ -11,11 +11,12 @@ import static dev.nfct.core.proto.SctpTables.NEXT;
 import static dev.nfct.core.proto.SctpTables.SHUTDOWN_COMPLETE;
 
 import dev.nfct.core.Conn;
-import dev.nfct.core.Conntrack;
 import dev.nfct.core.CtInfo;
+import dev.nfct.core.EntryType;
 import dev.nfct.core.EventBits;
 import dev.nfct.core.Packet;
 import dev.nfct.core.Settings;
+import dev.nfct.core.TrackerContext;
 import dev.nfct.core.Verdict;
 
 /**
@@ -55,7 +56,18 @@ final class SctpTracker extends PortProtocolTracker {
     }
 
     @Override
-    public boolean newConn(Conn ct, Packet p, Conntrack engine, long now) {
+    public EntryType entryType() {
+        return SctpConn.TYPE;
+    }
+
+    @Override
+    public String stateName(Conn ct) {
+        SctpConn st = (SctpConn) ct;
+        return st.tracked ? SctpState.name(st.state) : null;
+    }
+
+    @Override
+    public boolean newConn(Conn ct, Packet p, TrackerContext ctx, long now) {
         if (!wellFormed(p)) {
             return false;
         }
@@ -66,16 +78,16 @@ final class SctpTracker extends PortProtocolTracker {
                 }
             }
         }
-        ct.proto = new SctpState();
+        ((SctpConn) ct).tracked = true;
         return true;
     }
 
     @Override
-    public Verdict packet(Conn ct, Packet p, int dir, CtInfo ctinfo, Conntrack engine, long now) {
-        if (!(ct.proto instanceof SctpState) || !wellFormed(p)) {
+    public Verdict packet(Conn ct, Packet p, int dir, CtInfo ctinfo, TrackerContext ctx, long now) {
+        SctpConn st = (SctpConn) ct;
+        if (!st.tracked || !wellFormed(p)) {
             return Verdict.INVALID;
         }
-        SctpState st = (SctpState) ct.proto;
         int other = 1 - dir;
         boolean hasInit = false;
 
@@ -161,15 +173,15 @@ final class SctpTracker extends PortProtocolTracker {
         st.state = state;
 
         if (state != old) {
-            engine.cacheEvent(ct, EventBits.PROTOINFO);
+            ctx.cacheEvent(ct, EventBits.PROTOINFO);
             if (state == SctpState.ESTABLISHED) {
-                engine.assure(ct);
+                ctx.assure(ct);
             }
         }
         if (hasInit && state == old) {
-            engine.account(ct, dir, p.l3Length); // retransmitted / restart INIT: no timeout extension
+            ctx.account(ct, dir, p.l3Length); // retransmitted / restart INIT: no timeout extension
         } else {
-            engine.refresh(ct, dir, p.l3Length, timeout(state), now);
+            ctx.refresh(ct, dir, p.l3Length, timeout(state), now);
         }
         return Verdict.ACCEPT;
     }

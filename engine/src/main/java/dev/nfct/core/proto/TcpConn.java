@@ -1,7 +1,11 @@
 package dev.nfct.core.proto;
 
 import dev.nfct.core.Conn;
+import dev.nfct.core.EntryType;
 import dev.nfct.core.Tuple;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 
 /**
  * A TCP entry: the connection with its TCP tracking data inline, as the kernel's {@code nf_conn}
@@ -17,6 +21,29 @@ import dev.nfct.core.Tuple;
  */
 public final class TcpConn extends Conn {
     private static final long U32 = 0xffffffffL;
+    static final int DATA_KIND = 1;
+
+    static final EntryType TYPE = new EntryType.Base(DATA_KIND, TcpConn::new) {
+        @Override
+        public boolean hasData(Conn ct) {
+            return true;
+        }
+
+        @Override
+        public void writeData(Conn ct, DataOutput out) throws IOException {
+            TcpStateCodec.write((TcpConn) ct, out);
+        }
+
+        @Override
+        public void readData(Conn ct, DataInput in) throws IOException {
+            TcpStateCodec.read(in, (TcpConn) ct);
+        }
+
+        @Override
+        public void copyData(Conn from, Conn to) {
+            ((TcpConn) to).copyTcpFrom((TcpConn) from);
+        }
+    };
 
     /** The connection state, one of {@link TcpState}'s. */
     public int state = TcpState.NONE;

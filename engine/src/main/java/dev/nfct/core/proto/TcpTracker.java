@@ -17,12 +17,13 @@ import static dev.nfct.core.proto.TcpTables.IG;
 import static dev.nfct.core.proto.TcpTables.IV;
 
 import dev.nfct.core.Conn;
-import dev.nfct.core.Conntrack;
 import dev.nfct.core.CtInfo;
+import dev.nfct.core.EntryType;
 import dev.nfct.core.EventBits;
 import dev.nfct.core.Packet;
 import dev.nfct.core.Settings;
 import dev.nfct.core.Status;
+import dev.nfct.core.TrackerContext;
 import dev.nfct.core.Verdict;
 
 /**
@@ -60,7 +61,7 @@ final class TcpTracker extends PortProtocolTracker {
     // ------------------------------------------------------------------ first packet
 
     @Override
-    public boolean newConn(Conn ct, Packet p, Conntrack engine, long now) {
+    public boolean newConn(Conn ct, Packet p, TrackerContext ctx, long now) {
         if (!sane(p)) {
             return false;
         }
@@ -91,7 +92,7 @@ final class TcpTracker extends PortProtocolTracker {
     // ------------------------------------------------------------------ every packet
 
     @Override
-    public Verdict packet(Conn ct, Packet p, int dir, CtInfo ctinfo, Conntrack engine, long now) {
+    public Verdict packet(Conn ct, Packet p, int dir, CtInfo ctinfo, TrackerContext ctx, long now) {
         if (!sane(p)) {
             return Verdict.INVALID;
         }
@@ -109,7 +110,7 @@ final class TcpTracker extends PortProtocolTracker {
                 // SYN on a TIME_WAIT/CLOSE entry: a new connection reusing the ports?
                 if (((st.flags0 | st.flags1) & TcpState.F_CLOSE_INIT) != 0
                         || (st.lastDir == dir && st.lastIndex == C_RST)) {
-                    return engine.kill(ct, now) ? Verdict.REPEAT : Verdict.DROP;
+                    return ctx.kill(ct, now) ? Verdict.REPEAT : Verdict.DROP;
                 }
                 // Not provably a reuse: treat it as an ignored packet.
                 return ignore(st, p, dir, cls, old);
@@ -175,7 +176,7 @@ final class TcpTracker extends PortProtocolTracker {
                 return Verdict.ACCEPT;
             }
             if (res == TcpWindow.INVALID) {
-                invalidFinRst(st, dir, cls, engine, now);
+                invalidFinRst(st, dir, cls, ctx, now);
                 return Verdict.INVALID;
             }
         }
@@ -190,14 +191,14 @@ final class TcpTracker extends PortProtocolTracker {
 
         int timeout = timeout(st, cls, next);
         if (old != next) {
-            engine.cacheEvent(ct, EventBits.PROTOINFO);
+            ctx.cacheEvent(ct, EventBits.PROTOINFO);
         }
 
         if (!ct.is(Status.SEEN_REPLY)) {
             if (cls == C_RST) {
                 // The only answer is a reset: the connection never existed.
-                engine.account(ct, dir, p.l3Length);
-                engine.kill(ct, now);
+                ctx.account(ct, dir, p.l3Length);
+                ctx.kill(ct, now);
                 return Verdict.ACCEPT;
             }
             if (cls == C_SYN && old == SYN_SENT) {
@@ -207,9 +208,9 @@ final class TcpTracker extends PortProtocolTracker {
                 timeout = s.tcpTimeoutUnacknowledged; // loose pickup before any reply
             }
         } else if (!ct.is(Status.ASSURED) && (old == SYN_RECV || old == ESTABLISHED) && next == ESTABLISHED) {
-            engine.assure(ct);
+            ctx.assure(ct);
         }
-        engine.refresh(ct, dir, p.l3Length, timeout, now);
+        ctx.refresh(ct, dir, p.l3Length, timeout, now);
         return Verdict.ACCEPT;
     }
 
@@ -312,7 +313,7 @@ final class TcpTracker extends PortProtocolTracker {
      * A FIN or RST failed the window check on an assured entry: when both sides did so in turn,
      * the connection is probably dead and out of sync, so let it age out sooner.
      */
-    private void invalidFinRst(TcpConn st, int dir, int cls, Conntrack engine, long now) {
+    private void invalidFinRst(TcpConn st, int dir, int cls, TrackerContext ctx, long now) {
         if ((cls != C_FIN && cls != C_RST) || st.is(Status.FIXED_TIMEOUT) || !st.is(Status.ASSURED)) {
             return;
         }
@@ -322,7 +323,7 @@ final class TcpTracker extends PortProtocolTracker {
                 return;
             }
             if (remaining > s.tcpTimeoutUnacknowledged * NANOS) {
-                engine.setTimeout(st, s.tcpTimeoutUnacknowledged, now);
+                ctx.setTimeout(st, s.tcpTimeoutUnacknowledged, now);
             }
             return;
         }
@@ -381,6 +382,11 @@ final class TcpTracker extends PortProtocolTracker {
     }
 
     // ------------------------------------------------------------------ names
+
+    @Override
+    public EntryType entryType() {
+        return TcpConn.TYPE;
+    }
 
     @Override
     public String stateName(Conn ct) {

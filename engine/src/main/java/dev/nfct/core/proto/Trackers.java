@@ -1,18 +1,23 @@
 package dev.nfct.core.proto;
 
-import dev.nfct.core.Conn;
+import dev.nfct.core.EntryType;
+import dev.nfct.core.EntryTypes;
 import dev.nfct.core.Packet;
 import dev.nfct.core.ProtocolTracker;
+import dev.nfct.core.ProtocolTrackers;
 import dev.nfct.core.Settings;
-import dev.nfct.core.Tuple;
 
 /**
  * The protocol trackers by protocol number. Every protocol without a tracker of its own (ESP,
  * OSPF, and DCCP, whose tracker the 6.18 reference kernel no longer has) uses the generic one.
  */
-public final class Trackers {
+public final class Trackers implements ProtocolTrackers {
     private final ProtocolTracker[] byProtocol = new ProtocolTracker[256];
-    private final IcmpErrorPrepass icmpErrors;
+
+    /** The standard trackers, reading {@code s} (an engine takes the same settings). */
+    public static Trackers standard(Settings s) {
+        return new Trackers(s);
+    }
 
     public Trackers(Settings s) {
         ProtocolTracker generic = new GenericTracker(s);
@@ -20,31 +25,33 @@ public final class Trackers {
         byProtocol[Packet.IPPROTO_TCP] = new TcpTracker(s);
         byProtocol[Packet.IPPROTO_UDP] = new UdpTracker(s, false);
         byProtocol[Packet.IPPROTO_UDPLITE] = new UdpTracker(s, true);
-        byProtocol[Packet.IPPROTO_ICMP] = new IcmpTracker(s, false);
-        byProtocol[Packet.IPPROTO_ICMPV6] = new IcmpTracker(s, true);
+        IcmpTracker icmp = new IcmpTracker(s, false), icmpv6 = new IcmpTracker(s, true);
+        byProtocol[Packet.IPPROTO_ICMP] = icmp;
+        byProtocol[Packet.IPPROTO_ICMPV6] = icmpv6;
         byProtocol[Packet.IPPROTO_GRE] = new GreTracker(s);
         byProtocol[Packet.IPPROTO_SCTP] = new SctpTracker(s);
-        icmpErrors = new IcmpErrorPrepass(s, this);
+        IcmpErrorPrepass errors = new IcmpErrorPrepass(s, this);
+        icmp.errors = errors;
+        icmpv6.errors = errors;
     }
 
     /**
-     * A new, empty entry of the class entries of this protocol have: a {@link TcpConn} for TCP, which
-     * holds its tracking data inline so that an entry is one object, a plain {@link Conn} otherwise
-     * (other trackers keep their data in {@link Conn#proto}). The one place that decides it, for
-     * the engine and for entries read back from state.
+     * The entry type of every protocol, as these trackers define them (for reading entries back
+     * from checkpoints: {@link dev.nfct.core.ConnCodec}).
      */
-    public static Conn newEntry(
-            Tuple orig, Tuple reply, int id, int mark, boolean acct, boolean timestamp, boolean ecache) {
-        return orig.protocol == Packet.IPPROTO_TCP
-                ? new TcpConn(orig, reply, id, mark, acct, timestamp, ecache)
-                : new Conn(orig, reply, id, mark, acct, timestamp, ecache);
+    public static final EntryTypes ENTRY_TYPES = entryTypes();
+
+    private static EntryTypes entryTypes() {
+        Trackers t = new Trackers(new Settings());
+        EntryType[] byProtocol = new EntryType[256];
+        for (int p = 0; p < 256; p++) {
+            byProtocol[p] = t.get(p).entryType();
+        }
+        return protocol -> byProtocol[protocol & 0xff];
     }
 
+    @Override
     public ProtocolTracker get(int protocol) {
         return byProtocol[protocol & 0xff];
-    }
-
-    public IcmpErrorPrepass icmpErrors() {
-        return icmpErrors;
     }
 }

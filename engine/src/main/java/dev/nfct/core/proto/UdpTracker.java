@@ -1,11 +1,12 @@
 package dev.nfct.core.proto;
 
 import dev.nfct.core.Conn;
-import dev.nfct.core.Conntrack;
 import dev.nfct.core.CtInfo;
+import dev.nfct.core.EntryType;
 import dev.nfct.core.Packet;
 import dev.nfct.core.Settings;
 import dev.nfct.core.Status;
+import dev.nfct.core.TrackerContext;
 import dev.nfct.core.Verdict;
 
 /**
@@ -24,23 +25,28 @@ final class UdpTracker extends PortProtocolTracker {
     }
 
     @Override
-    public boolean newConn(Conn ct, Packet p, Conntrack engine, long now) {
-        ct.streamTs = now + STREAM_DELAY_NANOS;
+    public EntryType entryType() {
+        return UdpConn.TYPE;
+    }
+
+    @Override
+    public boolean newConn(Conn ct, Packet p, TrackerContext ctx, long now) {
+        ((UdpConn) ct).streamTs = now + STREAM_DELAY_NANOS;
         return true;
     }
 
     @Override
-    public Verdict packet(Conn ct, Packet p, int dir, CtInfo ctinfo, Conntrack engine, long now) {
+    public Verdict packet(Conn ct, Packet p, int dir, CtInfo ctinfo, TrackerContext ctx, long now) {
         if (!valid(p)) {
             return Verdict.INVALID;
         }
-        if (ct.is(Status.SEEN_REPLY) && (lite || now > ct.streamTs)) {
-            engine.refresh(ct, dir, p.l3Length, s.udpTimeoutStream, now);
+        if (ct.is(Status.SEEN_REPLY) && (lite || now > ((UdpConn) ct).streamTs)) {
+            ctx.refresh(ct, dir, p.l3Length, s.udpTimeoutStream, now);
             if (!ct.is(Status.NAT_CLASH)) {
-                engine.assure(ct);
+                ctx.assure(ct);
             }
         } else {
-            engine.refresh(ct, dir, p.l3Length, s.udpTimeout, now);
+            ctx.refresh(ct, dir, p.l3Length, s.udpTimeout, now);
         }
         return Verdict.ACCEPT;
     }

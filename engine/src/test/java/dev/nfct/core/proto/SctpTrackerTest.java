@@ -20,6 +20,7 @@ import dev.nfct.core.CtInfo;
 import dev.nfct.core.Packet;
 import dev.nfct.core.Settings;
 import dev.nfct.core.Status;
+import dev.nfct.core.Tuple;
 import dev.nfct.testing.Packets;
 import dev.nfct.testing.Recorder;
 import java.util.List;
@@ -67,7 +68,7 @@ class SctpTrackerTest {
     }
 
     static String state(Recorder rec) {
-        return rec.only().proto.stateName();
+        return rec.ct.tracker(Packet.IPPROTO_SCTP).stateName(rec.only());
     }
 
     static long remaining(Recorder rec) {
@@ -102,7 +103,7 @@ class SctpTrackerTest {
                         " [UPDATE] sctp     132 210 ESTABLISHED " + o + " " + r + " [ASSURED]");
         Conn ct = rec.only();
         assertThat(ct.is(Status.ASSURED)).isTrue();
-        SctpState st = (SctpState) ct.proto;
+        SctpConn st = (SctpConn) ct;
         assertThat(st.vtag[0]).isEqualTo(STAG);
         assertThat(st.vtag[1]).isEqualTo(CTAG);
     }
@@ -209,7 +210,7 @@ class SctpTrackerTest {
         assertThat(state(rec)).isEqualTo("ESTABLISHED");
         assertThat(rec.only().is(Status.ASSURED)).isTrue();
         assertThat(rec.drain()).singleElement().asString().contains(" 210 ESTABLISHED ", "[ASSURED]");
-        SctpState st = (SctpState) rec.only().proto;
+        SctpConn st = (SctpConn) rec.only();
         assertThat(st.vtag).containsExactly(0xaaaaL, 0xccccL);
         Packet data = Packets.sctp("10.0.0.2", 6000, "10.0.0.1", 5000, 0xcccc)
                 .chunk(DATA, 3, 0)
@@ -539,14 +540,19 @@ class SctpTrackerTest {
         for (int i = 0; i < names.length; i++) {
             assertThat(SctpState.name(i)).isEqualTo(names[i]);
         }
-        SctpState a = new SctpState();
+        // A copy of an entry has its own SCTP data.
+        Tuple o = new Tuple(Packet.AF_INET, Packet.IPPROTO_SCTP, 0, 1, 0, 2, 5000, 6000, 0);
+        SctpConn a = (SctpConn) SctpConn.TYPE.newEntry(o, o.swapped(), 1, 0, false, false, false);
+        a.tracked = true;
         a.state = SctpState.ESTABLISHED;
         a.vtag[0] = 1;
-        SctpState b = a.copy();
+        SctpConn b = (SctpConn) SctpConn.TYPE.newEntry(o, o.swapped(), 1, 0, false, false, false);
+        SctpConn.TYPE.copyData(a, b);
         b.vtag[0] = 2;
         b.state = SctpState.CLOSED;
         assertThat(a.vtag[0]).isEqualTo(1);
-        assertThat(a.stateName()).isEqualTo("ESTABLISHED");
+        assertThat(new SctpTracker(new Settings()).stateName(a)).isEqualTo("ESTABLISHED");
+        assertThat(new SctpTracker(new Settings()).stateName(b)).isEqualTo("CLOSED");
     }
 
     @Test

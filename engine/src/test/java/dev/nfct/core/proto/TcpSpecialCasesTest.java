@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.nfct.core.Conn;
 import dev.nfct.core.ConnCodec;
 import dev.nfct.core.CtInfo;
+import dev.nfct.core.Engines;
 import dev.nfct.core.Packet;
 import dev.nfct.core.Settings;
 import dev.nfct.core.Status;
@@ -63,7 +64,7 @@ class TcpSpecialCasesTest {
         ct.status |= Status.DYING;
         TcpTracker t = (TcpTracker) f.rec.ct.tracker(Packet.IPPROTO_TCP);
         Packet syn = f.seg(C, SYN, 0).build();
-        assertEquals(Verdict.DROP, t.packet(ct, syn, 0, CtInfo.ESTABLISHED, f.rec.ct, f.rec.now));
+        assertEquals(Verdict.DROP, t.packet(ct, syn, 0, CtInfo.ESTABLISHED, Engines.context(f.rec.ct), f.rec.now));
     }
 
     @Test
@@ -270,7 +271,7 @@ class TcpSpecialCasesTest {
     void deepCopy() {
         TcpFlow f = new TcpFlow().handshake();
         TcpConn a = f.tcp();
-        TcpConn b = (TcpConn) ConnCodec.copy(a);
+        TcpConn b = (TcpConn) ConnCodec.copy(a, Trackers.ENTRY_TYPES);
         assertEquals(a.tcpString(), b.tcpString());
         b.setTdEnd(0, b.tdEnd(0) + 1);
         assertNotEquals(a.tcpString(), b.tcpString(), "per-direction data is copied, not shared");
@@ -286,9 +287,10 @@ class TcpSpecialCasesTest {
         f.send(f.seg(C, ACK, 100).build());
         TcpConn a = f.tcp();
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        ConnCodec.writeConn(a, new java.io.DataOutputStream(bytes));
-        Conn back =
-                ConnCodec.readConn(new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
+        ConnCodec.writeConn(a, Trackers.ENTRY_TYPES, new java.io.DataOutputStream(bytes));
+        Conn back = ConnCodec.readConn(
+                new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())),
+                Trackers.ENTRY_TYPES);
         assertTrue(back instanceof TcpConn, "a TCP entry comes back as a TcpConn");
         assertEquals(a.tcpString(), ((TcpConn) back).tcpString());
         assertEquals(a.toString(), back.toString());

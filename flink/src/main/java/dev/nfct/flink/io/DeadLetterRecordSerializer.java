@@ -1,8 +1,8 @@
 package dev.nfct.flink.io;
 
 import dev.nfct.avro.DeadLetter;
-import dev.nfct.flink.registry.ValueEncoder;
-import dev.nfct.flink.registry.ValueFormat;
+import dev.nfct.flink.format.ValueEncoder;
+import dev.nfct.flink.format.ValueFormat;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;

@@ -2,8 +2,8 @@ package dev.nfct.flink.io;
 
 import dev.nfct.avro.DeadLetter;
 import dev.nfct.avro.PacketEvent;
-import dev.nfct.flink.registry.ValueDecoder;
-import dev.nfct.flink.registry.ValueFormat;
+import dev.nfct.flink.format.ValueDecoder;
+import dev.nfct.flink.format.ValueFormat;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.apache.flink.api.common.serialization.DeserializationSchema;

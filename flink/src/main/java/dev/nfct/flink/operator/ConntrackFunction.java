@@ -15,6 +15,7 @@ import dev.nfct.core.PacketCt;
 import dev.nfct.core.Settings;
 import dev.nfct.core.Status;
 import dev.nfct.core.Tuple;
+import dev.nfct.core.proto.Trackers;
 import dev.nfct.flink.state.ConnSerializer;
 import dev.nfct.flink.state.PendingEntry;
 import dev.nfct.flink.state.PendingEntrySerializer;
@@ -120,7 +121,7 @@ public class ConntrackFunction extends KeyedProcessFunction<Long, PacketEvent, F
         events = new ArrayList<>();
         upserts = new ArrayList<>(4);
         long seed = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() * 0x9E3779B97F4A7C15L;
-        engine = new Conntrack(settings, table, events::add, seed);
+        engine = new Conntrack(settings, Trackers.standard(settings), table, events::add, seed);
         table.bind(engine);
         packet = new Packet();
         attachment = new PacketCt();

@@ -2,6 +2,7 @@ package dev.nfct.flink.state;
 
 import dev.nfct.core.Conn;
 import dev.nfct.core.ConnCodec;
+import dev.nfct.core.proto.Trackers;
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
@@ -30,7 +31,7 @@ public final class ConnSerializer extends TypeSerializerSingleton<Conn> {
 
     @Override
     public Conn copy(Conn from) {
-        return from == null ? null : ConnCodec.copy(from);
+        return from == null ? null : ConnCodec.copy(from, Trackers.ENTRY_TYPES);
     }
 
     @Override
@@ -45,12 +46,12 @@ public final class ConnSerializer extends TypeSerializerSingleton<Conn> {
 
     @Override
     public void serialize(Conn ct, DataOutputView out) throws IOException {
-        ConnCodec.writeConn(ct, out);
+        ConnCodec.writeConn(ct, Trackers.ENTRY_TYPES, out);
     }
 
     @Override
     public Conn deserialize(DataInputView in) throws IOException {
-        return ConnCodec.readConn(in);
+        return ConnCodec.readConn(in, Trackers.ENTRY_TYPES);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.nfct.flink.state;
 
 import dev.nfct.core.ConnCodec;
 import dev.nfct.core.CtInfo;
+import dev.nfct.core.proto.Trackers;
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
@@ -30,7 +31,8 @@ public final class PendingEntrySerializer extends TypeSerializerSingleton<Pendin
         if (from == null || from.unconfirmed == null) {
             return from; // nothing mutable inside
         }
-        return new PendingEntry(from.ctinfo, ConnCodec.copy(from.unconfirmed), null, from.deadline);
+        return new PendingEntry(
+                from.ctinfo, ConnCodec.copy(from.unconfirmed, Trackers.ENTRY_TYPES), null, from.deadline);
     }
 
     @Override
@@ -49,7 +51,7 @@ public final class PendingEntrySerializer extends TypeSerializerSingleton<Pendin
         out.writeLong(p.deadline);
         out.writeBoolean(p.unconfirmed != null);
         if (p.unconfirmed != null) {
-            ConnCodec.writeConn(p.unconfirmed, out);
+            ConnCodec.writeConn(p.unconfirmed, Trackers.ENTRY_TYPES, out);
         } else {
             ConnCodec.writeTuple(p.confirmedOrig, out);
         }
@@ -60,7 +62,7 @@ public final class PendingEntrySerializer extends TypeSerializerSingleton<Pendin
         CtInfo ctinfo = CTINFOS[in.readUnsignedByte()];
         long deadline = in.readLong();
         if (in.readBoolean()) {
-            return new PendingEntry(ctinfo, ConnCodec.readConn(in), null, deadline);
+            return new PendingEntry(ctinfo, ConnCodec.readConn(in, Trackers.ENTRY_TYPES), null, deadline);
         }
         return new PendingEntry(ctinfo, null, ConnCodec.readTuple(in), deadline);
     }

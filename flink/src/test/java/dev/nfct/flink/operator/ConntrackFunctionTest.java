@@ -209,6 +209,7 @@ class ConntrackFunctionTest {
         Settings settings = Settings.replayDefaults();
         dev.nfct.core.Conntrack engine = new dev.nfct.core.Conntrack(
                 settings,
+                dev.nfct.core.proto.Trackers.standard(settings),
                 new dev.nfct.core.HashConnTable(),
                 e -> expected.add(dev.nfct.core.EventFormat.event(e, true)));
         List<CapturedDatagram> datagrams = new ArrayList<>();

@@ -1,4 +1,4 @@
-package dev.nfct.flink.registry;
+package dev.nfct.flink.format;
 
 import java.io.Serializable;
 import org.apache.avro.specific.SpecificRecordBase;

@@ -1,4 +1,4 @@
-package dev.nfct.flink.registry;
+package dev.nfct.flink.format;
 
 import io.apicurio.registry.resolver.SchemaResolver;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;

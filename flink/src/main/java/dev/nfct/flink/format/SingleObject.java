@@ -1,4 +1,4 @@
-package dev.nfct.flink.io;
+package dev.nfct.flink.format;
 
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;

@@ -1,4 +1,4 @@
-package dev.nfct.flink.registry;
+package dev.nfct.flink.format;
 
 import com.microsoft.kiota.ApiException;
 import io.apicurio.registry.resolver.DefaultSchemaResolver;

@@ -1,4 +1,4 @@
-package dev.nfct.flink.registry;
+package dev.nfct.flink.format;
 
 /**
  * How record values are framed on Kafka. The body is Avro binary either way; the framing says which

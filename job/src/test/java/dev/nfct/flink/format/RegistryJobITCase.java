@@ -1,4 +1,4 @@
-package dev.nfct.flink.registry;
+package dev.nfct.flink.format;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,6 +10,7 @@ import dev.nfct.core.EventFormat;
 import dev.nfct.core.HashConnTable;
 import dev.nfct.core.PacketCt;
 import dev.nfct.core.Settings;
+import dev.nfct.core.proto.Trackers;
 import dev.nfct.flink.KafkaConntrackJob;
 import dev.nfct.flink.KafkaJobOptions;
 import dev.nfct.flink.io.Topics;
@@ -74,8 +75,11 @@ class RegistryJobITCase {
         engineSettings.acct = 1;
         engineSettings.events = 1;
         List<String> expected = new ArrayList<>();
-        Conntrack engine =
-                new Conntrack(engineSettings, new HashConnTable(), e -> expected.add(EventFormat.event(e, true)));
+        Conntrack engine = new Conntrack(
+                engineSettings,
+                Trackers.standard(engineSettings),
+                new HashConnTable(),
+                e -> expected.add(EventFormat.event(e, true)));
         PacketCt r = new PacketCt();
         for (CapturedDatagram d : datagrams) {
             r.reset();

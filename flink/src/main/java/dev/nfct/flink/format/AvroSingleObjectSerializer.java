@@ -1,4 +1,4 @@
-package dev.nfct.flink.io;
+package dev.nfct.flink.format;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

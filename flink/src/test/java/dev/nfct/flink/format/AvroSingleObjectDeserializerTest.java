@@ -1,7 +1,7 @@
-package dev.nfct.flink.io;
+package dev.nfct.flink.format;
 
-import static dev.nfct.flink.io.AvroSingleObjectSerializerTest.flowEvent;
-import static dev.nfct.flink.io.AvroSingleObjectSerializerTest.packetEvent;
+import static dev.nfct.flink.format.AvroSingleObjectSerializerTest.flowEvent;
+import static dev.nfct.flink.format.AvroSingleObjectSerializerTest.packetEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,7 +1,5 @@
-package dev.nfct.flink.registry;
+package dev.nfct.flink.format;
 
-import dev.nfct.flink.io.AvroSingleObjectDeserializer;
-import dev.nfct.flink.io.AvroSingleObjectSerializer;
 import java.io.Serializable;
 import java.util.Objects;
 import org.apache.avro.specific.SpecificRecordBase;

@@ -1,4 +1,4 @@
-package dev.nfct.flink.registry;
+package dev.nfct.flink.format;
 
 import dev.nfct.avro.PacketEvent;
 import dev.nfct.packet.CaptureReader;

@@ -1,4 +1,4 @@
-package dev.nfct.flink.registry;
+package dev.nfct.flink.format;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

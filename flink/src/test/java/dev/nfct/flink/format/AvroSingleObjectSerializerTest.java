@@ -1,4 +1,4 @@
-package dev.nfct.flink.io;
+package dev.nfct.flink.format;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -13,6 +13,7 @@ import dev.nfct.core.HashConnTable;
 import dev.nfct.core.Packet;
 import dev.nfct.core.PacketCt;
 import dev.nfct.core.Settings;
+import dev.nfct.core.proto.Trackers;
 import dev.nfct.packet.CaptureReader;
 import dev.nfct.packet.CapturedDatagram;
 import dev.nfct.schema.FlowEvents;
@@ -145,7 +146,7 @@ class AvroSingleObjectSerializerTest {
             Settings settings = new Settings();
             settings.set("nf_conntrack_acct", "1");
             settings.set("nf_conntrack_timestamp", "1");
-            Conntrack ct = new Conntrack(settings, new HashConnTable(), events::add);
+            Conntrack ct = new Conntrack(settings, Trackers.standard(settings), new HashConnTable(), events::add);
             PacketCt r = new PacketCt();
             try (CaptureReader reader = CaptureReader.open(capture)) {
                 for (CapturedDatagram d; (d = reader.next()) != null; ) {

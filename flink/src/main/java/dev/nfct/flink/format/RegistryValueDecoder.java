@@ -1,6 +1,5 @@
-package dev.nfct.flink.registry;
+package dev.nfct.flink.format;
 
-import dev.nfct.flink.io.AvroSingleObjectDeserializer;
 import io.apicurio.registry.resolver.SchemaLookupResult;
 import io.apicurio.registry.resolver.SchemaResolver;
 import io.apicurio.registry.resolver.strategy.ArtifactReference;

@@ -1,4 +1,4 @@
-package dev.nfct.flink.registry;
+package dev.nfct.flink.format;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,7 +7,6 @@ import dev.nfct.avro.FlowEvent;
 import dev.nfct.avro.FlowEventType;
 import dev.nfct.avro.FlowTuple;
 import dev.nfct.avro.PacketEvent;
-import dev.nfct.flink.io.AvroSingleObjectSerializer;
 import dev.nfct.flink.io.InputRecord;
 import dev.nfct.flink.io.PacketRecordDeserializer;
 import io.apicurio.registry.resolver.config.SchemaResolverConfig;
