@@ -11,6 +11,11 @@ it cannot run (not root, no network namespaces, tools missing) unless NFCT_REQUI
 
     conformance/suite.py [--seed N] [--fuzz-count 2000] [--per-capture 50] [--work DIR]
                          [--no-traffic] [--no-flink] [--keep]
+    conformance/suite.py --captures DIR [--timing top|capture] [--no-flink] [--work DIR] [--keep]
+
+With --captures, the captures of DIR (make-traffic.sh's output, say) are compared instead of
+fresh traffic and fuzzed sequences; --timing capture replays them with their own timestamps on
+both sides (the engine only: the Flink job's replay path runs at top speed).
 """
 import argparse
 import json
@@ -157,9 +162,14 @@ def main():
     ap.add_argument('--no-traffic', action='store_true', help='skip the real-traffic captures')
     ap.add_argument('--no-flink', action='store_true', help='compare the engine only')
     ap.add_argument('--keep', action='store_true')
+    ap.add_argument('--captures', help='compare the captures of this folder instead of making traffic and fuzzing')
+    ap.add_argument('--timing', choices=['top', 'capture'], default='top',
+                    help='replay timing on both sides (capture: engine only)')
     a = ap.parse_args()
+    if a.timing == 'capture':
+        a.no_flink = True
 
-    why = can_run(traffic=not a.no_traffic)
+    why = can_run(traffic=not a.no_traffic and not a.captures)
     if why:
         if os.environ.get(REQUIRED_ENV) == '1':
             print('conformance suite cannot run, and %s=1 requires it: %s' % (REQUIRED_ENV, why), file=sys.stderr)
@@ -173,19 +183,22 @@ def main():
     started = time.time()
     try:
         sets = OrderedDict()
-        if not a.no_traffic:
+        if a.captures:
+            sets['captures'] = Path(a.captures).resolve()
+        elif not a.no_traffic:
             out = work / 'traffic'
             run([HERE / 'traffic' / 'make-traffic.sh', '--size', 'small', '--seed', a.seed, '--out', out])
             sets['traffic'] = out
-        out = work / 'fuzz'
-        run([sys.executable, HERE / 'fuzz' / 'generate.py', '--seed', a.seed, '--count', a.fuzz_count,
-             '--per-capture', a.per_capture, '--out', out])
-        sets['fuzz'] = out
+        if not a.captures:
+            out = work / 'fuzz'
+            run([sys.executable, HERE / 'fuzz' / 'generate.py', '--seed', a.seed, '--count', a.fuzz_count,
+                 '--per-capture', a.per_capture, '--out', out])
+            sets['fuzz'] = out
         results = []
         for set_name, captures in sets.items():
             kernel_dir, java_dir = work / ('kernel-' + set_name), work / ('java-' + set_name)
-            run([sys.executable, HERE / 'kernel' / 'batch.py', '-q', kernel_dir, captures])
-            cmd = ['java', '-jar', JAR, 'conformance', '--captures', captures, '--out', java_dir]
+            run([sys.executable, HERE / 'kernel' / 'batch.py', '-q', '--timing', a.timing, kernel_dir, captures])
+            cmd = ['java', '-jar', JAR, 'conformance', '--captures', captures, '--out', java_dir, '--timing', a.timing]
             if not a.no_flink:
                 cmd.append('--flink')
             run(cmd)

@@ -44,17 +44,20 @@ final class ConformanceCommand {
     private ConformanceCommand() {}
 
     static String usage() {
-        return "usage: conformance --captures DIR --out DIR [--flink] [--set NAME=VALUE]\n"
+        return "usage: conformance --captures DIR --out DIR [--flink] [--timing top|capture] [--set NAME=VALUE]\n"
                 + "\n"
-                + "Replays every .pcap/.pcapng in DIR at top speed with the reference harness's settings\n"
-                + "(acct, timestamps and events on, checksums off) and writes normalised events, final\n"
-                + "table and per-frame ctinfo per capture, for comparison with the kernel runner.\n";
+                + "Replays every .pcap/.pcapng in DIR with the kernel runner's settings (acct,\n"
+                + "timestamps and events on, checksums off) and writes normalised events, final table\n"
+                + "and per-frame ctinfo per capture, for comparison with the kernel runner.\n"
+                + "  --flink             also through the Flink job (its in-process path, top speed only)\n"
+                + "  --timing top|capture  the engine's replay timing, as replay's (default top)\n";
     }
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
         Args args;
         try {
-            args = new Args(argv, Set.of("--captures", "--out", "--set"), Set.of("--flink", "--help", "-h"));
+            args = new Args(
+                    argv, Set.of("--captures", "--out", "--set", "--timing"), Set.of("--flink", "--help", "-h"));
         } catch (IllegalArgumentException e) {
             err.println("conformance: " + e.getMessage() + "\n\n" + usage());
             return 2;
@@ -81,8 +84,12 @@ final class ConformanceCommand {
                 int eq = kv.indexOf('=');
                 settings.set(kv.substring(0, eq), kv.substring(eq + 1));
             }
+            Timing timing = Timing.parse(args.get("--timing", "top"));
+            if (timing != Timing.TOP && args.has("--flink")) {
+                throw new IllegalArgumentException("--flink replays at top speed only; leave out --timing capture");
+            }
             for (var e : captures.entrySet()) {
-                engine(e.getKey(), e.getValue(), settings, dir);
+                engine(e.getKey(), e.getValue(), settings, timing, dir);
             }
             if (args.has("--flink")) {
                 flink(captures, settings, dir);
@@ -99,11 +106,11 @@ final class ConformanceCommand {
         }
     }
 
-    private static void engine(String name, Path pcap, Settings settings, Path dir) throws IOException {
+    private static void engine(String name, Path pcap, Settings settings, Timing timing, Path dir) throws IOException {
         List<String> events = new ArrayList<>();
         Conntrack engine = new Conntrack(
                 settings, Trackers.standard(settings), new HashConnTable(), ev -> events.add(OracleFormat.event(ev)));
-        CaptureReplay replay = new CaptureReplay(engine, Timing.TOP, AtEnd.KEEP);
+        CaptureReplay replay = new CaptureReplay(engine, timing, AtEnd.KEEP);
         List<String> trace = new ArrayList<>();
         try (CaptureReader reader = CaptureReader.open(pcap)) {
             for (FrameVerdict v : replay.run(reader)) {
