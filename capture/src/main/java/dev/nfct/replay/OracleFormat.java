@@ -2,7 +2,7 @@ package dev.nfct.replay;
 
 import dev.nfct.core.ConnEvent;
 import dev.nfct.core.Status;
-import dev.nfct.core.TupleFormat;
+import dev.nfct.core.format.TupleFormat;
 
 /**
  * The normalised one-line form our kernel conformance runner (conformance/kernel) writes for kernel

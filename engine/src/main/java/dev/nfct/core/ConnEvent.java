@@ -70,6 +70,8 @@ public final class ConnEvent {
 
     @Override
     public String toString() {
-        return EventFormat.event(this, true);
+        // A debugging form; format.EventFormat prints events as conntrack does.
+        return "ConnEvent[" + type + " bits=0x" + Integer.toHexString(bits) + " " + orig + " / " + reply + " state="
+                + stateName + " id=" + Integer.toUnsignedString(id) + "]";
     }
 }

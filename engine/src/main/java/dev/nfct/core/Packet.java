@@ -18,7 +18,7 @@ public final class Packet {
     public static final int IPPROTO_ICMP = 1;
     public static final int IPPROTO_TCP = 6;
     public static final int IPPROTO_UDP = 17;
-    /** DCCP: no tracker of its own (the generic one), but printed with ports; see {@link L4Kind}. */
+    /** DCCP: no tracker of its own (the generic one), but printed with its ports (see proto.Trackers). */
     public static final int IPPROTO_DCCP = 33;
 
     public static final int IPPROTO_GRE = 47;

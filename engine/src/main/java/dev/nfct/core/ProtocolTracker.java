@@ -64,6 +64,11 @@ public interface ProtocolTracker {
      */
     Verdict packet(Conn ct, Packet p, int dir, CtInfo ctinfo, TrackerContext ctx, long now);
 
+    /** What this protocol's tuples hold in their L4 words (how they are printed, carried and keyed). */
+    default L4Kind l4Kind() {
+        return L4Kind.NONE;
+    }
+
     /** What this protocol's entries are: their class and their tracker data's binary form. */
     default EntryType entryType() {
         return EntryType.PLAIN;

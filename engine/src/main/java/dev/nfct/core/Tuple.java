@@ -87,7 +87,11 @@ public final class Tuple {
 
     @Override
     public String toString() {
-        return TupleFormat.l4Name(protocol) + " " + TupleFormat.tuple(this) + (zone != 0 ? " zone=" + zone : "");
+        // A debugging form: how a protocol's tuple reads as conntrack prints it is its tracker's
+        // business (format.TupleFormat).
+        return "Tuple[family=" + family + " protocol=" + protocol + " src=" + Long.toHexString(srcHi) + ":"
+                + Long.toHexString(srcLo) + " dst=" + Long.toHexString(dstHi) + ":" + Long.toHexString(dstLo)
+                + " l4=" + srcU + "/" + dstU + (zone != 0 ? " zone=" + zone : "") + "]";
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.nfct.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nfct.core.format.EventFormat;
 import dev.nfct.testing.Packets;
 import dev.nfct.testing.Recorder;
 import java.util.ArrayList;

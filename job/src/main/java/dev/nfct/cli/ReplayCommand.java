@@ -2,10 +2,10 @@ package dev.nfct.cli;
 
 import dev.nfct.core.ConnEvent;
 import dev.nfct.core.Conntrack;
-import dev.nfct.core.EventFormat;
 import dev.nfct.core.EventListener;
 import dev.nfct.core.HashConnTable;
 import dev.nfct.core.Settings;
+import dev.nfct.core.format.EventFormat;
 import dev.nfct.core.proto.Trackers;
 import dev.nfct.packet.CaptureReader;
 import dev.nfct.pcap.PcapFormatException;

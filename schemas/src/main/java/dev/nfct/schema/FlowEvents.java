@@ -5,10 +5,10 @@ import dev.nfct.avro.FlowEvent;
 import dev.nfct.avro.FlowEventType;
 import dev.nfct.avro.TableEntry;
 import dev.nfct.core.ConnEvent;
-import dev.nfct.core.EventFormat;
 import dev.nfct.core.EventType;
 import dev.nfct.core.Status;
 import dev.nfct.core.Tuple;
+import dev.nfct.core.format.EventFormat;
 
 /**
  * The job's output records ({@code FlowEvent}, {@code TableEntry}) from the engine's

@@ -3,9 +3,9 @@ package dev.nfct.schema;
 import dev.nfct.avro.FlowEvent;
 import dev.nfct.avro.FlowTuple;
 import dev.nfct.avro.TableEntry;
-import dev.nfct.core.L4Kind;
 import dev.nfct.core.Tuple;
-import dev.nfct.core.TupleFormat;
+import dev.nfct.core.format.TupleFormat;
+import dev.nfct.core.proto.Trackers;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -53,7 +53,7 @@ public final class FlowKeys {
         StringBuilder sb = prefix(host, zone, family, protocol);
         sb.append("src=").append(orig.getSrc()).append(" dst=").append(orig.getDst());
         // A missing field prints as "null": a key function must not fail the sink.
-        switch (L4Kind.of(protocol)) {
+        switch (Trackers.l4Kind(protocol)) {
             case PORTS ->
                 sb.append(" sport=").append(orig.getSrcPort()).append(" dport=").append(orig.getDstPort());
             case ICMP ->

@@ -1,9 +1,9 @@
 package dev.nfct.schema;
 
 import dev.nfct.avro.FlowTuple;
-import dev.nfct.core.L4Kind;
 import dev.nfct.core.Tuple;
-import dev.nfct.core.TupleFormat;
+import dev.nfct.core.format.TupleFormat;
+import dev.nfct.core.proto.Trackers;
 
 /**
  * Engine {@link Tuple} to {@code FlowTuple} and back. Which L4 fields a FlowTuple carries follows
@@ -17,7 +17,7 @@ final class FlowTuples {
         FlowTuple f = new FlowTuple();
         f.setSrc(TupleFormat.address(t.family, t.srcHi, t.srcLo));
         f.setDst(TupleFormat.address(t.family, t.dstHi, t.dstLo));
-        switch (L4Kind.of(t.protocol)) {
+        switch (Trackers.l4Kind(t.protocol)) {
             case PORTS -> {
                 f.setSrcPort(t.srcU);
                 f.setDstPort(t.dstU);
@@ -41,7 +41,7 @@ final class FlowTuples {
         long[] src = AddressText.parse(f.getSrc(), family);
         long[] dst = AddressText.parse(f.getDst(), family);
         int srcU = 0, dstU = 0;
-        switch (L4Kind.of(protocol)) {
+        switch (Trackers.l4Kind(protocol)) {
             case PORTS -> {
                 srcU = need(f.getSrcPort(), "srcPort", protocol);
                 dstU = need(f.getDstPort(), "dstPort", protocol);

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.nfct.core.Packet;
-import dev.nfct.core.TupleFormat;
+import dev.nfct.core.format.TupleFormat;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 

@@ -2,6 +2,7 @@ package dev.nfct.core.proto;
 
 import dev.nfct.core.Conn;
 import dev.nfct.core.CtInfo;
+import dev.nfct.core.L4Kind;
 import dev.nfct.core.Packet;
 import dev.nfct.core.ProtocolTracker;
 import dev.nfct.core.Settings;
@@ -15,9 +16,21 @@ import dev.nfct.core.Verdict;
  */
 final class GenericTracker implements ProtocolTracker {
     private final Settings s;
+    /** What its tuples are said to hold: nothing, but DCCP's are printed with (zero) ports. */
+    private final L4Kind l4Kind;
 
     GenericTracker(Settings s) {
+        this(s, L4Kind.NONE);
+    }
+
+    GenericTracker(Settings s, L4Kind l4Kind) {
         this.s = s;
+        this.l4Kind = l4Kind;
+    }
+
+    @Override
+    public L4Kind l4Kind() {
+        return l4Kind;
     }
 
     @Override

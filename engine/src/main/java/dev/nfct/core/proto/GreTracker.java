@@ -3,6 +3,7 @@ package dev.nfct.core.proto;
 import dev.nfct.core.Conn;
 import dev.nfct.core.CtInfo;
 import dev.nfct.core.EntryType;
+import dev.nfct.core.L4Kind;
 import dev.nfct.core.Packet;
 import dev.nfct.core.ProtocolTracker;
 import dev.nfct.core.Settings;
@@ -22,6 +23,11 @@ final class GreTracker implements ProtocolTracker {
 
     GreTracker(Settings s) {
         this.s = s;
+    }
+
+    @Override
+    public L4Kind l4Kind() {
+        return L4Kind.GRE;
     }
 
     @Override

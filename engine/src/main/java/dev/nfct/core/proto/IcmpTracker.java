@@ -2,6 +2,7 @@ package dev.nfct.core.proto;
 
 import dev.nfct.core.Conn;
 import dev.nfct.core.CtInfo;
+import dev.nfct.core.L4Kind;
 import dev.nfct.core.Packet;
 import dev.nfct.core.PacketCt;
 import dev.nfct.core.ProtocolTracker;
@@ -24,6 +25,11 @@ final class IcmpTracker implements ProtocolTracker {
     IcmpTracker(Settings s, boolean v6) {
         this.s = s;
         this.v6 = v6;
+    }
+
+    @Override
+    public L4Kind l4Kind() {
+        return L4Kind.ICMP;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.nfct.core.proto;
 
+import dev.nfct.core.L4Kind;
 import dev.nfct.core.Packet;
 import dev.nfct.core.ProtocolTracker;
 import dev.nfct.core.Tuple;
@@ -9,6 +10,11 @@ import dev.nfct.core.Tuple;
  * of the L4 header are the two ports, and inversion swaps them with the addresses.
  */
 abstract class PortProtocolTracker implements ProtocolTracker {
+    @Override
+    public L4Kind l4Kind() {
+        return L4Kind.PORTS;
+    }
+
     @Override
     public final long l4Words(Packet p) {
         if (p.l4Length < 4) {

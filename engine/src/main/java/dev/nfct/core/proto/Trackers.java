@@ -2,6 +2,7 @@ package dev.nfct.core.proto;
 
 import dev.nfct.core.EntryType;
 import dev.nfct.core.EntryTypes;
+import dev.nfct.core.L4Kind;
 import dev.nfct.core.Packet;
 import dev.nfct.core.ProtocolTracker;
 import dev.nfct.core.ProtocolTrackers;
@@ -22,6 +23,9 @@ public final class Trackers implements ProtocolTrackers {
     public Trackers(Settings s) {
         ProtocolTracker generic = new GenericTracker(s);
         java.util.Arrays.fill(byProtocol, generic);
+        // DCCP has no tracker of its own any more, but conntrack still prints its tuples with ports
+        // (zero: the generic tracker keeps none).
+        byProtocol[Packet.IPPROTO_DCCP] = new GenericTracker(s, L4Kind.PORTS);
         byProtocol[Packet.IPPROTO_TCP] = new TcpTracker(s);
         byProtocol[Packet.IPPROTO_UDP] = new UdpTracker(s, false);
         byProtocol[Packet.IPPROTO_UDPLITE] = new UdpTracker(s, true);
@@ -40,6 +44,22 @@ public final class Trackers implements ProtocolTrackers {
      * from checkpoints: {@link dev.nfct.core.ConnCodec}).
      */
     public static final EntryTypes ENTRY_TYPES = entryTypes();
+
+    private static final L4Kind[] L4_KINDS = l4Kinds();
+
+    /** What the tuples of this protocol hold, as its standard tracker says. */
+    public static L4Kind l4Kind(int protocol) {
+        return L4_KINDS[protocol & 0xff];
+    }
+
+    private static L4Kind[] l4Kinds() {
+        Trackers t = new Trackers(new Settings());
+        L4Kind[] byProtocol = new L4Kind[256];
+        for (int p = 0; p < 256; p++) {
+            byProtocol[p] = t.get(p).l4Kind();
+        }
+        return byProtocol;
+    }
 
     private static EntryTypes entryTypes() {
         Trackers t = new Trackers(new Settings());

@@ -2,6 +2,7 @@ package dev.nfct.core.proto;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nfct.core.L4Kind;
 import dev.nfct.core.Packet;
 import dev.nfct.core.ProtocolTracker;
 import dev.nfct.core.Settings;
@@ -71,5 +72,25 @@ class L4WordsTest {
                     .as("protocol %d had packets with a tuple", protocol)
                     .isPositive();
         }
+    }
+
+    /** What a protocol's tuples hold is its tracker's word, and the table of it follows the trackers. */
+    @Test
+    void everyProtocolsTupleKindIsItsTrackers() {
+        Trackers trackers = new Trackers(new Settings());
+        for (int p = 0; p < 256; p++) {
+            assertThat(Trackers.l4Kind(p))
+                    .as("protocol %d", p)
+                    .isEqualTo(trackers.get(p).l4Kind());
+        }
+        for (int p : new int[] {
+            Packet.IPPROTO_TCP, Packet.IPPROTO_UDP, Packet.IPPROTO_UDPLITE, Packet.IPPROTO_SCTP, Packet.IPPROTO_DCCP
+        }) {
+            assertThat(Trackers.l4Kind(p)).as("protocol %d", p).isEqualTo(L4Kind.PORTS);
+        }
+        assertThat(Trackers.l4Kind(Packet.IPPROTO_ICMP)).isEqualTo(L4Kind.ICMP);
+        assertThat(Trackers.l4Kind(Packet.IPPROTO_ICMPV6)).isEqualTo(L4Kind.ICMP);
+        assertThat(Trackers.l4Kind(Packet.IPPROTO_GRE)).isEqualTo(L4Kind.GRE);
+        assertThat(Trackers.l4Kind(50)).as("ESP: generic").isEqualTo(L4Kind.NONE);
     }
 }

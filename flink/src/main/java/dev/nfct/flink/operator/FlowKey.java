@@ -1,8 +1,8 @@
 package dev.nfct.flink.operator;
 
-import dev.nfct.core.L4Kind;
 import dev.nfct.core.Packet;
 import dev.nfct.core.proto.IcmpTypes;
+import dev.nfct.core.proto.Trackers;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -40,7 +40,7 @@ public final class FlowKey {
     private static long canonical(Packet p) {
         long a = endpoint(p.srcHi, p.srcLo, 0), b = endpoint(p.dstHi, p.dstLo, 0);
         int ua = 0, ub = 0;
-        switch (L4Kind.of(p.protocol)) {
+        switch (Trackers.l4Kind(p.protocol)) {
             case PORTS -> {
                 ua = p.srcPort;
                 ub = p.dstPort;

@@ -211,7 +211,7 @@ class ConntrackFunctionTest {
                 settings,
                 dev.nfct.core.proto.Trackers.standard(settings),
                 new dev.nfct.core.HashConnTable(),
-                e -> expected.add(dev.nfct.core.EventFormat.event(e, true)));
+                e -> expected.add(dev.nfct.core.format.EventFormat.event(e, true)));
         List<CapturedDatagram> datagrams = new ArrayList<>();
         try (var reader = dev.nfct.packet.CaptureReader.open(sample)) {
             for (CapturedDatagram d; (d = reader.next()) != null; ) {

@@ -1,4 +1,8 @@
-package dev.nfct.core;
+package dev.nfct.core.format;
+
+import dev.nfct.core.Packet;
+import dev.nfct.core.Tuple;
+import dev.nfct.core.proto.Trackers;
 
 /** Text forms of addresses and tuples as the {@code conntrack} tool prints them. */
 public final class TupleFormat {
@@ -44,7 +48,7 @@ public final class TupleFormat {
         appendAddress(sb, t.family, t.srcHi, t.srcLo);
         sb.append(" dst=");
         appendAddress(sb, t.family, t.dstHi, t.dstLo);
-        switch (L4Kind.of(t.protocol)) {
+        switch (Trackers.l4Kind(t.protocol)) {
             case PORTS -> sb.append(" sport=").append(t.srcU).append(" dport=").append(t.dstU);
             case ICMP ->
                 sb.append(" type=")

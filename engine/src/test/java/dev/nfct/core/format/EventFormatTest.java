@@ -1,8 +1,16 @@
-package dev.nfct.core;
+package dev.nfct.core.format;
 
 import static dev.nfct.testing.Packets.tuple;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nfct.core.Conn;
+import dev.nfct.core.ConnEvent;
+import dev.nfct.core.CtInfo;
+import dev.nfct.core.EventBits;
+import dev.nfct.core.EventType;
+import dev.nfct.core.Settings;
+import dev.nfct.core.Status;
+import dev.nfct.core.Tuple;
 import dev.nfct.testing.Packets;
 import dev.nfct.testing.Recorder;
 import org.junit.jupiter.api.Test;

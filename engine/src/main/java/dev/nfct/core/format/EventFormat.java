@@ -1,4 +1,11 @@
-package dev.nfct.core;
+package dev.nfct.core.format;
+
+import dev.nfct.core.ConnEvent;
+import dev.nfct.core.EventBits;
+import dev.nfct.core.EventType;
+import dev.nfct.core.Status;
+import dev.nfct.core.Tuple;
+import dev.nfct.core.proto.Trackers;
 
 /**
  * Renders events and table entries exactly as the {@code conntrack} tool (conntrack-tools 1.4.7 with
@@ -185,7 +192,7 @@ public final class EventFormat {
                 .append("\",\"dst\":\"")
                 .append(TupleFormat.address(t.family, t.dstHi, t.dstLo))
                 .append('"');
-        switch (L4Kind.of(t.protocol)) {
+        switch (Trackers.l4Kind(t.protocol)) {
             case ICMP ->
                 sb.append(",\"type\":")
                         .append(t.icmpType())

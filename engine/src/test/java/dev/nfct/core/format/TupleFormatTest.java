@@ -1,9 +1,11 @@
-package dev.nfct.core;
+package dev.nfct.core.format;
 
 import static dev.nfct.testing.Packets.tuple;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.nfct.core.Packet;
+import dev.nfct.core.Settings;
 import dev.nfct.testing.Packets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
