@@ -30,7 +30,8 @@ public final class FlowEventRecordSerializer implements KafkaRecordSerialization
 
     @Override
     public ProducerRecord<byte[], byte[]> serialize(FlowEvent e, KafkaSinkContext context, Long timestamp) {
-        return new ProducerRecord<>(
-                topic, null, e.getTimestampNs() / 1_000_000L, FlowKeys.key(e), values.encode(topic, e));
+        // No timestamp: the producer stamps the time of writing (see Topics: retention counts from
+        // then, not from the packet's time, which may be months old).
+        return new ProducerRecord<>(topic, null, null, FlowKeys.key(e), values.encode(topic, e));
     }
 }

@@ -22,14 +22,24 @@ import org.apache.kafka.common.errors.InvalidTopicException;
  *   <li>{@link #deadLetters()}: input that could not be processed.</li>
  * </ul>
  *
- * <p>Only the table topic has its own setting ({@code cleanup.policy=compact}); the others take the
- * cluster's defaults.
+ * <p>Every record the job and its producers write carries the time it was written as its Kafka
+ * timestamp (the producer's clock), never a packet's time: retention counts from the writing, so
+ * the events of an old capture are not deleted at the broker's next check. A record's own time is
+ * inside it ({@code timestampNs}). Topics are created with their retention stated:
+ * {@value #PACKETS_RETENTION_DAYS} days for packets and flow events, {@value
+ * #DEAD_LETTERS_RETENTION_DAYS} for dead letters (time to look into them), and the table compacted
+ * (an entry stays until its tombstone).
  */
 public record Topics(String packets, String flowEvents, String table, String deadLetters) {
     public static final String PACKETS = "conntrack.packets";
     public static final String FLOW_EVENTS = "conntrack.flow-events";
     public static final String TABLE = "conntrack.table";
     public static final String DEAD_LETTERS = "conntrack.dead-letters";
+
+    /** Retention of the packet and flow-event topics, in days. */
+    public static final int PACKETS_RETENTION_DAYS = 7;
+    /** Retention of the dead-letter topic, in days. */
+    public static final int DEAD_LETTERS_RETENTION_DAYS = 30;
 
     /** Kafka's limit on a topic name's length. */
     private static final int MAX_NAME_LENGTH = 249;
@@ -70,13 +80,16 @@ public record Topics(String packets, String flowEvents, String table, String dea
         return List.of(packets, flowEvents, table, deadLetters);
     }
 
-    /** The topic settings this class creates {@code topic} with (empty: the cluster's defaults). */
+    /** The topic settings {@code topic} is created with. */
     public Map<String, String> configFor(String topic) {
         if (table.equals(topic)) {
             return Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
         }
+        if (deadLetters.equals(topic)) {
+            return deleteAfterDays(DEAD_LETTERS_RETENTION_DAYS);
+        }
         if (all().contains(topic)) {
-            return Map.of();
+            return deleteAfterDays(PACKETS_RETENTION_DAYS);
         }
         throw new IllegalArgumentException("Not one of " + all() + ": " + topic);
     }
@@ -92,6 +105,14 @@ public record Topics(String packets, String flowEvents, String table, String dea
         return all().stream()
                 .map(name -> new NewTopic(name, Optional.of(partitions), replicationFactor).configs(configFor(name)))
                 .toList();
+    }
+
+    private static Map<String, String> deleteAfterDays(int days) {
+        return Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG,
+                TopicConfig.CLEANUP_POLICY_DELETE,
+                TopicConfig.RETENTION_MS_CONFIG,
+                Long.toString(java.time.Duration.ofDays(days).toMillis()));
     }
 
     /** Kafka's rules for a topic name: 1 to 249 of {@code [a-zA-Z0-9._-]}, and not "." or "..". */

@@ -38,9 +38,11 @@ class TopicsTest {
     void onlyTheTableIsCompacted() {
         Topics topics = Topics.defaults().withPrefix("x.");
         assertThat(topics.configFor("x.conntrack.table")).isEqualTo(Map.of("cleanup.policy", "compact"));
-        assertThat(topics.configFor("x.conntrack.packets")).isEmpty();
-        assertThat(topics.configFor("x.conntrack.flow-events")).isEmpty();
-        assertThat(topics.configFor("x.conntrack.dead-letters")).isEmpty();
+        Map<String, String> week = Map.of("cleanup.policy", "delete", "retention.ms", "604800000");
+        assertThat(topics.configFor("x.conntrack.packets")).isEqualTo(week);
+        assertThat(topics.configFor("x.conntrack.flow-events")).isEqualTo(week);
+        assertThat(topics.configFor("x.conntrack.dead-letters"))
+                .isEqualTo(Map.of("cleanup.policy", "delete", "retention.ms", "2592000000"));
         assertThatThrownBy(() -> topics.configFor("conntrack.table")).isInstanceOf(IllegalArgumentException.class);
     }
 
