@@ -1,5 +1,6 @@
 package dev.nfct.cli;
 
+import dev.nfct.avro.DeadLetter;
 import dev.nfct.avro.FlowEvent;
 import dev.nfct.flink.KafkaConntrackJob;
 import dev.nfct.flink.KafkaJobOptions;
@@ -19,7 +20,9 @@ import java.io.PrintStream;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -50,7 +53,8 @@ final class DemoCommand {
                 + "read back from the output topic as `conntrack -E -o extended` does.\n"
                 + "\n"
                 + "  --pcap FILE      capture to send instead of the bundled sample\n"
-                + "  --once           exit 0 once every packet is processed and its events committed\n"
+                + "  --once           exit once every packet is processed and its events committed: 0,\n"
+                + "                   or 1 (saying how many and why) if packets went to dead letters\n"
                 + "  --timing top     (default) the capture as a top-speed replay: one instant\n"
                 + "  --timing capture the capture's own timestamps\n"
                 + "  --web-port PORT  Flink web UI port without --once (default 8081, next free up to 8090)\n";
@@ -129,7 +133,7 @@ final class DemoCommand {
                             finished = true;
                         }
                         if (finished && reader.atEnd()) {
-                            return 0;
+                            return accountFor(sent, topics, kafka, err);
                         }
                     }
                 }
@@ -144,6 +148,29 @@ final class DemoCommand {
             err.println("demo: failed: " + e);
             return 1;
         }
+    }
+
+    /**
+     * Every packet sent must be accounted for: the only way one leaves the job without its effect
+     * on the table is the dead-letter topic. 0 when it is empty; otherwise says how many packets
+     * went there and why, and gives 1.
+     */
+    static int accountFor(long sent, Topics topics, EmbeddedKafka kafka, PrintStream err) {
+        AvroSingleObjectDeserializer<DeadLetter> letters = new AvroSingleObjectDeserializer<>(DeadLetter.class);
+        letters.open(null);
+        Map<String, Integer> reasons = new TreeMap<>();
+        int n = 0;
+        for (ConsumerRecord<byte[], byte[]> r :
+                CommittedReader.readAll(topics.deadLetters(), kafka.clientConfig(), 0, Duration.ofSeconds(10))) {
+            DeadLetter d = letters.decodeOrNull(r.value(), new StringBuilder());
+            reasons.merge(d == null ? "undecodable dead letter" : d.getReason(), 1, Integer::sum);
+            n++;
+        }
+        if (n == 0) {
+            return 0;
+        }
+        err.println("demo: " + n + " of " + sent + " packets went to dead letters instead of the table: " + reasons);
+        return 1;
     }
 
     private static CaptureReader open(String pcap) throws java.io.IOException {
