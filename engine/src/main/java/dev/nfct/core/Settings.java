@@ -57,6 +57,29 @@ public final class Settings {
 
     private static final Map<String, Field> FIELDS = new LinkedHashMap<>();
 
+    /**
+     * The largest value the kernel takes for the sysctls it bounds (observed on Linux 6.18: a larger
+     * write is refused); the others take any non-negative number.
+     */
+    private static final Map<String, Integer> MAX = Map.of(
+            "nf_conntrack_acct", 1,
+            "nf_conntrack_timestamp", 1,
+            "nf_conntrack_checksum", 1,
+            "nf_conntrack_tcp_loose", 1,
+            "nf_conntrack_tcp_be_liberal", 1,
+            "nf_conntrack_tcp_ignore_invalid_rst", 1,
+            "nf_conntrack_events", 2,
+            "nf_conntrack_tcp_max_retrans", 255);
+
+    /** Conntrack sysctls the kernel has (6.18) that this engine does not implement. */
+    public static final java.util.List<String> NOT_IMPLEMENTED = java.util.List.of(
+            "nf_conntrack_buckets",
+            "nf_conntrack_expect_max",
+            "nf_conntrack_log_invalid",
+            "nf_conntrack_frag6_timeout",
+            "nf_conntrack_frag6_high_thresh",
+            "nf_conntrack_frag6_low_thresh");
+
     private static final class Field {
         final ToIntFunction<Settings> get;
         final ObjIntConsumer<Settings> set;
@@ -146,6 +169,11 @@ public final class Settings {
     public Settings set(String name, String value) {
         Field f = FIELDS.get(strip(name));
         if (f == null) {
+            if (NOT_IMPLEMENTED.contains(strip(name))) {
+                throw new IllegalArgumentException("the kernel's " + strip(name)
+                        + " is not implemented by this engine (it leaves out " + String.join(", ", NOT_IMPLEMENTED)
+                        + ")");
+            }
             throw new IllegalArgumentException(
                     "unknown conntrack setting '" + name + "' (known: " + String.join(", ", FIELDS.keySet()) + ")");
         }
@@ -157,6 +185,11 @@ public final class Settings {
         }
         if (v < 0) {
             throw new IllegalArgumentException("setting " + name + ": " + v + " is negative");
+        }
+        int max = MAX.getOrDefault(strip(name), Integer.MAX_VALUE);
+        if (v > max) {
+            throw new IllegalArgumentException(
+                    "setting " + name + ": " + v + " is out of range (0 to " + max + ", as the kernel takes it)");
         }
         f.set.accept(this, v);
         return this;
