@@ -147,11 +147,6 @@ public class Conn {
      * when both are equal), -1 when it is neither.
      */
     public int directionOf(Tuple t) {
-        return dirOf(t);
-    }
-
-    /** {@link #dirOf} for the fields of a tuple. */
-    int dirOf(Tuple t) {
         return dirOf(t.family, t.protocol, t.srcHi, t.srcLo, t.dstHi, t.dstLo, t.srcU << 16 | t.dstU, t.zone);
     }
 

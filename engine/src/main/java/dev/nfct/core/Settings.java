@@ -1,6 +1,7 @@
 package dev.nfct.core;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.ObjIntConsumer;
 import java.util.function.ToIntFunction;
@@ -72,7 +73,7 @@ public final class Settings {
             "nf_conntrack_tcp_max_retrans", 255);
 
     /** Conntrack sysctls the kernel has (6.18) that this engine does not implement. */
-    public static final java.util.List<String> NOT_IMPLEMENTED = java.util.List.of(
+    public static final List<String> NOT_IMPLEMENTED = List.of(
             "nf_conntrack_buckets",
             "nf_conntrack_expect_max",
             "nf_conntrack_log_invalid",

@@ -34,7 +34,7 @@ class ConnIndexTest {
             Conn want = byTuple.get(t);
             assertThat(index.find(t)).as("find %s", t).isSameAs(want);
             if (want != null) {
-                assertThat(want.tuple(want.dirOf(t))).isEqualTo(t);
+                assertThat(want.tuple(want.directionOf(t))).isEqualTo(t);
             }
         }
         assertThat(index.size()).isEqualTo(2 * live.size());
@@ -205,11 +205,11 @@ class ConnIndexTest {
         }
         List<Tuple> probes = List.of(self, sameHome, sameHome.swapped(), other.orig, other.reply);
         assertAgrees(index, byTuple, Set.of(selfConn, shared, other), probes);
-        assertThat(selfConn.dirOf(self))
+        assertThat(selfConn.directionOf(self))
                 .as("ORIGINAL wins when both tuples are equal")
                 .isZero();
-        assertThat(shared.dirOf(sameHome)).isZero();
-        assertThat(shared.dirOf(sameHome.swapped())).isEqualTo(1);
+        assertThat(shared.directionOf(sameHome)).isZero();
+        assertThat(shared.directionOf(sameHome.swapped())).isEqualTo(1);
 
         unfile(index, shared);
         track(byTuple, shared, false);
@@ -242,8 +242,8 @@ class ConnIndexTest {
         Conn c = new Conn(orig, reply, 1, false, false, false);
         file(index, c);
         assertThat(index.find(udp(7, 8, 9, 10))).isSameAs(c);
-        assertThat(c.dirOf(udp(7, 8, 9, 10))).isEqualTo(1);
+        assertThat(c.directionOf(udp(7, 8, 9, 10))).isEqualTo(1);
         assertThat(index.find(udp(2, 1, 4, 3))).isNull();
-        assertThat(c.dirOf(udp(2, 1, 4, 3))).isEqualTo(-1);
+        assertThat(c.directionOf(udp(2, 1, 4, 3))).isEqualTo(-1);
     }
 }

@@ -27,6 +27,11 @@ public final class SharedData {
                 "cannot find the project root above " + Path.of("").toAbsolutePath());
     }
 
+    /** The project's own sample capture, {@code samples/sample.pcap}. */
+    public static Path sample() {
+        return projectRoot().resolve("samples").resolve("sample.pcap");
+    }
+
     /** The reference captures' folder, or null when there is none. */
     public static Path pcaps() {
         String named = System.getenv("NFCT_REFERENCE_PCAPS");

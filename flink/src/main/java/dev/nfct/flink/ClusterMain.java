@@ -21,11 +21,10 @@ public final class ClusterMain {
         Configuration given = JobArgs.parse(args);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(given);
         Configuration config = effective(env, given);
-        KafkaJobOptions.validate(config);
         if (config.getOptional(CheckpointingOptions.CHECKPOINTING_INTERVAL).isEmpty()) {
             env.enableCheckpointing(DEFAULT_CHECKPOINT_INTERVAL.toMillis());
         }
-        KafkaConntrackJob.addTo(env, config);
+        KafkaConntrackJob.addTo(env, config); // checks every option first
         env.execute("nfct conntrack");
     }
 

@@ -5,12 +5,11 @@ import dev.nfct.avro.Hook;
 import dev.nfct.avro.PacketEvent;
 import dev.nfct.flink.io.InputRecord;
 import dev.nfct.flink.operator.ConntrackOptions;
-import dev.nfct.packet.CaptureReader;
 import dev.nfct.packet.CapturedDatagram;
+import dev.nfct.packet.Captures;
 import dev.nfct.schema.PacketEvents;
+import dev.nfct.testing.SharedData;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -85,27 +84,13 @@ public final class SavepointFixture {
 
     private static List<PacketEvent> capture() throws IOException {
         List<PacketEvent> out = new ArrayList<>();
-        try (CaptureReader reader = CaptureReader.open(sample())) {
-            for (CapturedDatagram d; (d = reader.next()) != null; ) {
-                out.add(PacketEvents.fromPacket(d.packet(), HOST, d.frameNumber(), d.timestampNanos()));
-            }
+        for (CapturedDatagram d : Captures.datagrams(SharedData.sample())) {
+            out.add(PacketEvents.fromPacket(d.packet(), HOST, d.frameNumber(), d.timestampNanos()));
         }
         if (out.size() <= CUT + 1) {
             throw new IllegalStateException("the sample capture is shorter than the fixture's cut");
         }
         return out;
-    }
-
-    /** The repository's sample capture, found from the module folder the build runs in. */
-    static Path sample() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path p = dir.resolve("samples/sample.pcap");
-            if (Files.isRegularFile(p)) {
-                return p;
-            }
-        }
-        throw new IllegalStateException(
-                "samples/sample.pcap not found above " + Path.of("").toAbsolutePath());
     }
 
     /** One line per event: every field, as Avro prints the record. */

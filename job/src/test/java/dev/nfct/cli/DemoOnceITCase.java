@@ -95,9 +95,7 @@ class DemoOnceITCase {
 
     /** The sample capture (classic pcap, µs, little-endian) with each record's time rewritten. */
     private static Path rewrite(Path out, Stamp stamp) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(
-                        Files.readAllBytes(SharedData.projectRoot().resolve("samples/sample.pcap")))
-                .order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(SharedData.sample())).order(ByteOrder.LITTLE_ENDIAN);
         int records = 0;
         for (int at = 24; at + 16 <= b.limit(); at += 16 + b.getInt(at + 8)) {
             records++;

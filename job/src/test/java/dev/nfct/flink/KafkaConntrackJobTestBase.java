@@ -18,13 +18,12 @@ import dev.nfct.flink.io.Topics;
 import dev.nfct.flink.operator.ConntrackOptions;
 import dev.nfct.kafka.CommittedReader;
 import dev.nfct.kafka.TopicSetup;
-import dev.nfct.packet.CaptureReader;
 import dev.nfct.packet.CapturedDatagram;
+import dev.nfct.packet.Captures;
 import dev.nfct.schema.FlowEvents;
 import dev.nfct.schema.PacketEvents;
 import dev.nfct.testing.SharedData;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -67,16 +66,10 @@ abstract class KafkaConntrackJobTestBase {
 
     @Test
     void captureThroughKafkaGivesTheEnginesEventsAndDeadLettersGarbage() throws Exception {
-        Path sample = SharedData.projectRoot().resolve("samples/sample.pcap");
         Topics topics = Topics.defaults().withPrefix("it-sample.");
         TopicSetup.ensureTopics(topics, bootstrapServers(), 2);
 
-        List<CapturedDatagram> datagrams = new ArrayList<>();
-        try (CaptureReader reader = CaptureReader.open(sample)) {
-            for (CapturedDatagram d; (d = reader.next()) != null; ) {
-                datagrams.add(d);
-            }
-        }
+        List<CapturedDatagram> datagrams = Captures.datagrams(SharedData.sample());
         long t = datagrams.get(0).timestampNanos(); // top timing: the capture replayed in an instant
 
         // What the engine alone makes of the capture, with the settings the job gets below.

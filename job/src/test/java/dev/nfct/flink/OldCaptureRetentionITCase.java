@@ -16,8 +16,8 @@ import dev.nfct.flink.io.Topics;
 import dev.nfct.kafka.CommittedReader;
 import dev.nfct.kafka.EmbeddedKafka;
 import dev.nfct.kafka.TopicSetup;
-import dev.nfct.packet.CaptureReader;
 import dev.nfct.packet.CapturedDatagram;
+import dev.nfct.packet.Captures;
 import dev.nfct.schema.FlowEvents;
 import dev.nfct.schema.PacketEvents;
 import dev.nfct.testing.SharedData;
@@ -86,12 +86,7 @@ class OldCaptureRetentionITCase {
                     .all()
                     .get(30, TimeUnit.SECONDS);
         }
-        List<CapturedDatagram> datagrams = new ArrayList<>();
-        try (CaptureReader reader = CaptureReader.open(SharedData.projectRoot().resolve("samples/sample.pcap"))) {
-            for (CapturedDatagram d; (d = reader.next()) != null; ) {
-                datagrams.add(d);
-            }
-        }
+        List<CapturedDatagram> datagrams = Captures.datagrams(SharedData.sample());
         // The capture as if recorded 120 days before now, replayed at top speed.
         long t = System.currentTimeMillis() * 1_000_000L - TimeUnit.DAYS.toNanos(120);
         Settings settings = new Settings();

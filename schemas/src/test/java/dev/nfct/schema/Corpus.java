@@ -7,7 +7,6 @@ import dev.nfct.core.Packet;
 import dev.nfct.core.PacketCt;
 import dev.nfct.core.Settings;
 import dev.nfct.core.proto.Trackers;
-import dev.nfct.packet.CaptureReader;
 import dev.nfct.packet.CapturedDatagram;
 import dev.nfct.testing.SharedData;
 import java.io.IOException;
@@ -21,10 +20,6 @@ import java.util.function.Function;
 final class Corpus {
     private Corpus() {}
 
-    static Path sample() {
-        return SharedData.projectRoot().resolve("samples").resolve("sample.pcap");
-    }
-
     /** Every capture of {@code ../shared/pcaps} (and its {@code public/}), or empty when absent. */
     static List<Path> shared() {
         try {
@@ -37,16 +32,6 @@ final class Corpus {
     static String name(Path capture) {
         Path parent = capture.getParent().getFileName();
         return (parent.toString().equals("public") ? "public/" : "") + capture.getFileName();
-    }
-
-    static List<CapturedDatagram> datagrams(Path capture) throws IOException {
-        List<CapturedDatagram> out = new ArrayList<>();
-        try (CaptureReader r = CaptureReader.open(capture)) {
-            for (CapturedDatagram d; (d = r.next()) != null; ) {
-                out.add(d);
-            }
-        }
-        return out;
     }
 
     /** A replay run: the events in order, and the table dumped at the end (before the final expiry). */

@@ -13,6 +13,8 @@ import dev.nfct.core.Packet;
 import dev.nfct.core.Status;
 import dev.nfct.core.Tuple;
 import dev.nfct.core.format.EventFormat;
+import dev.nfct.packet.Captures;
+import dev.nfct.testing.SharedData;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.IdentityHashMap;
@@ -177,7 +179,7 @@ class FlowEventsTest {
 
     @Test
     void everyEventOfTheSampleCapture() throws Exception {
-        checkCapture(Corpus.sample());
+        checkCapture(SharedData.sample());
     }
 
     @TestFactory
@@ -190,7 +192,7 @@ class FlowEventsTest {
     }
 
     private static void checkCapture(Path capture) throws Exception {
-        Corpus.Run run = Corpus.replay(Corpus.datagrams(capture), d -> d.packet());
+        Corpus.Run run = Corpus.replay(Captures.datagrams(capture), d -> d.packet());
         Map<Tuple, String> keyOfEntry = new IdentityHashMap<>();
         Set<EventType> types = EnumSet.noneOf(EventType.class);
         for (ConnEvent e : run.events()) {

@@ -17,7 +17,9 @@ import dev.nfct.core.ConnEvent;
 import dev.nfct.core.Packet;
 import dev.nfct.core.format.EventFormat;
 import dev.nfct.packet.CapturedDatagram;
+import dev.nfct.packet.Captures;
 import dev.nfct.testing.Packets;
+import dev.nfct.testing.SharedData;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -285,7 +287,7 @@ class PacketEventsTest {
 
     @Test
     void sampleCaptureSurvivesTheRecordFieldByFieldAndThroughTheEngine() throws Exception {
-        checkCapture(Corpus.sample());
+        checkCapture(SharedData.sample());
     }
 
     @TestFactory
@@ -303,7 +305,7 @@ class PacketEventsTest {
      * packets and the event text must be identical.
      */
     private static void checkCapture(Path capture) throws Exception {
-        List<CapturedDatagram> datagrams = Corpus.datagrams(capture);
+        List<CapturedDatagram> datagrams = Captures.datagrams(capture);
         assertThat(datagrams).as(Corpus.name(capture)).isNotEmpty();
         List<Packet> mapped = new ArrayList<>();
         long id = 0;

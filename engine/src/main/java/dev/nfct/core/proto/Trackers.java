@@ -1,6 +1,5 @@
 package dev.nfct.core.proto;
 
-import dev.nfct.core.EntryType;
 import dev.nfct.core.EntryTypes;
 import dev.nfct.core.L4Kind;
 import dev.nfct.core.Packet;
@@ -43,31 +42,17 @@ public final class Trackers implements ProtocolTrackers {
      * The entry type of every protocol, as these trackers define them (for reading entries back
      * from checkpoints: {@link dev.nfct.core.ConnCodec}).
      */
-    public static final EntryTypes ENTRY_TYPES = entryTypes();
-
-    private static final L4Kind[] L4_KINDS = l4Kinds();
+    public static final EntryTypes ENTRY_TYPES =
+            protocol -> Standard.TRACKERS.get(protocol).entryType();
 
     /** What the tuples of this protocol hold, as its standard tracker says. */
     public static L4Kind l4Kind(int protocol) {
-        return L4_KINDS[protocol & 0xff];
+        return Standard.TRACKERS.get(protocol).l4Kind();
     }
 
-    private static L4Kind[] l4Kinds() {
-        Trackers t = new Trackers(new Settings());
-        L4Kind[] byProtocol = new L4Kind[256];
-        for (int p = 0; p < 256; p++) {
-            byProtocol[p] = t.get(p).l4Kind();
-        }
-        return byProtocol;
-    }
-
-    private static EntryTypes entryTypes() {
-        Trackers t = new Trackers(new Settings());
-        EntryType[] byProtocol = new EntryType[256];
-        for (int p = 0; p < 256; p++) {
-            byProtocol[p] = t.get(p).entryType();
-        }
-        return protocol -> byProtocol[protocol & 0xff];
+    /** The standard trackers on default settings, for the facts that do not depend on settings. */
+    private static final class Standard {
+        static final Trackers TRACKERS = new Trackers(new Settings());
     }
 
     @Override

@@ -14,8 +14,8 @@ import dev.nfct.core.Packet;
 import dev.nfct.core.PacketCt;
 import dev.nfct.core.Settings;
 import dev.nfct.core.proto.Trackers;
-import dev.nfct.packet.CaptureReader;
 import dev.nfct.packet.CapturedDatagram;
+import dev.nfct.packet.Captures;
 import dev.nfct.schema.FlowEvents;
 import dev.nfct.schema.PacketEvents;
 import dev.nfct.testing.Packets;
@@ -139,7 +139,7 @@ class AvroSingleObjectSerializerTest {
         var flowSer = new AvroSingleObjectSerializer<>(FlowEvent.class);
         var flowDe = new AvroSingleObjectDeserializer<>(FlowEvent.class);
         List<Path> captures = new ArrayList<>(SharedData.captures());
-        captures.add(SharedData.projectRoot().resolve("samples/sample.pcap"));
+        captures.add(SharedData.sample());
         int packets = 0, flows = 0;
         for (Path capture : captures) {
             List<ConnEvent> events = new ArrayList<>();
@@ -148,16 +148,13 @@ class AvroSingleObjectSerializerTest {
             settings.set("nf_conntrack_timestamp", "1");
             Conntrack ct = new Conntrack(settings, Trackers.standard(settings), new HashConnTable(), events::add);
             PacketCt r = new PacketCt();
-            try (CaptureReader reader = CaptureReader.open(capture)) {
-                for (CapturedDatagram d; (d = reader.next()) != null; ) {
-                    PacketEvent e = PacketEvents.fromPacket(d.packet(), "h1", d.frameNumber(), d.timestampNanos());
-                    byte[] wire = packetSer.serialize(e);
-                    assertThat(wire).as("%s frame %d", capture, d.frameNumber()).isEqualTo(bytes(e.toByteBuffer()));
-                    assertThat(packetDe.deserialize(wire)).isEqualTo(e);
-                    packets++;
-                    ct.in(d.packet(), d.timestampNanos(), r);
-                    ct.confirm(r, d.timestampNanos());
-                }
+            for (CapturedDatagram d : Captures.datagrams(capture)) {
+                PacketEvent e = PacketEvents.fromPacket(d.packet(), "h1", d.frameNumber(), d.timestampNanos());
+                byte[] wire = packetSer.serialize(e);
+                assertThat(wire).as("%s frame %d", capture, d.frameNumber()).isEqualTo(bytes(e.toByteBuffer()));
+                assertThat(packetDe.deserialize(wire)).isEqualTo(e);
+                packets++;
+                ct.forward(d.packet(), d.timestampNanos(), r);
             }
             for (ConnEvent c : events) {
                 FlowEvent f = FlowEvents.fromConnEvent(c, "h1");

@@ -1,8 +1,8 @@
 package dev.nfct.flink.format;
 
 import dev.nfct.avro.PacketEvent;
-import dev.nfct.packet.CaptureReader;
 import dev.nfct.packet.CapturedDatagram;
+import dev.nfct.packet.Captures;
 import dev.nfct.schema.PacketEvents;
 import dev.nfct.testing.SharedData;
 import java.util.ArrayList;
@@ -13,13 +13,7 @@ final class Samples {
     private Samples() {}
 
     static List<CapturedDatagram> datagrams() throws Exception {
-        List<CapturedDatagram> out = new ArrayList<>();
-        try (CaptureReader reader = CaptureReader.open(SharedData.projectRoot().resolve("samples/sample.pcap"))) {
-            for (CapturedDatagram d; (d = reader.next()) != null; ) {
-                out.add(d);
-            }
-        }
-        return out;
+        return Captures.datagrams(SharedData.sample());
     }
 
     static List<PacketEvent> packets(int n) throws Exception {

@@ -204,7 +204,7 @@ class ConntrackFunctionTest {
 
     @Test
     void harnessReplayGivesTheSameEventsAsTheEngineAlone() throws Exception {
-        java.nio.file.Path sample = dev.nfct.testing.SharedData.projectRoot().resolve("samples/sample.pcap");
+        java.nio.file.Path sample = dev.nfct.testing.SharedData.sample();
         List<String> expected = new ArrayList<>();
         Settings settings = Settings.replayDefaults();
         dev.nfct.core.Conntrack engine = new dev.nfct.core.Conntrack(
