@@ -63,6 +63,27 @@ public final class Conntrack {
         return count;
     }
 
+    /**
+     * Counts entries that exist from before this engine: a table restored from a snapshot. They
+     * count as if created here, so {@link #count()} and the {@code nf_conntrack_max} check stay right.
+     */
+    public void countRestored(int entries) {
+        count += entries;
+    }
+
+    /** How many ids this engine has handed out (with its seed, the position in its id sequence). */
+    public long idSerial() {
+        return serial;
+    }
+
+    /**
+     * Continues the id sequence after {@code serial}, so an engine that takes over restored entries
+     * hands out none of the ids an engine with the same seed handed out before.
+     */
+    public void resumeIdsAfter(long serial) {
+        this.serial = Math.max(this.serial, serial);
+    }
+
     /** What the trackers see of this engine (for tests that drive a tracker directly). */
     TrackerContext context() {
         return context;

@@ -21,6 +21,10 @@ public final class ClusterMain {
         Configuration given = JobArgs.parse(args);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(given);
         Configuration config = effective(env, given);
+        Checkpoints.requireDurableStorage(config);
+        if (config.getOptional(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER).isEmpty()) {
+            env.getCheckpointConfig().setTolerableCheckpointFailureNumber(Checkpoints.TOLERABLE_FAILURES);
+        }
         if (config.getOptional(CheckpointingOptions.CHECKPOINTING_INTERVAL).isEmpty()) {
             env.enableCheckpointing(DEFAULT_CHECKPOINT_INTERVAL.toMillis());
         }

@@ -2,15 +2,12 @@ package dev.nfct.flink;
 
 import dev.nfct.avro.DeadLetter;
 import dev.nfct.avro.FlowEvent;
-import dev.nfct.avro.PacketEvent;
-import dev.nfct.flink.io.InputRecord;
-import dev.nfct.flink.operator.ConntrackFunction;
+import dev.nfct.flink.operator.ConntrackOperator;
 import dev.nfct.flink.operator.ConntrackOptions;
 import dev.nfct.flink.operator.PacketCtInfo;
 import dev.nfct.flink.operator.PacketKeySelector;
-import dev.nfct.flink.operator.TableUpdate;
-import java.time.Duration;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import dev.nfct.flink.records.InputRecord;
+import dev.nfct.flink.records.TableUpdate;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.ReadableConfig;
@@ -67,43 +64,40 @@ public final class ConntrackJob {
         }
     }
 
-    /** Event-time watermarks from packet timestamps, with bounded out-of-orderness and idleness. */
-    public static WatermarkStrategy<InputRecord> watermarks(Duration outOfOrderness, Duration idleness) {
-        return WatermarkStrategy.<InputRecord>forBoundedOutOfOrderness(outOfOrderness)
-                .withTimestampAssigner(
-                        (r, kafkaTs) -> r.packet != null ? r.packet.getTimestampNs() / 1_000_000L : kafkaTs)
-                .withIdleness(idleness);
-    }
-
     /** Builds everything after the source. */
     public static Outputs build(DataStream<InputRecord> input, ReadableConfig config) {
         // Same parallelism as the source, so records move forward without a rebalance: a
         // round-robin hop here would reorder a flow's packets before they are keyed.
-        SingleOutputStreamOperator<PacketEvent> packets = input.process(new SplitUndecodable())
-                .returns(new AvroTypeInfo<>(PacketEvent.class))
+        SingleOutputStreamOperator<InputRecord> packets = input.process(new SplitUndecodable())
+                .returns(InputRecord.typeInfo())
                 .setParallelism(input.getParallelism())
                 .name("decode")
                 .uid("decode");
+        // Each host's packets are judged by its own clock inside the operator: no watermarks.
         SingleOutputStreamOperator<FlowEvent> flows = packets.keyBy(new PacketKeySelector())
-                .process(new ConntrackFunction(
-                        ConntrackOptions.sysctls(config),
-                        config.get(ConntrackOptions.PENDING_TIMEOUT).toNanos(),
-                        config.get(ConntrackOptions.TABLE_UPDATES),
-                        config.get(ConntrackOptions.PACKET_CTINFO)))
-                .returns(new AvroTypeInfo<>(FlowEvent.class))
-                .name("conntrack")
+                .transform("conntrack", new AvroTypeInfo<>(FlowEvent.class), operator(config))
                 .uid("conntrack");
         DataStream<DeadLetter> dead =
-                packets.getSideOutput(UNDECODABLE).union(flows.getSideOutput(ConntrackFunction.DEAD_LETTERS));
+                packets.getSideOutput(UNDECODABLE).union(flows.getSideOutput(ConntrackOperator.DEAD_LETTERS));
         return new Outputs(
                 flows,
-                flows.getSideOutput(ConntrackFunction.TABLE),
+                flows.getSideOutput(ConntrackOperator.TABLE),
                 dead,
-                flows.getSideOutput(ConntrackFunction.CTINFO));
+                flows.getSideOutput(ConntrackOperator.CTINFO));
     }
 
-    /** Passes decoded packets on and sets undecodable input aside. */
-    static final class SplitUndecodable extends ProcessFunction<InputRecord, PacketEvent> {
+    /** The conntrack operator as {@code config} sets it up. */
+    public static ConntrackOperator operator(ReadableConfig config) {
+        return new ConntrackOperator(
+                ConntrackOptions.sysctls(config),
+                config.get(ConntrackOptions.PENDING_TIMEOUT).toNanos(),
+                config.get(ConntrackOptions.OUT_OF_ORDERNESS).toNanos(),
+                config.get(ConntrackOptions.TABLE_UPDATES),
+                config.get(ConntrackOptions.PACKET_CTINFO));
+    }
+
+    /** Passes decoded packets on (with their origin) and sets undecodable input aside. */
+    static final class SplitUndecodable extends ProcessFunction<InputRecord, InputRecord> {
         private static final long serialVersionUID = 1L;
         private transient Counter undecodable;
 
@@ -114,9 +108,9 @@ public final class ConntrackJob {
         }
 
         @Override
-        public void processElement(InputRecord r, Context ctx, Collector<PacketEvent> out) {
+        public void processElement(InputRecord r, Context ctx, Collector<InputRecord> out) {
             if (r.packet != null) {
-                out.collect(r.packet);
+                out.collect(r);
             } else if (r.deadLetter != null) {
                 undecodable.inc();
                 ctx.output(UNDECODABLE, r.deadLetter);

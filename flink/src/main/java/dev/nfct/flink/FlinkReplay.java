@@ -2,9 +2,9 @@ package dev.nfct.flink;
 
 import dev.nfct.avro.FlowEvent;
 import dev.nfct.avro.TableEntry;
-import dev.nfct.flink.io.InputRecord;
 import dev.nfct.flink.operator.PacketCtInfo;
-import dev.nfct.flink.operator.TableUpdate;
+import dev.nfct.flink.records.InputRecord;
+import dev.nfct.flink.records.TableUpdate;
 import dev.nfct.packet.CaptureReader;
 import dev.nfct.packet.CapturedDatagram;
 import dev.nfct.replay.FrameVerdict;

@@ -3,11 +3,12 @@ package dev.nfct.flink;
 import dev.nfct.flink.format.ValueFormat;
 import dev.nfct.flink.io.DeadLetterRecordSerializer;
 import dev.nfct.flink.io.FlowEventRecordSerializer;
-import dev.nfct.flink.io.InputRecord;
 import dev.nfct.flink.io.PacketRecordDeserializer;
 import dev.nfct.flink.io.TableUpdateRecordSerializer;
 import dev.nfct.flink.io.Topics;
+import dev.nfct.flink.records.InputRecord;
 import java.util.Properties;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -32,11 +33,9 @@ public final class KafkaConntrackJob {
         KafkaJobOptions.validate(config);
         ValueFormat format = KafkaJobOptions.valueFormat(config);
         Topics topics = KafkaJobOptions.topics(config);
-        DataStream<InputRecord> input = env.fromSource(
-                        source(config),
-                        ConntrackJob.watermarks(
-                                config.get(KafkaJobOptions.OUT_OF_ORDERNESS), config.get(KafkaJobOptions.IDLENESS)),
-                        "packets")
+        // No watermarks: a partition carries many hosts, and each is judged by its own clock in
+        // the conntrack operator (a watermark would be one clock for all of them).
+        DataStream<InputRecord> input = env.fromSource(source(config), WatermarkStrategy.noWatermarks(), "packets")
                 .uid("packets-source");
         ConntrackJob.build(input, config)
                 .sinkTo(

@@ -4,7 +4,6 @@ import dev.nfct.flink.format.RegistrySettings;
 import dev.nfct.flink.format.ValueFormat;
 import dev.nfct.flink.format.WireFormat;
 import dev.nfct.flink.io.Topics;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,17 +86,6 @@ public final class KafkaJobOptions {
             .withDescription("Commit the source's offsets to the consumer group at checkpoints (for monitoring "
                     + "lag, and for starting without state at COMMITTED).");
 
-    public static final ConfigOption<Duration> OUT_OF_ORDERNESS = ConfigOptions.key("conntrack.source.out-of-orderness")
-            .durationType()
-            .defaultValue(Duration.ofSeconds(2))
-            .withDescription("How far packet timestamps may go back across the partitions of one source reader "
-                    + "before a record counts as late (the watermark's bound).");
-
-    public static final ConfigOption<Duration> IDLENESS = ConfigOptions.key("conntrack.source.idleness")
-            .durationType()
-            .defaultValue(Duration.ofSeconds(5))
-            .withDescription("A partition quiet this long stops holding back event time.");
-
     public static final ConfigOption<WireFormat> FORMAT = ConfigOptions.key("conntrack.format")
             .enumType(WireFormat.class)
             .defaultValue(WireFormat.SINGLE_OBJECT)
@@ -131,8 +119,6 @@ public final class KafkaJobOptions {
             STARTING_OFFSETS,
             BOUNDED,
             COMMIT_OFFSETS,
-            OUT_OF_ORDERNESS,
-            IDLENESS,
             FORMAT,
             REGISTRY_URL,
             REGISTRY_FRAMING,
@@ -191,13 +177,42 @@ public final class KafkaJobOptions {
      * than a failing job: these, and the conntrack operator's.
      */
     public static void validate(ReadableConfig config) {
+        rejectUnknownKeys(config);
         bootstrapServers(config);
         topics(config);
         valueFormat(config);
         for (ConfigOption<?> o : ALL) {
             config.getOptional(o); // a value of the wrong type throws here
         }
+        for (ConfigOption<?> o : dev.nfct.flink.operator.ConntrackOptions.OPERATOR) {
+            config.getOptional(o);
+        }
         dev.nfct.flink.operator.ConntrackOptions.settings(config);
+    }
+
+    /**
+     * Every {@code conntrack.*} key must be one of the job's options (or under one of the two
+     * pass-through prefixes): a misspelt sysctl would otherwise be ignored without a word.
+     */
+    private static void rejectUnknownKeys(ReadableConfig config) {
+        java.util.Set<String> known = new java.util.HashSet<>();
+        ALL.forEach(o -> known.add(o.key()));
+        dev.nfct.flink.operator.ConntrackOptions.OPERATOR.forEach(o -> known.add(o.key()));
+        dev.nfct.flink.operator.ConntrackOptions.SYSCTLS.values().forEach(o -> known.add(o.key()));
+        for (String key : config.toMap().keySet()) {
+            if (key.startsWith("conntrack.")
+                    && !known.contains(key)
+                    && !key.startsWith(KAFKA_PROPERTIES_PREFIX)
+                    && !key.startsWith(REGISTRY_PROPERTIES_PREFIX)) {
+                String sysctl = key.substring("conntrack.".length());
+                if (dev.nfct.core.Settings.NOT_IMPLEMENTED.contains(sysctl)) {
+                    new dev.nfct.core.Settings().set(sysctl, "0"); // throws: says it is not implemented
+                }
+                throw new IllegalArgumentException("unknown option " + key + " (the options are listed in "
+                        + "docs/CONFIGURATION.md; a conntrack sysctl is conntrack.<its name>, e.g. "
+                        + "conntrack.nf_conntrack_tcp_loose)");
+            }
+        }
     }
 
     private static Map<String, String> withPrefix(ReadableConfig config, String prefix) {

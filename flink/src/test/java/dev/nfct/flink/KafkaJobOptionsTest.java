@@ -33,11 +33,11 @@ class KafkaJobOptionsTest {
                 .hasMessageContaining("conntrack.kafka.bootstrap-servers");
         c.set(KafkaJobOptions.BOOTSTRAP_SERVERS, "kafka:9092");
         KafkaJobOptions.validate(c);
-        c.setString("conntrack.source.idleness", "soon");
+        c.setString("conntrack.out-of-orderness", "soon");
         assertThatThrownBy(() -> KafkaJobOptions.validate(c))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("conntrack.source.idleness");
-        c.setString("conntrack.source.idleness", "5s");
+                .hasMessageContaining("conntrack.out-of-orderness");
+        c.setString("conntrack.out-of-orderness", "5s");
         c.setString("conntrack.nf_conntrack_tcp_loose", "yes");
         assertThatThrownBy(() -> KafkaJobOptions.validate(c))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -1,9 +1,9 @@
 package dev.nfct.flink;
 
 import dev.nfct.avro.FlowEvent;
-import dev.nfct.flink.io.InputRecord;
 import dev.nfct.flink.operator.ConntrackOptions;
 import dev.nfct.flink.operator.PacketCtInfo;
+import dev.nfct.flink.records.InputRecord;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,14 +2,15 @@ package dev.nfct.cli;
 
 import dev.nfct.avro.DeadLetter;
 import dev.nfct.avro.FlowEvent;
+import dev.nfct.flink.Checkpoints;
 import dev.nfct.flink.KafkaConntrackJob;
 import dev.nfct.flink.KafkaJobOptions;
 import dev.nfct.flink.format.AvroSingleObjectDeserializer;
 import dev.nfct.flink.io.Topics;
 import dev.nfct.flink.operator.ConntrackOptions;
-import dev.nfct.kafka.CaptureProducer;
 import dev.nfct.kafka.CommittedReader;
 import dev.nfct.kafka.EmbeddedKafka;
+import dev.nfct.kafka.PacketSender;
 import dev.nfct.kafka.TopicSetup;
 import dev.nfct.packet.CaptureReader;
 import dev.nfct.pcap.PcapFormatException;
@@ -17,6 +18,7 @@ import dev.nfct.replay.Timing;
 import dev.nfct.schema.FlowEvents;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -81,18 +83,30 @@ final class DemoCommand {
         }
         boolean once = args.has("--once");
         String pcap = args.get("--pcap", null);
+        Path checkpoints = null;
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             // One partition per topic: the demo prints events in the order the job made them.
             Topics topics = Topics.defaults();
             TopicSetup.createAll(topics, kafka, 1);
             long sent;
             try (CaptureReader capture = open(pcap)) {
-                sent = CaptureProducer.send(capture, HOST, timing, topics.packets(), kafka.clientConfig());
+                // The capture as if it were happening now: the events' times are today's, and a
+                // capture whose clock starts at 0 works as any other.
+                sent = new PacketSender(
+                                topics.packets(),
+                                HOST,
+                                PacketSender.Clock.startingNow(timing),
+                                0,
+                                new java.util.HashMap<>(kafka.clientConfig()))
+                        .send(capture);
             }
             err.println("demo: sent " + sent + " packets of " + (pcap == null ? "the bundled sample" : pcap) + " to "
                     + topics.packets() + " on " + kafka.bootstrapServers());
 
             Configuration conf = new Configuration();
+            // Checkpoints on disk (memory holds at most 5 MB of state), removed when the demo ends.
+            checkpoints = Files.createTempDirectory("nfct-demo-checkpoints");
+            Checkpoints.localDefaults(conf, checkpoints);
             conf.set(ConntrackOptions.SYSCTLS.get("nf_conntrack_acct"), 1);
             conf.set(ConntrackOptions.SYSCTLS.get("nf_conntrack_timestamp"), 1);
             StreamExecutionEnvironment env;
@@ -145,8 +159,22 @@ final class DemoCommand {
             err.println("demo: " + e.getMessage());
             return 1;
         } catch (Exception e) {
-            err.println("demo: failed: " + e);
+            err.println("demo: failed: " + Checkpoints.explain(e));
             return 1;
+        } finally {
+            deleteTree(checkpoints);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException e) {
+            // Left in the temporary directory: nothing the user needs to hear about.
         }
     }
 

@@ -30,6 +30,8 @@ public final class Main {
                 return ConformanceCommand.run(rest, System.out, System.err);
             case "events":
                 return EventsCommand.run(rest, System.out, System.err);
+            case "send":
+                return SendCommand.run(rest, System.out, System.err);
             default:
                 System.err.println("unknown command '" + args[0] + "'\n\n" + usage());
                 return 2;
@@ -49,6 +51,9 @@ public final class Main {
                 + "         through the job and print the flow events read back from Kafka\n"
                 + "  run --bootstrap-servers HOST:PORT [options]\n"
                 + "         the job against any Kafka (locally, or on a cluster with `flink run`)\n"
+                + "  send --bootstrap-servers HOST:PORT --pcap FILE|- [--host NAME] [--timing top|capture]\n"
+                + "         send a capture (or a live tcpdump on standard input) to the packet topic\n"
+                + "         (run `send --help` for all options)\n"
                 + "  events --bootstrap-servers HOST:PORT [-e NEW,UPDATE,DESTROY] [-p PROTO] [-s ADDR] ...\n"
                 + "         read the flow events from Kafka and print them as `conntrack -E` does,\n"
                 + "         with its filters (run `events --help` for all options)";

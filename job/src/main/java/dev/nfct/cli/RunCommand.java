@@ -1,11 +1,17 @@
 package dev.nfct.cli;
 
+import dev.nfct.flink.Checkpoints;
 import dev.nfct.flink.KafkaConntrackJob;
 import dev.nfct.flink.KafkaJobOptions;
 import dev.nfct.flink.format.WireFormat;
+import dev.nfct.flink.operator.ConntrackOptions;
+import dev.nfct.kafka.KafkaReach;
+import dev.nfct.kafka.KafkaUnavailableException;
 import dev.nfct.kafka.TopicSetup;
 import java.io.PrintStream;
-import java.time.Duration;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -18,6 +24,12 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * ({@link KafkaJobOptions}); on a cluster, the cluster jar takes the same options.
  */
 final class RunCommand {
+    /** More partitions than anyone needs for packet metadata, and few enough not to hurt a broker. */
+    static final int MAX_PARTITIONS = 10_000;
+
+    /** Checkpoints go here, under the working directory, unless --checkpoint-dir says otherwise. */
+    static final String DEFAULT_CHECKPOINT_DIR = "nfct-checkpoints";
+
     private RunCommand() {}
 
     static String usage() {
@@ -30,16 +42,22 @@ final class RunCommand {
                 + "  --topic-prefix P               prefix of the four topic names (default none:\n"
                 + "                                 conntrack.packets, conntrack.flow-events,\n"
                 + "                                 conntrack.table, conntrack.dead-letters)\n"
-                + "  --create-topics N              create missing topics with N partitions first\n"
+                + "  --create-topics N              create missing topics with N partitions first (1 to\n"
+                + "                                 " + MAX_PARTITIONS + "); without it the four topics must exist\n"
                 + "  --group ID                     consumer group of the packet source (default nfct-conntrack)\n"
                 + "  --state-backend hashmap|rocksdb  keyed state on the heap (default) or in RocksDB\n"
                 + "  --checkpoint-interval DURATION default 10s; exactly-once output commits with checkpoints\n"
-                + "  --checkpoint-dir URI           e.g. file:///var/lib/nfct/checkpoints or s3://...\n"
-                + "  --parallelism N                default: the environment's\n"
-                + "  --out-of-orderness DURATION    watermark bound (default 2s)\n"
-                + "  --idleness DURATION            partitions quiet this long stop holding back time (default 5s)\n"
+                + "  --checkpoint-dir URI           where checkpoints go (default ./nfct-checkpoints); kept\n"
+                + "                                 when the job stops: resume with --set\n"
+                + "                                 execution.state-recovery.path=DIR/JOB-ID/chk-N\n"
+                + "  --parallelism N                1 or more; default: the environment's\n"
+                + "  --out-of-orderness DURATION    how far one host's packet times may go back (default 2s);\n"
+                + "                                 each host is judged by its own clock\n"
                 + "  --set KEY=VALUE                any Flink option, e.g. conntrack.nf_conntrack_acct=1\n"
-                + "                                 (every conntrack sysctl is conntrack.<sysctl name>)\n"
+                + "                                 (every conntrack sysctl is conntrack.<sysctl name>;\n"
+                + "                                 an unknown conntrack.* key is an error)\n"
+                + KafkaClientArgs.USAGE
+                + "  --timeout DURATION             how long to wait for Kafka at start (default 30s)\n"
                 + "\n"
                 + "Value format of every topic: Avro single-object encoding (no registry) unless\n"
                 + "  --schema-registry URL          Apicurio Registry Core API, e.g.\n"
@@ -70,8 +88,10 @@ final class RunCommand {
                             "--checkpoint-dir",
                             "--parallelism",
                             "--out-of-orderness",
-                            "--idleness",
                             "--set",
+                            "--timeout",
+                            KafkaClientArgs.CONFIG,
+                            KafkaClientArgs.PROPERTY,
                             "--schema-registry",
                             "--registry-format",
                             "--registry-auto-register",
@@ -91,6 +111,10 @@ final class RunCommand {
             return 2;
         }
         Configuration conf = new Configuration();
+        java.time.Duration checkpointInterval;
+        java.time.Duration timeout;
+        int parallelism;
+        int partitions;
         try {
             // --set first: the flags below name the same options and win over it.
             args.forEachKeyValue("--set", "KEY=VALUE", conf::setString);
@@ -102,38 +126,78 @@ final class RunCommand {
             if (args.has("--checkpoint-dir")) {
                 conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, args.get("--checkpoint-dir", null));
             }
+            Checkpoints.localDefaults(conf, Path.of(DEFAULT_CHECKPOINT_DIR));
             conf.set(KafkaJobOptions.BOOTSTRAP_SERVERS, bootstrap);
             conf.set(KafkaJobOptions.TOPIC_PREFIX, args.get("--topic-prefix", conf.get(KafkaJobOptions.TOPIC_PREFIX)));
             conf.set(KafkaJobOptions.GROUP_ID, args.get("--group", conf.get(KafkaJobOptions.GROUP_ID)));
-            conf.set(KafkaJobOptions.OUT_OF_ORDERNESS, duration(args.get("--out-of-orderness", "2s")));
-            conf.set(KafkaJobOptions.IDLENESS, duration(args.get("--idleness", "5s")));
+            if (args.has("--out-of-orderness")) {
+                conf.set(
+                        ConntrackOptions.OUT_OF_ORDERNESS,
+                        Durations.parse("--out-of-orderness", args.get("--out-of-orderness", null)));
+            }
+            KafkaClientArgs.parse(args)
+                    .forEach((k, v) -> conf.setString(KafkaJobOptions.KAFKA_PROPERTIES_PREFIX + k, v));
             registry(args, conf);
+            checkpointInterval = Durations.parse("--checkpoint-interval", args.get("--checkpoint-interval", "10s"));
+            if (checkpointInterval.isZero() || checkpointInterval.isNegative()) {
+                throw new IllegalArgumentException("--checkpoint-interval must be more than 0");
+            }
+            parallelism =
+                    args.has("--parallelism") ? count("--parallelism", args.get("--parallelism", null), 1, 32768) : 0;
+            partitions = args.has("--create-topics")
+                    ? count("--create-topics", args.get("--create-topics", null), 1, MAX_PARTITIONS)
+                    : 0;
+            timeout = Durations.parse("--timeout", args.get("--timeout", "30s"));
             // Reading every option now turns a typo'd value into a usage error, not a job failure.
             KafkaJobOptions.validate(conf);
         } catch (IllegalArgumentException e) {
             err.println("run: " + e.getMessage());
             return 2;
         }
+        Map<String, Object> client = new LinkedHashMap<>();
+        KafkaJobOptions.kafkaProperties(conf).forEach((k, v) -> client.put((String) k, v));
+        client.put("bootstrap.servers", bootstrap);
         try {
-            if (args.has("--create-topics")) {
-                int partitions = Integer.parseInt(args.get("--create-topics", "4"));
-                var created = TopicSetup.ensureTopics(KafkaJobOptions.topics(conf), bootstrap, partitions);
+            if (partitions > 0) {
+                var created = TopicSetup.ensureTopics(KafkaJobOptions.topics(conf), client, partitions, timeout);
                 err.println("run: created topics " + created);
             }
+            KafkaReach.requireTopics(client, KafkaJobOptions.topics(conf).all(), timeout);
+        } catch (KafkaUnavailableException | IllegalStateException e) {
+            err.println("run: " + e.getMessage());
+            return 1;
+        } catch (org.apache.kafka.common.KafkaException e) {
+            err.println("run: cannot set up the topics on " + bootstrap + ": " + e.getMessage());
+            return 1;
+        }
+        try {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-            env.enableCheckpointing(
-                    duration(args.get("--checkpoint-interval", "10s")).toMillis());
-            if (args.has("--parallelism")) {
-                env.setParallelism(Integer.parseInt(args.get("--parallelism", "1")));
+            env.enableCheckpointing(checkpointInterval.toMillis());
+            if (parallelism > 0) {
+                env.setParallelism(parallelism);
             }
             err.println("run: values in " + KafkaJobOptions.valueFormat(conf));
             KafkaConntrackJob.addTo(env, conf);
             env.execute("nfct conntrack");
             return 0;
         } catch (Exception e) {
-            err.println("run: job failed: " + e);
+            err.println("run: job failed: " + Checkpoints.explain(e));
             return 1;
         }
+    }
+
+    /** A whole number in [min, max], or a usage error naming the option. */
+    private static int count(String option, String value, int min, int max) {
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new IllegalArgumentException(
+                option + " must be a whole number from " + min + " to " + max + ", not '" + value + "'");
     }
 
     /** The value format flags, as options; a usage error (IllegalArgumentException) when they do not fit. */
@@ -167,13 +231,5 @@ final class RunCommand {
                 "--registry-set",
                 "KEY=VALUE",
                 (k, v) -> conf.setString(KafkaJobOptions.REGISTRY_PROPERTIES_PREFIX + k, v));
-    }
-
-    private static Duration duration(String s) {
-        try {
-            return org.apache.flink.util.TimeUtils.parseDuration(s);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("'" + s + "' is not a duration (e.g. 500ms, 10s, 1min)");
-        }
     }
 }

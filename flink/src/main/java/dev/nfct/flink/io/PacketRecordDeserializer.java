@@ -4,6 +4,7 @@ import dev.nfct.avro.DeadLetter;
 import dev.nfct.avro.PacketEvent;
 import dev.nfct.flink.format.ValueDecoder;
 import dev.nfct.flink.format.ValueFormat;
+import dev.nfct.flink.records.InputRecord;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
@@ -44,7 +45,8 @@ public final class PacketRecordDeserializer implements KafkaRecordDeserializatio
         }
         PacketEvent e = decoder.decodeOrNull(record.topic(), record.value(), why);
         if (e != null) {
-            out.collect(InputRecord.packet(e));
+            out.collect(InputRecord.packet(e)
+                    .from(record.topic(), record.partition(), record.offset(), record.timestamp(), record.key()));
             return;
         }
         out.collect(InputRecord.deadLetter(DeadLetter.newBuilder()

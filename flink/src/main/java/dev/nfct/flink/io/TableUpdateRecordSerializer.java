@@ -3,7 +3,7 @@ package dev.nfct.flink.io;
 import dev.nfct.avro.TableEntry;
 import dev.nfct.flink.format.ValueEncoder;
 import dev.nfct.flink.format.ValueFormat;
-import dev.nfct.flink.operator.TableUpdate;
+import dev.nfct.flink.records.TableUpdate;
 import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;

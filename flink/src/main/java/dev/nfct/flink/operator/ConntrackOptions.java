@@ -23,9 +23,17 @@ public final class ConntrackOptions {
     public static final ConfigOption<Duration> PENDING_TIMEOUT = ConfigOptions.key("conntrack.pending-timeout")
             .durationType()
             .defaultValue(Duration.ofSeconds(5))
-            .withDescription("How long (in event time) an entry created at an entry hook waits for its packet's "
+            .withDescription("How long (in its host's time) an entry created at an entry hook waits for its packet's "
                     + "exit-hook observation. After that the packet is taken as dropped: a new entry is "
                     + "discarded without any event, as the kernel frees an unconfirmed entry with its packet.");
+
+    public static final ConfigOption<Duration> OUT_OF_ORDERNESS = ConfigOptions.key("conntrack.out-of-orderness")
+            .durationType()
+            .defaultValue(Duration.ofSeconds(2))
+            .withDescription("How far one host's packet times may go back (its packets reach Kafka this much out "
+                    + "of time order at most). Each host has its own clock, its newest packet time less this "
+                    + "bound: a packet older than its host's clock is late (a dead letter), and a host's entries "
+                    + "expire when its clock passes their deadline. Other hosts' clocks never count.");
 
     public static final ConfigOption<TableUpdates> TABLE_UPDATES = ConfigOptions.key("conntrack.table-updates")
             .enumType(TableUpdates.class)
@@ -47,7 +55,8 @@ public final class ConntrackOptions {
     }
 
     /** The operator's own options (the sysctls are in {@link SysctlOptions}). */
-    public static final List<ConfigOption<?>> OPERATOR = List.of(PENDING_TIMEOUT, TABLE_UPDATES, PACKET_CTINFO);
+    public static final List<ConfigOption<?>> OPERATOR =
+            List.of(PENDING_TIMEOUT, OUT_OF_ORDERNESS, TABLE_UPDATES, PACKET_CTINFO);
 
     /** Every sysctl's value in a Flink configuration, by sysctl name (in {@link #SYSCTLS} order). */
     public static Map<String, Integer> sysctls(ReadableConfig config) {

@@ -2,6 +2,7 @@ package dev.nfct.flink.operator;
 
 import dev.nfct.avro.DeadLetter;
 import dev.nfct.avro.PacketEvent;
+import dev.nfct.flink.records.InputRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -10,7 +11,24 @@ import java.nio.ByteBuffer;
 public final class DeadLetters {
     private DeadLetters() {}
 
-    /** A packet record that decoded but cannot be used (invalid fields, late, wrong hook). */
+    /**
+     * A packet record that decoded but cannot be used (invalid fields, late), with where it came
+     * from. The value is the record in single-object encoding; with a registry format the original
+     * bytes are at the topic, partition and offset given.
+     */
+    public static DeadLetter of(InputRecord r, String reason) {
+        DeadLetter d = of(r.packet, reason);
+        if (r.topic != null) {
+            d.setTopic(r.topic);
+            d.setPartition(r.partition);
+            d.setOffset(r.offset);
+            d.setTimestampMs(r.timestampMs);
+        }
+        d.setKey(r.key == null ? null : ByteBuffer.wrap(r.key));
+        return d;
+    }
+
+    /** A packet record that decoded but cannot be used, when its origin is not known. */
     public static DeadLetter of(PacketEvent e, String reason) {
         ByteBuffer value;
         try {

@@ -110,14 +110,21 @@ final class KeyedConnTable implements ConnTable {
         return touched;
     }
 
-    /** Stores every entry this element changed; call once at the end of each element. */
-    void writeBack() {
+    /**
+     * Stores every entry this element changed; call once at the end of each element.
+     *
+     * @return the earliest deadline among them, {@code Long.MAX_VALUE} for none
+     */
+    long writeBack() {
+        long earliest = Long.MAX_VALUE;
         for (Conn ct : touched) {
             if (!ct.is(Status.DYING)) {
                 put(ct);
+                earliest = Math.min(earliest, ct.timeout);
             }
         }
         touched.clear();
+        return earliest;
     }
 
     private void put(Conn ct) {
@@ -175,7 +182,8 @@ final class KeyedConnTable implements ConnTable {
 
     @Override
     public void deadlineChanged(Conn ct) {
-        // The operator recomputes the key's timer after every element.
+        // The entry is in touched: writeBack reports its deadline, and the operator re-arms the
+        // key when it moved earlier.
     }
 
     @Override

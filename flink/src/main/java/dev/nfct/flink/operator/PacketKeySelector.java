@@ -2,12 +2,13 @@ package dev.nfct.flink.operator;
 
 import dev.nfct.avro.PacketEvent;
 import dev.nfct.core.Packet;
+import dev.nfct.flink.records.InputRecord;
 import dev.nfct.schema.InvalidPacketEventException;
 import dev.nfct.schema.PacketEvents;
 import org.apache.flink.api.java.functions.KeySelector;
 
-/** Keys a packet record by {@link FlowKey}: host, zone and the direction-independent tuple. */
-public final class PacketKeySelector implements KeySelector<PacketEvent, Long> {
+/** Keys an input packet record by {@link FlowKey}: host, zone and the direction-independent tuple. */
+public final class PacketKeySelector implements KeySelector<InputRecord, Long> {
     private static final long serialVersionUID = 1L;
     /** Flink calls getKey more than once per record: only the fields the key is made of are filled. */
     private transient Packet scratch;
@@ -15,7 +16,12 @@ public final class PacketKeySelector implements KeySelector<PacketEvent, Long> {
     private transient Packet scratchInner;
 
     @Override
-    public Long getKey(PacketEvent e) {
+    public Long getKey(InputRecord r) {
+        return keyOf(r.packet);
+    }
+
+    /** The key of one packet record. */
+    public Long keyOf(PacketEvent e) {
         if (scratch == null) {
             scratch = new Packet();
             scratchInner = new Packet();

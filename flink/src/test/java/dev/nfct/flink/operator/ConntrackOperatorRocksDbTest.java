@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
  * Every operator test again with RocksDB, where each state access (de)serialises: proves the
  * entry serializers, the write-back of changed entries and the identity cache within an element.
  */
-class ConntrackFunctionRocksDbTest extends ConntrackFunctionTest {
+class ConntrackOperatorRocksDbTest extends ConntrackOperatorTest {
     @Override
     protected StateBackend stateBackend() {
         return new EmbeddedRocksDBStateBackend();

@@ -9,6 +9,7 @@ import dev.nfct.avro.PacketEvent;
 import dev.nfct.avro.PacketVerdict;
 import dev.nfct.core.Packet;
 import dev.nfct.core.Settings;
+import dev.nfct.flink.records.InputRecord;
 import dev.nfct.packet.CapturedDatagram;
 import dev.nfct.schema.FlowEvents;
 import dev.nfct.schema.PacketEvents;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
@@ -27,14 +27,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The keyed conntrack operator in Flink's operator test harness: pending entries, confirmation,
- * drops, event-time timeouts, and that state and timers drain to zero.
+ * drops, timeouts by the host's own clock, and that state and armed keys drain to zero.
  */
-class ConntrackFunctionTest {
+class ConntrackOperatorTest {
     private static final long T0 = 1_700_000_000_000_000_000L; // ns
     private static final long S = 1_000_000_000L;
     private static final String HOST = "fw-1";
 
-    protected KeyedOneInputStreamOperatorTestHarness<Long, PacketEvent, FlowEvent> h;
+    protected KeyedOneInputStreamOperatorTestHarness<Long, InputRecord, FlowEvent> h;
     private long packetIds;
 
     @BeforeEach
@@ -53,14 +53,14 @@ class ConntrackFunctionTest {
         return null;
     }
 
-    KeyedOneInputStreamOperatorTestHarness<Long, PacketEvent, FlowEvent> harness() throws Exception {
+    KeyedOneInputStreamOperatorTestHarness<Long, InputRecord, FlowEvent> harness() throws Exception {
         Map<String, Integer> sysctls = new java.util.LinkedHashMap<>();
         ConntrackOptions.SYSCTLS.forEach((name, option) -> sysctls.put(name, new Configuration().get(option)));
         sysctls.put("nf_conntrack_acct", 1);
         sysctls.put("nf_conntrack_timestamp", 1);
-        ConntrackFunction fn = new ConntrackFunction(sysctls, 5 * S, TableUpdates.EVENTS);
+        // No out-of-orderness: a host's clock is its newest packet's time.
         var harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(fn),
+                new ConntrackOperator(sysctls, 5 * S, 0, TableUpdates.EVENTS, false),
                 new PacketKeySelector(),
                 org.apache.flink.api.common.typeinfo.Types.LONG);
         if (stateBackend() != null) {
@@ -78,12 +78,31 @@ class ConntrackFunctionTest {
     }
 
     private void process(PacketEvent e) throws Exception {
-        h.processElement(new StreamRecord<>(e, e.getTimestampNs() / 1_000_000L));
+        h.processElement(new StreamRecord<>(InputRecord.packet(e)));
+    }
+
+    /**
+     * Moves the host's clock to {@code ts} with a packet that leaves nothing behind: a RST that
+     * belongs to no connection is invalid and makes no entry.
+     */
+    private void clockTo(long ts) throws Exception {
+        forward(Packets.tcp("10.9.9.9", 9, "10.9.9.8", 9).rst().seq(1).build(), ts);
+    }
+
+    private ConntrackOperator operator() {
+        return (ConntrackOperator) h.getOperator();
     }
 
     /** One packet seen once, as from a capture: entry hook and confirm back to back. */
     private void forward(Packet p, long ts) throws Exception {
         process(observed(p, Hook.PRE_ROUTING, ++packetIds, ts, PacketVerdict.UNSPECIFIED, true));
+    }
+
+    /** The same, seen by another host. */
+    private void forward(String host, Packet p, long ts) throws Exception {
+        PacketEvent e = observed(p, Hook.PRE_ROUTING, ++packetIds, ts, PacketVerdict.UNSPECIFIED, true);
+        e.setHost(host);
+        process(e);
     }
 
     private List<FlowEvent> drainOutput() {
@@ -119,8 +138,7 @@ class ConntrackFunctionTest {
         process(observed(syn(), Hook.PRE_ROUTING, 7, T0, PacketVerdict.UNSPECIFIED, false));
         assertThat(drainOutput()).as("nothing before the exit hook").isEmpty();
         // Only the pending entry (plus the key's host and timer) exists: no table entry yet.
-        ConntrackFunction fn = (ConntrackFunction) ((KeyedProcessOperator<?, ?, ?>) h.getOperator()).getUserFunction();
-        assertThat(fn.engine().count()).isEqualTo(1);
+        assertThat(operator().engine().count()).isEqualTo(1);
 
         process(observed(syn(), Hook.FORWARD, 7, T0 + 1000, PacketVerdict.ACCEPT, false));
         assertThat(drainOutput()).isEmpty();
@@ -131,7 +149,7 @@ class ConntrackFunctionTest {
                         "    [NEW] tcp      6 120 SYN_SENT src=10.0.0.1 dst=10.0.0.2 sport=40000 dport=80 [UNREPLIED] "
                                 + "src=10.0.0.2 dst=10.0.0.1 sport=80 dport=40000");
         assertThat(out.get(0).getHost()).isEqualTo(HOST);
-        assertThat(h.getSideOutput(ConntrackFunction.TABLE)).hasSize(1);
+        assertThat(h.getSideOutput(ConntrackOperator.TABLE)).hasSize(1);
     }
 
     @Test
@@ -142,17 +160,17 @@ class ConntrackFunctionTest {
         process(observed(syn(), Hook.POST_ROUTING, 9, T0 + 2000, PacketVerdict.UNSPECIFIED, false));
         assertThat(drainOutput()).isEmpty();
         assertThat(keysWithState()).isZero();
-        assertThat(h.numEventTimeTimers()).isZero();
+        assertThat(operator().armedKeys()).isZero();
     }
 
     @Test
     void aPendingEntryWhosePacketNeverLeavesIsDiscardedSilentlyAfterTheBound() throws Exception {
         process(observed(syn(), Hook.PRE_ROUTING, 11, T0, PacketVerdict.UNSPECIFIED, false));
-        assertThat(h.numEventTimeTimers()).isEqualTo(1);
-        h.processWatermark((T0 + 5 * S) / 1_000_000L);
+        assertThat(operator().armedKeys()).isEqualTo(1);
+        clockTo(T0 + 5 * S);
         assertThat(drainOutput()).as("a lost packet makes no event").isEmpty();
         assertThat(keysWithState()).isZero();
-        assertThat(h.numEventTimeTimers()).isZero();
+        assertThat(operator().armedKeys()).isZero();
     }
 
     @Test
@@ -160,9 +178,9 @@ class ConntrackFunctionTest {
         Packet q = Packets.udp("10.0.0.1", 5353, "10.0.0.2", 53).payload(20).build();
         forward(q, T0);
         assertThat(lines(drainOutput())).hasSize(1);
-        h.processWatermark((T0 + 30 * S) / 1_000_000L - 1);
+        clockTo(T0 + 30 * S - 1_000_000L);
         assertThat(drainOutput()).as("not before 30 s").isEmpty();
-        h.processWatermark((T0 + 30 * S) / 1_000_000L);
+        clockTo(T0 + 30 * S);
         List<FlowEvent> out = drainOutput();
         assertThat(out).hasSize(1);
         FlowEvent d = out.get(0);
@@ -170,7 +188,7 @@ class ConntrackFunctionTest {
         assertThat(d.getStopNs()).as("stop is the deadline").isEqualTo(T0 + 30 * S);
         assertThat(d.getCounters().getOrigPackets()).isEqualTo(1);
         assertThat(keysWithState()).isZero();
-        assertThat(h.numEventTimeTimers()).isZero();
+        assertThat(operator().armedKeys()).isZero();
     }
 
     @Test
@@ -192,14 +210,14 @@ class ConntrackFunctionTest {
         assertThat(before).filteredOn(l -> l.contains("[NEW]")).hasSize(3);
         assertThat(before).anyMatch(l -> l.contains("TIME_WAIT"));
 
-        h.processWatermark((t + 121 * S) / 1_000_000L);
+        clockTo(t + 121 * S);
         List<FlowEvent> destroys = drainOutput();
         assertThat(destroys)
                 .extracting(FlowEvent::getType)
                 .containsOnly(FlowEventType.DESTROY)
                 .hasSize(3);
         assertThat(keysWithState()).as("no state left").isZero();
-        assertThat(h.numEventTimeTimers()).as("no timers left").isZero();
+        assertThat(operator().armedKeys()).as("no timers left").isZero();
     }
 
     @Test
@@ -274,13 +292,155 @@ class ConntrackFunctionTest {
                         " [UPDATE] tcp      6 120 FIN_WAIT src=10.0.0.1 dst=10.0.0.2 sport=40002 dport=80 src=10.0.0.2 dst=10.0.0.1 sport=80 dport=40002 [ASSURED]",
                         " [UPDATE] udp      17 30 src=10.0.0.1 dst=10.0.0.2 sport=5001 dport=53 src=10.0.0.2 dst=10.0.0.1 sport=53 dport=5001");
         // The restored timers still expire everything, and nothing is left behind.
-        h.processWatermark((T0 + 200 * S) / 1_000_000L);
+        clockTo(T0 + 200 * S);
         assertThat(drainOutput())
                 .extracting(FlowEvent::getType)
                 .containsOnly(FlowEventType.DESTROY)
                 .hasSize(3);
         assertThat(keysWithState()).isZero();
-        assertThat(h.numEventTimeTimers()).isZero();
+        assertThat(operator().armedKeys()).isZero();
+    }
+
+    @Test
+    void hostsWhoseClocksDifferAreEachJudgedByTheirOwnClock() throws Exception {
+        // Three hosts interleaved on one stream, clocks 5 s and 1 s behind the first: the kernel
+        // of each sees its own packets in order, so none of them is late.
+        long[] skew = {0, -5 * S, -1 * S};
+        String[] hosts = {"a", "b", "c"};
+        for (int i = 0; i < 12; i++) {
+            for (int k = 0; k < hosts.length; k++) {
+                Packet q = Packets.udp("10.0.1." + (k + 1), 6000 + i, "10.0.2.1", 53)
+                        .payload(10)
+                        .build();
+                forward(hosts[k], q, T0 + 10 * S + skew[k] + i * 1_000_000L);
+            }
+        }
+        assertThat(h.getSideOutput(ConntrackOperator.DEAD_LETTERS))
+                .as("no dead letters")
+                .isNull();
+        assertThat(drainOutput())
+                .extracting(FlowEvent::getHost)
+                .containsOnly("a", "b", "c")
+                .hasSize(36);
+    }
+
+    @Test
+    void aHostsEntriesExpireByItsOwnClockAndNoOtherHosts() throws Exception {
+        Packet q = Packets.udp("10.0.0.1", 5353, "10.0.0.2", 53).payload(20).build();
+        forward("a", q, T0);
+        forward("b", q, T0 - 5 * S); // b's clock runs 5 s behind a's
+        assertThat(drainOutput()).hasSize(2);
+        // a's clock passes both deadlines (in a's time and in b's): only a's entry goes.
+        forward("a", Packets.tcp("10.9.9.9", 9, "10.9.9.8", 9).rst().seq(1).build(), T0 + 40 * S);
+        List<FlowEvent> out = drainOutput();
+        assertThat(out).extracting(FlowEvent::getHost).containsExactly("a");
+        assertThat(out.get(0).getStopNs()).as("at a's deadline").isEqualTo(T0 + 30 * S);
+        forward("b", Packets.tcp("10.9.9.9", 9, "10.9.9.8", 9).rst().seq(1).build(), T0 + 25 * S - 1);
+        assertThat(drainOutput()).as("b's clock is not at its deadline yet").isEmpty();
+        forward("b", Packets.tcp("10.9.9.9", 9, "10.9.9.8", 9).rst().seq(1).build(), T0 + 25 * S);
+        out = drainOutput();
+        assertThat(out).extracting(FlowEvent::getHost).containsExactly("b");
+        assertThat(out.get(0).getType()).isEqualTo(FlowEventType.DESTROY);
+        assertThat(out.get(0).getStopNs()).isEqualTo(T0 + 25 * S);
+        assertThat(keysWithState()).isZero();
+        assertThat(operator().armedKeys()).isZero();
+    }
+
+    @Test
+    void aPacketBehindItsOwnHostsClockIsALateDeadLetterThatSaysWhereItCameFrom() throws Exception {
+        forward("a", Packets.udp("10.0.0.1", 1, "10.0.0.2", 2).payload(1).build(), T0);
+        forward("b", Packets.udp("10.0.0.1", 1, "10.0.0.2", 2).payload(1).build(), T0 - 60 * S); // fine: b's own time
+        PacketEvent late = observed(
+                Packets.udp("10.0.0.1", 3, "10.0.0.2", 4).payload(1).build(),
+                Hook.PRE_ROUTING,
+                99,
+                T0 - 1,
+                PacketVerdict.UNSPECIFIED,
+                true);
+        late.setHost("a");
+        byte[] key = "a".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        h.processElement(new StreamRecord<>(InputRecord.packet(late).from("conntrack.packets", 3, 1234L, 77L, key)));
+        var dead = new ArrayList<>(h.getSideOutput(ConntrackOperator.DEAD_LETTERS));
+        assertThat(dead).hasSize(1);
+        var d = dead.get(0).getValue();
+        assertThat(d.getReason()).startsWith("late: ").contains("host a");
+        assertThat(d.getTopic()).isEqualTo("conntrack.packets");
+        assertThat(d.getPartition()).isEqualTo(3);
+        assertThat(d.getOffset()).isEqualTo(1234L);
+        assertThat(d.getTimestampMs()).isEqualTo(77L);
+        assertThat(d.getKey().array()).isEqualTo(key);
+        assertThat(drainOutput()).as("the two good packets only").hasSize(2);
+    }
+
+    @Test
+    void anEstablishedFlowIsArmedOnceNotOncePerPacket() throws Exception {
+        Packet q = Packets.udp("10.0.0.1", 7000, "10.0.0.2", 53).payload(20).build();
+        Packet a = Packets.udp("10.0.0.2", 53, "10.0.0.1", 7000).payload(20).build();
+        long t = T0;
+        for (int i = 0; i < 100; i++) {
+            forward(i % 2 == 0 ? q : a, t += 100_000_000L); // 10 s in all: a stream by then
+        }
+        // Every packet moved the deadline later (30 s, then 120 s once it is a stream): the
+        // first arming is all it took.
+        assertThat(operator().armings()).isLessThanOrEqualTo(2);
+        // The early arming comes due, finds nothing to expire and re-arms at the real deadline.
+        clockTo(T0 + 31 * S);
+        assertThat(drainOutput()).extracting(FlowEvent::getType).doesNotContain(FlowEventType.DESTROY);
+        assertThat(operator().armedKeys()).isEqualTo(1);
+        clockTo(t + 120 * S);
+        assertThat(drainOutput()).extracting(FlowEvent::getType).contains(FlowEventType.DESTROY);
+        assertThat(keysWithState()).isZero();
+    }
+
+    @Test
+    void idsStayUniqueAndCountsStayRightAcrossARestore() throws Exception {
+        java.util.Set<Long> ids = new java.util.HashSet<>();
+        for (int i = 0; i < 50; i++) {
+            forward(
+                    Packets.udp("10.0.0.1", 10000 + i, "10.0.0.2", 53)
+                            .payload(5)
+                            .build(),
+                    T0 + i);
+        }
+        process(observed(
+                Packets.udp("10.0.0.1", 9999, "10.0.0.2", 53).payload(10).build(),
+                Hook.PRE_ROUTING,
+                500,
+                T0 + 100,
+                PacketVerdict.UNSPECIFIED,
+                false));
+        drainOutput().forEach(f -> assertThat(ids.add(f.getId())).isTrue());
+        var snapshot = h.snapshot(1L, 1L);
+        h.close();
+
+        h = harness();
+        h.initializeState(snapshot);
+        h.open();
+        assertThat(operator().engine().count())
+                .as("50 entries and one unconfirmed")
+                .isEqualTo(51);
+        assertThat(operator().pendingPackets()).isEqualTo(1);
+        for (int i = 0; i < 50; i++) {
+            forward(
+                    Packets.udp("10.0.0.1", 20000 + i, "10.0.0.2", 53)
+                            .payload(5)
+                            .build(),
+                    T0 + 200 + i);
+        }
+        for (FlowEvent f : drainOutput()) {
+            assertThat(ids.add(f.getId()))
+                    .as("id %s handed out again after the restore", f.getId())
+                    .isTrue();
+        }
+        assertThat(ids).hasSize(100);
+        assertThat(operator().engine().count()).isEqualTo(101);
+        clockTo(T0 + 60 * S);
+        assertThat(drainOutput()).hasSize(100); // every DESTROY; the lost packet makes none
+        assertThat(operator().engine().count())
+                .as("never negative: back to zero")
+                .isZero();
+        assertThat(operator().pendingPackets()).isZero();
+        assertThat(keysWithState()).isZero();
     }
 
     /**

@@ -1,4 +1,4 @@
-package dev.nfct.flink.operator;
+package dev.nfct.flink.records;
 
 import dev.nfct.avro.TableEntry;
 

@@ -1,0 +1,66 @@
+package dev.nfct.flink.records;
+
+import dev.nfct.avro.DeadLetter;
+import dev.nfct.avro.PacketEvent;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+
+/**
+ * What the packet source yields: a decoded packet record, or a dead letter for bytes that could not
+ * be decoded (so a bad record never fails the job). Exactly one of the two is set. The record's
+ * origin on Kafka rides along, so that a packet the operator cannot use still becomes a dead letter
+ * that says where it came from. A Flink POJO.
+ */
+public class InputRecord {
+    public PacketEvent packet;
+    public DeadLetter deadLetter;
+    /** Topic, partition and offset of the Kafka record; null, -1, -1 when it did not come from Kafka. */
+    public String topic;
+
+    public int partition = -1;
+    public long offset = -1;
+    /** The Kafka record's timestamp (ms), 0 when none. */
+    public long timestampMs;
+    /** The Kafka record's key, or null. */
+    public byte[] key;
+
+    public InputRecord() {}
+
+    public static InputRecord packet(PacketEvent p) {
+        InputRecord r = new InputRecord();
+        r.packet = p;
+        return r;
+    }
+
+    public static InputRecord deadLetter(DeadLetter d) {
+        InputRecord r = new InputRecord();
+        r.deadLetter = d;
+        return r;
+    }
+
+    /** Notes where the record came from; returns this. */
+    public InputRecord from(String topic, int partition, long offset, long timestampMs, byte[] key) {
+        this.topic = topic;
+        this.partition = partition;
+        this.offset = offset;
+        this.timestampMs = timestampMs;
+        this.key = key;
+        return this;
+    }
+
+    /** Explicit type information: Avro serializers for the records, never Kryo. */
+    public static TypeInformation<InputRecord> typeInfo() {
+        return Types.POJO(
+                InputRecord.class,
+                Map.of(
+                        "packet", new AvroTypeInfo<>(PacketEvent.class),
+                        "deadLetter", new AvroTypeInfo<>(DeadLetter.class),
+                        "topic", Types.STRING,
+                        "partition", Types.INT,
+                        "offset", Types.LONG,
+                        "timestampMs", Types.LONG,
+                        "key", Types.PRIMITIVE_ARRAY(Types.BYTE)));
+    }
+}
