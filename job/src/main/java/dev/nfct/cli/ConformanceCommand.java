@@ -59,7 +59,7 @@ final class ConformanceCommand {
             args = new Args(
                     argv, Set.of("--captures", "--out", "--set", "--timing"), Set.of("--flink", "--help", "-h"));
         } catch (IllegalArgumentException e) {
-            err.println("conformance: " + e.getMessage() + "\n\n" + usage());
+            err.println("conformance: " + e.getMessage() + " (see conformance --help)");
             return 2;
         }
         if (args.has("--help") || args.has("-h")) {
@@ -68,7 +68,7 @@ final class ConformanceCommand {
         }
         String in = args.get("--captures", null), outDir = args.get("--out", null);
         if (in == null || outDir == null) {
-            err.println("conformance: --captures and --out are required\n\n" + usage());
+            err.println("conformance: --captures and --out are required (see conformance --help)");
             return 2;
         }
         try {

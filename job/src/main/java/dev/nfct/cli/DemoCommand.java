@@ -59,15 +59,21 @@ final class DemoCommand {
                 + "                   or 1 (saying how many and why) if packets went to dead letters\n"
                 + "  --timing top     (default) the capture as a top-speed replay: one instant\n"
                 + "  --timing capture the capture's own timestamps\n"
-                + "  --web-port PORT  Flink web UI port without --once (default 8081, next free up to 8090)\n";
+                + "  --web-port PORT  Flink web UI port without --once (default 8081, or the next free\n"
+                + "                   one up to 8090)\n"
+                + "  --web-address A  address the web UI listens on (default 127.0.0.1: it accepts jar\n"
+                + "                   uploads, so it is not opened to the network unless asked)\n";
     }
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
         Args args;
         try {
-            args = new Args(argv, Set.of("--pcap", "--timing", "--web-port"), Set.of("--once", "--help", "-h"));
+            args = new Args(
+                    argv,
+                    Set.of("--pcap", "--timing", "--web-port", "--web-address"),
+                    Set.of("--once", "--help", "-h"));
         } catch (IllegalArgumentException e) {
-            err.println("demo: " + e.getMessage() + "\n\n" + usage());
+            err.println("demo: " + e.getMessage() + " (see demo --help)");
             return 2;
         }
         if (args.has("--help") || args.has("-h")) {
@@ -75,31 +81,35 @@ final class DemoCommand {
             return 0;
         }
         Timing timing;
+        WebUi web;
+        boolean once = args.has("--once");
         try {
             timing = Timing.parse(args.get("--timing", "top"));
+            web = once ? null : WebUi.choose(args.get("--web-address", "127.0.0.1"), args.get("--web-port", null));
+            if (once && (args.has("--web-port") || args.has("--web-address"))) {
+                throw new IllegalArgumentException("--web-port and --web-address are for the demo without --once");
+            }
         } catch (IllegalArgumentException e) {
             err.println("demo: " + e.getMessage());
             return 2;
         }
-        boolean once = args.has("--once");
         String pcap = args.get("--pcap", null);
         Path checkpoints = null;
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+        // The capture is opened (and its header read) before anything starts: a wrong file fails at once.
+        try (CaptureReader capture = open(pcap);
+                EmbeddedKafka kafka = EmbeddedKafka.start()) {
             // One partition per topic: the demo prints events in the order the job made them.
             Topics topics = Topics.defaults();
             TopicSetup.createAll(topics, kafka, 1);
-            long sent;
-            try (CaptureReader capture = open(pcap)) {
-                // The capture as if it were happening now: the events' times are today's, and a
-                // capture whose clock starts at 0 works as any other.
-                sent = new PacketSender(
-                                topics.packets(),
-                                HOST,
-                                PacketSender.Clock.startingNow(timing),
-                                0,
-                                new java.util.HashMap<>(kafka.clientConfig()))
-                        .send(capture);
-            }
+            // The capture as if it were happening now: the events' times are today's, and a capture
+            // whose clock starts at 0 works as any other.
+            long sent = new PacketSender(
+                            topics.packets(),
+                            HOST,
+                            PacketSender.Clock.startingNow(timing),
+                            0,
+                            new java.util.HashMap<>(kafka.clientConfig()))
+                    .send(capture);
             err.println("demo: sent " + sent + " packets of " + (pcap == null ? "the bundled sample" : pcap) + " to "
                     + topics.packets() + " on " + kafka.bootstrapServers());
 
@@ -113,7 +123,9 @@ final class DemoCommand {
             if (once) {
                 env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
             } else {
-                conf.set(RestOptions.BIND_PORT, args.get("--web-port", "8081-8090"));
+                conf.set(RestOptions.BIND_ADDRESS, web.address());
+                conf.set(RestOptions.ADDRESS, web.address());
+                conf.set(RestOptions.BIND_PORT, Integer.toString(web.port()));
                 env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
                 env.setParallelism(1);
             }
@@ -129,8 +141,7 @@ final class DemoCommand {
             JobClient job = env.executeAsync("nfct conntrack demo");
             var result = job.getJobExecutionResult();
             if (!once) {
-                err.println("demo: job running; Flink web UI on http://localhost:8081 (or the next free port up to "
-                        + "8090); Ctrl-C to stop");
+                err.println("demo: job running; Flink web UI on " + web.url() + "; Ctrl-C to stop");
             }
             try (CommittedReader reader = new CommittedReader(topics.flowEvents(), kafka.clientConfig())) {
                 AvroSingleObjectDeserializer<FlowEvent> flows = new AvroSingleObjectDeserializer<>(FlowEvent.class);

@@ -216,7 +216,7 @@ final class EventsCommand {
             }
             s = settings(args);
         } catch (IllegalArgumentException e) {
-            err.println("events: " + e.getMessage() + "\n\n" + usage());
+            err.println("events: " + e.getMessage() + " (see events --help)");
             return 2;
         } catch (IOException e) {
             err.println("events: " + e.getMessage());

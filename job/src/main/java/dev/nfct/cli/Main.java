@@ -9,6 +9,7 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        ShutdownNoise.install();
         System.exit(run(args));
     }
 
@@ -33,7 +34,8 @@ public final class Main {
             case "send":
                 return SendCommand.run(rest, System.out, System.err);
             default:
-                System.err.println("unknown command '" + args[0] + "'\n\n" + usage());
+                System.err.println(
+                        "unknown command '" + args[0] + "' (commands: replay, demo, run, send, events; see --help)");
                 return 2;
         }
     }

@@ -71,7 +71,7 @@ final class ReplayCommand {
                     Set.of("--pcap", "--timing", "--ctinfo", "--format", "--table", "--at-end", "--set"),
                     Set.of("--stats", "--help", "-h"));
         } catch (IllegalArgumentException e) {
-            err.println("replay: " + e.getMessage() + "\n\n" + usage());
+            err.println("replay: " + e.getMessage() + " (see replay --help)");
             return 2;
         }
         if (args.has("--help") || args.has("-h")) {
@@ -80,7 +80,7 @@ final class ReplayCommand {
         }
         String pcap = args.get("--pcap", null);
         if (pcap == null) {
-            err.println("replay: --pcap FILE is required\n\n" + usage());
+            err.println("replay: --pcap FILE is required (see replay --help)");
             return 2;
         }
         Timing timing;

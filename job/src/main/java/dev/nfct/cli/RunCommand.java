@@ -98,7 +98,7 @@ final class RunCommand {
                             "--registry-set"),
                     Set.of("--help", "-h"));
         } catch (IllegalArgumentException e) {
-            err.println("run: " + e.getMessage() + "\n\n" + usage());
+            err.println("run: " + e.getMessage() + " (see run --help)");
             return 2;
         }
         if (args.has("--help") || args.has("-h")) {
@@ -107,7 +107,7 @@ final class RunCommand {
         }
         String bootstrap = args.get("--bootstrap-servers", null);
         if (bootstrap == null) {
-            err.println("run: --bootstrap-servers is required\n\n" + usage());
+            err.println("run: --bootstrap-servers HOST:PORT is required (see run --help)");
             return 2;
         }
         Configuration conf = new Configuration();

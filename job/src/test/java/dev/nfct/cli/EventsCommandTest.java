@@ -80,7 +80,8 @@ class EventsCommandTest {
     void bootstrapServersAreRequired() {
         CommandRun r = events("-p", "tcp");
         assertThat(r.status).isEqualTo(2);
-        assertThat(r.err).contains("--bootstrap-servers HOST:PORT is required").contains("usage: events");
+        assertThat(r.err).contains("--bootstrap-servers HOST:PORT is required").contains("see events --help");
+        assertThat(r.err.lines()).as("one line").hasSize(1);
     }
 
     @Test

@@ -1,0 +1,70 @@
+package dev.nfct.cli;
+
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Marker;
+import org.apache.logging.log4j.core.Filter;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.Logger;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.filter.AbstractFilter;
+import org.apache.logging.log4j.message.Message;
+
+/**
+ * Drops the warnings Flink logs, stack trace and all, when a checkpoint is triggered while a
+ * bounded job's tasks are finishing ("Checkpoint was declined (task is closing)"): every
+ * {@code demo --once} and bounded {@code run} ends that way, and nothing is wrong. Any other
+ * checkpoint failure is still logged.
+ */
+final class ShutdownNoise extends AbstractFilter {
+    static final String DECLINED_WHILE_CLOSING = "Checkpoint was declined (task is closing)";
+
+    private ShutdownNoise() {
+        super(Filter.Result.DENY, Filter.Result.NEUTRAL);
+    }
+
+    /** Adds the filter to the running Log4j configuration (a no-op under another logging backend). */
+    static void install() {
+        if (LogManager.getContext(false) instanceof LoggerContext ctx) {
+            ctx.getConfiguration().addFilter(new ShutdownNoise());
+            ctx.updateLoggers();
+        }
+    }
+
+    // A filter of the whole configuration is asked before the event exists, through these.
+
+    @Override
+    public Result filter(Logger logger, Level level, Marker marker, Object msg, Throwable t) {
+        return filter(t);
+    }
+
+    @Override
+    public Result filter(Logger logger, Level level, Marker marker, Message msg, Throwable t) {
+        return filter(t);
+    }
+
+    /** SLF4J's {@code warn(format, args..., throwable)}: the throwable is the last parameter. */
+    @Override
+    public Result filter(Logger logger, Level level, Marker marker, String msg, Object... params) {
+        return params != null && params.length > 0 && params[params.length - 1] instanceof Throwable t
+                ? filter(t)
+                : onMismatch;
+    }
+
+    @Override
+    public Result filter(LogEvent event) {
+        return filter(event.getThrown());
+    }
+
+    private Result filter(Throwable thrown) {
+        for (Throwable t = thrown; t != null; t = t.getCause()) {
+            if (String.valueOf(t.getMessage()).contains(DECLINED_WHILE_CLOSING)) {
+                return onMatch;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return onMismatch;
+    }
+}
