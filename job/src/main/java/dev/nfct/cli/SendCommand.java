@@ -55,6 +55,11 @@ final class SendCommand {
     }
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
+        return run(argv, System.in, out, err);
+    }
+
+    /** @param stdin what {@code --pcap -} reads */
+    static int run(String[] argv, InputStream stdin, PrintStream out, PrintStream err) {
         Args args;
         String[] normalized = argv.clone();
         for (int i = 0; i < normalized.length; i++) {
@@ -97,8 +102,8 @@ final class SendCommand {
             if (pcap == null) {
                 throw new IllegalArgumentException("--pcap FILE|- is required");
             }
-            boolean stdin = pcap.equals("-");
-            Timing timing = Timing.parse(args.get("--timing", stdin ? "capture" : "top"));
+            boolean fromStdin = pcap.equals("-");
+            Timing timing = Timing.parse(args.get("--timing", fromStdin ? "capture" : "top"));
             String host = args.get("--host", null);
             if (host == null) {
                 host = localHostName();
@@ -107,10 +112,11 @@ final class SendCommand {
             }
             PacketSender.Clock clock = clock(timing, args.get("--time-shift", null));
             long rate = count("--rate", args.get("--rate", "0"));
-            String topic =
-                    Topics.defaults().withPrefix(args.get("--topic-prefix", "")).packets();
+            String topic;
             try {
-                org.apache.kafka.common.internals.Topic.validate(topic);
+                topic = Topics.defaults()
+                        .withPrefix(args.get("--topic-prefix", ""))
+                        .packets();
             } catch (InvalidTopicException e) {
                 throw new IllegalArgumentException("--topic-prefix: " + e.getMessage());
             }
@@ -133,7 +139,7 @@ final class SendCommand {
         try {
             sender.checkTopic();
             long n;
-            try (CaptureReader capture = open(pcap)) {
+            try (CaptureReader capture = open(pcap, stdin)) {
                 n = sender.send(capture);
             }
             err.println("send: sent " + n + " packets of " + (pcap.equals("-") ? "standard input" : pcap) + " to "
@@ -183,10 +189,9 @@ final class SendCommand {
         }
     }
 
-    private static CaptureReader open(String pcap) throws IOException {
+    private static CaptureReader open(String pcap, InputStream stdin) throws IOException {
         if (pcap.equals("-")) {
-            InputStream in = System.in;
-            return new CaptureReader(in, "standard input");
+            return new CaptureReader(stdin, "standard input");
         }
         return CaptureReader.open(Path.of(pcap));
     }
