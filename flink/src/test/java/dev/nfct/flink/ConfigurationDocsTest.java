@@ -72,7 +72,7 @@ class ConfigurationDocsTest {
                 .append(
                         "`dev.nfct.flink.operator.SysctlOptions`: each of the kernel's conntrack sysctls, by its name,\n")
                 .append("with the kernel's default unless said otherwise. Values are whole numbers; timeouts are in\n")
-                .append("seconds of event time.\n\n");
+                .append("seconds of the host's own time (its packets' timestamps).\n\n");
         table(b, List.copyOf(SysctlOptions.ALL));
         return b.toString();
     }
