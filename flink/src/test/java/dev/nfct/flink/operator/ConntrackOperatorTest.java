@@ -33,6 +33,7 @@ class ConntrackOperatorTest {
     private static final long T0 = 1_700_000_000_000_000_000L; // ns
     private static final long S = 1_000_000_000L;
     private static final String HOST = "fw-1";
+    private static final int MAX_PARALLELISM = 128;
 
     protected KeyedOneInputStreamOperatorTestHarness<Long, InputRecord, FlowEvent> h;
     private long packetIds;
@@ -54,6 +55,12 @@ class ConntrackOperatorTest {
     }
 
     KeyedOneInputStreamOperatorTestHarness<Long, InputRecord, FlowEvent> harness() throws Exception {
+        return harness(1, 0);
+    }
+
+    /** Subtask {@code index} of {@code parallelism}, with a maximum parallelism of {@value #MAX_PARALLELISM}. */
+    KeyedOneInputStreamOperatorTestHarness<Long, InputRecord, FlowEvent> harness(int parallelism, int index)
+            throws Exception {
         Map<String, Integer> sysctls = new java.util.LinkedHashMap<>();
         ConntrackOptions.SYSCTLS.forEach((name, option) -> sysctls.put(name, new Configuration().get(option)));
         sysctls.put("nf_conntrack_acct", 1);
@@ -62,7 +69,10 @@ class ConntrackOperatorTest {
         var harness = new KeyedOneInputStreamOperatorTestHarness<>(
                 new ConntrackOperator(sysctls, 5 * S, 0, TableUpdates.EVENTS, false),
                 new PacketKeySelector(),
-                org.apache.flink.api.common.typeinfo.Types.LONG);
+                org.apache.flink.api.common.typeinfo.Types.LONG,
+                MAX_PARALLELISM,
+                parallelism,
+                index);
         if (stateBackend() != null) {
             harness.setStateBackend(stateBackend());
         }
@@ -440,6 +450,71 @@ class ConntrackOperatorTest {
                 .as("never negative: back to zero")
                 .isZero();
         assertThat(operator().pendingPackets()).isZero();
+        assertThat(keysWithState()).isZero();
+    }
+
+    @Test
+    void idsStayUniqueAndCountsStayRightWhenTwoSubtasksBecomeOne() throws Exception {
+        var two = List.of(harness(2, 0), harness(2, 1));
+        for (var sub : two) {
+            sub.open();
+        }
+        java.util.Set<Long> ids = new java.util.HashSet<>();
+        PacketKeySelector keys = new PacketKeySelector();
+        for (int i = 0; i < 60; i++) {
+            PacketEvent e = observed(
+                    Packets.udp("10.0.0.1", 30000 + i, "10.0.0.2", 53)
+                            .payload(5)
+                            .build(),
+                    Hook.PRE_ROUTING,
+                    ++packetIds,
+                    T0 + i,
+                    PacketVerdict.UNSPECIFIED,
+                    true);
+            int owner = org.apache.flink.runtime.state.KeyGroupRangeAssignment.assignKeyToParallelOperator(
+                    keys.keyOf(e), MAX_PARALLELISM, 2);
+            two.get(owner).processElement(new StreamRecord<>(InputRecord.packet(e)));
+        }
+        long[] counts = new long[2];
+        for (int k = 0; k < 2; k++) {
+            for (Object o : two.get(k).getOutput()) {
+                assertThat(ids.add(((FlowEvent) ((StreamRecord<?>) o).getValue()).getId()))
+                        .isTrue();
+            }
+            counts[k] = ((ConntrackOperator) two.get(k).getOperator()).engine().count();
+        }
+        assertThat(counts[0]).as("both subtasks had flows").isPositive();
+        assertThat(counts[1]).isPositive();
+        var merged = org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness.repackageState(
+                two.get(0).snapshot(1L, 1L), two.get(1).snapshot(1L, 1L));
+        for (var sub : two) {
+            sub.close();
+        }
+
+        h.close();
+        h = harness(1, 0);
+        h.initializeState(org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                merged, MAX_PARALLELISM, 2, 1, 0));
+        h.open();
+        assertThat(operator().engine().count())
+                .as("every restored entry counted")
+                .isEqualTo(60);
+        for (int i = 0; i < 60; i++) {
+            forward(
+                    Packets.udp("10.0.0.1", 40000 + i, "10.0.0.2", 53)
+                            .payload(5)
+                            .build(),
+                    T0 + 100 + i);
+        }
+        for (FlowEvent f : drainOutput()) {
+            assertThat(ids.add(f.getId()))
+                    .as("id %s handed out again after rescaling", f.getId())
+                    .isTrue();
+        }
+        assertThat(ids).hasSize(120);
+        clockTo(T0 + 60 * S);
+        assertThat(drainOutput()).hasSize(120).extracting(FlowEvent::getType).containsOnly(FlowEventType.DESTROY);
+        assertThat(operator().engine().count()).isZero();
         assertThat(keysWithState()).isZero();
     }
 
