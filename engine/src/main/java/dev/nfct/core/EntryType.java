@@ -10,9 +10,6 @@ import java.io.IOException;
  * ({@link ProtocolTracker#entryType()}); stateless, so one instance serves every entry.
  */
 public interface EntryType {
-    /** Entries with no tracker data: a plain {@link Conn}. */
-    EntryType PLAIN = new Base(0, Conn::new) {};
-
     /** The constructor of an entry class, as {@link #newEntry} calls it. */
     @FunctionalInterface
     interface Factory {
@@ -21,6 +18,15 @@ public interface EntryType {
 
     /** An entry type of a data kind and an entry class; a tracker overrides the data methods it needs. */
     abstract class Base implements EntryType {
+        /**
+         * Entries with no tracker data: a plain {@link Conn}. It lives here, not in the interface:
+         * an interface constant holding an instance of this class made two threads that first
+         * touched the interface and a tracker's entry class wait for each other's class
+         * initialization for ever (the interface has default methods, so initializing this class
+         * initializes it).
+         */
+        public static final EntryType PLAIN = new Base(0, Conn::new) {};
+
         private final int dataKind;
         private final Factory factory;
 

@@ -71,7 +71,7 @@ public interface ProtocolTracker {
 
     /** What this protocol's entries are: their class and their tracker data's binary form. */
     default EntryType entryType() {
-        return EntryType.PLAIN;
+        return EntryType.Base.PLAIN;
     }
 
     /** Protocol state name for events and listings, or null when the protocol has none. */
