@@ -4,20 +4,16 @@ import dev.nfct.avro.DeadLetter;
 import dev.nfct.avro.FlowEvent;
 import dev.nfct.flink.operator.ConntrackOperator;
 import dev.nfct.flink.operator.ConntrackOptions;
+import dev.nfct.flink.operator.DecodeOperator;
 import dev.nfct.flink.operator.PacketCtInfo;
 import dev.nfct.flink.operator.PacketKeySelector;
 import dev.nfct.flink.records.InputRecord;
 import dev.nfct.flink.records.TableUpdate;
-import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
-import org.apache.flink.streaming.api.functions.ProcessFunction;
-import org.apache.flink.util.Collector;
-import org.apache.flink.util.OutputTag;
 
 /**
  * The job graph, with its sources and sinks passed in so that tests and the embedded demo can swap
@@ -25,10 +21,6 @@ import org.apache.flink.util.OutputTag;
  * updates and dead letters.
  */
 public final class ConntrackJob {
-    /** Input records that could not even be decoded. */
-    public static final OutputTag<DeadLetter> UNDECODABLE =
-            new OutputTag<>("undecodable-input", new AvroTypeInfo<>(DeadLetter.class)) {};
-
     private ConntrackJob() {}
 
     /** The streams the job produces, for the caller to send wherever it wants. */
@@ -68,8 +60,10 @@ public final class ConntrackJob {
     public static Outputs build(DataStream<InputRecord> input, ReadableConfig config) {
         // Same parallelism as the source, so records move forward without a rebalance: a
         // round-robin hop here would reorder a flow's packets before they are keyed.
-        SingleOutputStreamOperator<InputRecord> packets = input.process(new SplitUndecodable())
-                .returns(InputRecord.typeInfo())
+        SingleOutputStreamOperator<InputRecord> packets = input.transform(
+                        "decode",
+                        InputRecord.typeInfo(),
+                        new DecodeOperator(config.get(ConntrackOptions.HOST_TIME_BROADCAST)))
                 .setParallelism(input.getParallelism())
                 .name("decode")
                 .uid("decode");
@@ -77,8 +71,8 @@ public final class ConntrackJob {
         SingleOutputStreamOperator<FlowEvent> flows = packets.keyBy(new PacketKeySelector())
                 .transform("conntrack", new AvroTypeInfo<>(FlowEvent.class), operator(config))
                 .uid("conntrack");
-        DataStream<DeadLetter> dead =
-                packets.getSideOutput(UNDECODABLE).union(flows.getSideOutput(ConntrackOperator.DEAD_LETTERS));
+        DataStream<DeadLetter> dead = packets.getSideOutput(DecodeOperator.UNDECODABLE)
+                .union(flows.getSideOutput(ConntrackOperator.DEAD_LETTERS));
         return new Outputs(
                 flows,
                 flows.getSideOutput(ConntrackOperator.TABLE),
@@ -94,27 +88,5 @@ public final class ConntrackJob {
                 config.get(ConntrackOptions.OUT_OF_ORDERNESS).toNanos(),
                 config.get(ConntrackOptions.TABLE_UPDATES),
                 config.get(ConntrackOptions.PACKET_CTINFO));
-    }
-
-    /** Passes decoded packets on (with their origin) and sets undecodable input aside. */
-    static final class SplitUndecodable extends ProcessFunction<InputRecord, InputRecord> {
-        private static final long serialVersionUID = 1L;
-        private transient Counter undecodable;
-
-        @Override
-        public void open(OpenContext openContext) {
-            undecodable =
-                    getRuntimeContext().getMetricGroup().addGroup("conntrack").counter("undecodable_records");
-        }
-
-        @Override
-        public void processElement(InputRecord r, Context ctx, Collector<InputRecord> out) {
-            if (r.packet != null) {
-                out.collect(r);
-            } else if (r.deadLetter != null) {
-                undecodable.inc();
-                ctx.output(UNDECODABLE, r.deadLetter);
-            }
-        }
     }
 }

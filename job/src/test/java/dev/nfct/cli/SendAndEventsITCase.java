@@ -71,7 +71,7 @@ class SendAndEventsITCase {
             assertThat(send.err).contains("send: sent ");
         }
 
-        runJobOverWhatWasSent(bootstrap, prefix);
+        runJobOverWhatWasSent(bootstrap, prefix, "--parallelism", "1");
 
         List<String> replay =
                 CommandRun.of(ReplayCommand::run, "--pcap", sample).lines();
@@ -116,7 +116,7 @@ class SendAndEventsITCase {
             CommandRun r = CommandRun.of(SendCommand::run, argv);
             assertThat(r.status).as(r.err).isZero();
         }
-        runJobOverWhatWasSent(bootstrap, prefix);
+        runJobOverWhatWasSent(bootstrap, prefix, "--parallelism", "1");
 
         List<String> replay =
                 CommandRun.of(ReplayCommand::run, "--pcap", sample.toString()).lines();
@@ -132,10 +132,42 @@ class SendAndEventsITCase {
         assertThat(closed).isLessThan(flows);
     }
 
+    /**
+     * At parallelism 2 a host's flows are spread over both subtasks, and a later connection of the
+     * host reaches only one of them: the other learns the host's time from the decode step's
+     * broadcast, so every earlier flow of the host still expires.
+     */
+    @Test
+    void atParallelismTwoEveryFlowExpiresByItsHostsClockWhicheverSubtaskHoldsIt() throws Exception {
+        EmbeddedKafka kafka = KAFKA.broker();
+        String prefix = "spread.";
+        TopicSetup.createAll(Topics.defaults().withPrefix(prefix), kafka, 1);
+        Path sample = SharedData.sample();
+        String bootstrap = kafka.bootstrapServers();
+        long first = dev.nfct.packet.Captures.datagrams(sample).get(0).timestampNanos();
+        Path later = dev.nfct.packet.ShortTcpCapture.write(dir.resolve("later.pcap"), 1);
+        for (String[] send : List.of(
+                new String[] {"--pcap", sample.toString()},
+                new String[] {"--pcap", later.toString(), "--time-shift", (first / 1_000_000 + 300_000) + "ms"})) {
+            String[] argv = java.util.stream.Stream.concat(
+                            java.util.stream.Stream.of(
+                                    "-b", bootstrap, "--topic-prefix", prefix, "--host", "spread-host"),
+                            java.util.Arrays.stream(send))
+                    .toArray(String[]::new);
+            CommandRun r = CommandRun.of(SendCommand::run, argv);
+            assertThat(r.status).as(r.err).isZero();
+        }
+        runJobOverWhatWasSent(bootstrap, prefix, "--parallelism", "2");
+        long flows = CommandRun.of(ReplayCommand::run, "--pcap", sample.toString()).lines().stream()
+                .filter(l -> l.contains("[NEW]"))
+                .count();
+        assertThat(events(bootstrap, prefix, "spread-host").stream().filter(l -> l.contains("[DESTROY]")))
+                .hasSize((int) flows);
+    }
+
     /** {@code run} over what the packet topic holds, then stops; sysctls as replay's defaults. */
-    private void runJobOverWhatWasSent(String bootstrap, String prefix) {
-        CommandRun job = CommandRun.of(
-                RunCommand::run,
+    private void runJobOverWhatWasSent(String bootstrap, String prefix, String... more) {
+        List<String> argv = new java.util.ArrayList<>(List.of(
                 "--bootstrap-servers",
                 bootstrap,
                 "--topic-prefix",
@@ -144,14 +176,14 @@ class SendAndEventsITCase {
                 "300ms",
                 "--checkpoint-dir",
                 dir.resolve("checkpoints-" + prefix).toUri().toString(),
-                "--parallelism",
-                "1",
                 "--set",
                 "conntrack.kafka.bounded=true",
                 "--set",
                 "conntrack.nf_conntrack_acct=1", // counters and delta-time on DESTROY, as replay
                 "--set",
-                "conntrack.nf_conntrack_timestamp=1");
+                "conntrack.nf_conntrack_timestamp=1"));
+        argv.addAll(List.of(more));
+        CommandRun job = CommandRun.of(RunCommand::run, argv.toArray(String[]::new));
         assertThat(job.status).as(job.err).isZero();
     }
 

@@ -269,6 +269,12 @@ public class ConntrackOperator extends AbstractStreamOperator<FlowEvent>
     @Override
     public void processElement(StreamRecord<InputRecord> element) throws Exception {
         InputRecord r = element.getValue();
+        if (r.packet == null) {
+            if (r.hostTimes != null) {
+                hostTimes(r.hostTimes);
+            }
+            return;
+        }
         PacketEvent e = r.packet;
         long now = e.getTimestampNs();
         try {
@@ -329,6 +335,18 @@ public class ConntrackOperator extends AbstractStreamOperator<FlowEvent>
             }
         }
         armAfterElement(h, Math.min(storedDeadline, finishElement(now, h)));
+    }
+
+    /**
+     * A source subtask's hosts' newest packet times ({@link HostTimeBroadcast}): each host's clock
+     * moves on as its own packets would move it, and what that makes due expires.
+     */
+    private void hostTimes(Map<String, Long> times) throws Exception {
+        for (Map.Entry<String, Long> t : times.entrySet()) {
+            if (clocks.advance(t.getKey(), t.getValue() - outOfOrdernessNs)) {
+                expireDue(t.getKey());
+            }
+        }
     }
 
     private void runEntryHook(PacketEvent e, long now) {

@@ -35,6 +35,15 @@ public final class ConntrackOptions {
                     + "bound: a packet older than its host's clock is late (a dead letter), and a host's entries "
                     + "expire when its clock passes their deadline. Other hosts' clocks never count.");
 
+    public static final ConfigOption<Duration> HOST_TIME_BROADCAST = ConfigOptions.key(
+                    "conntrack.host-time-broadcast-interval")
+            .durationType()
+            .defaultValue(Duration.ofSeconds(1))
+            .withDescription("How often each source subtask tells every conntrack subtask its hosts' newest packet "
+                    + "times, so that an entry expires on time even when its subtask receives no more packets of "
+                    + "its host (parallelism above 1). 0 turns it off: a subtask then learns a host's time only "
+                    + "from the packets it receives.");
+
     public static final ConfigOption<TableUpdates> TABLE_UPDATES = ConfigOptions.key("conntrack.table-updates")
             .enumType(TableUpdates.class)
             .defaultValue(TableUpdates.EVENTS)
@@ -56,7 +65,7 @@ public final class ConntrackOptions {
 
     /** The operator's own options (the sysctls are in {@link SysctlOptions}). */
     public static final List<ConfigOption<?>> OPERATOR =
-            List.of(PENDING_TIMEOUT, OUT_OF_ORDERNESS, TABLE_UPDATES, PACKET_CTINFO);
+            List.of(PENDING_TIMEOUT, OUT_OF_ORDERNESS, HOST_TIME_BROADCAST, TABLE_UPDATES, PACKET_CTINFO);
 
     /** Every sysctl's value in a Flink configuration, by sysctl name (in {@link #SYSCTLS} order). */
     public static Map<String, Integer> sysctls(ReadableConfig config) {

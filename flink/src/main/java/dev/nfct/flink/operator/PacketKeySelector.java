@@ -17,7 +17,7 @@ public final class PacketKeySelector implements KeySelector<InputRecord, Long> {
 
     @Override
     public Long getKey(InputRecord r) {
-        return keyOf(r.packet);
+        return r.packet != null ? keyOf(r.packet) : r.routingKey;
     }
 
     /** The key of one packet record. */

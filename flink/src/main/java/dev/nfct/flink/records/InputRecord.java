@@ -9,7 +9,8 @@ import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 
 /**
  * What the packet source yields: a decoded packet record, or a dead letter for bytes that could not
- * be decoded (so a bad record never fails the job). Exactly one of the two is set. The record's
+ * be decoded (so a bad record never fails the job), or between the job's own steps a broadcast of
+ * host times. Exactly one of the three is set. The record's
  * origin on Kafka rides along, so that a packet the operator cannot use still becomes a dead letter
  * that says where it came from. A Flink POJO.
  */
@@ -25,6 +26,13 @@ public class InputRecord {
     public long timestampMs;
     /** The Kafka record's key, or null. */
     public byte[] key;
+    /**
+     * Set instead of {@link #packet} in the records that tell every conntrack subtask each host's
+     * newest packet time (ns) on one source subtask; {@link #routingKey} takes them to their key group.
+     */
+    public Map<String, Long> hostTimes;
+
+    public long routingKey;
 
     public InputRecord() {}
 
@@ -37,6 +45,14 @@ public class InputRecord {
     public static InputRecord deadLetter(DeadLetter d) {
         InputRecord r = new InputRecord();
         r.deadLetter = d;
+        return r;
+    }
+
+    /** A broadcast of host times, routed by {@code routingKey}. */
+    public static InputRecord hostTimes(Map<String, Long> times, long routingKey) {
+        InputRecord r = new InputRecord();
+        r.hostTimes = times;
+        r.routingKey = routingKey;
         return r;
     }
 
@@ -61,6 +77,8 @@ public class InputRecord {
                         "partition", Types.INT,
                         "offset", Types.LONG,
                         "timestampMs", Types.LONG,
-                        "key", Types.PRIMITIVE_ARRAY(Types.BYTE)));
+                        "key", Types.PRIMITIVE_ARRAY(Types.BYTE),
+                        "hostTimes", Types.MAP(Types.STRING, Types.LONG),
+                        "routingKey", Types.LONG));
     }
 }

@@ -518,6 +518,24 @@ class ConntrackOperatorTest {
         assertThat(keysWithState()).isZero();
     }
 
+    @Test
+    void aBroadcastOfHostTimesExpiresThatHostsEntriesAndLeavesNoState() throws Exception {
+        forward("a", Packets.udp("10.0.0.1", 5353, "10.0.0.2", 53).payload(20).build(), T0);
+        forward("b", Packets.udp("10.0.0.1", 5353, "10.0.0.2", 53).payload(20).build(), T0);
+        assertThat(drainOutput()).hasSize(2);
+        long someKey = HostTimeBroadcast.keysForEachKeyGroup(MAX_PARALLELISM)[7];
+        h.processElement(new StreamRecord<>(InputRecord.hostTimes(Map.of("a", T0 + 30 * S, "c", T0), someKey)));
+        List<FlowEvent> out = drainOutput();
+        assertThat(out).extracting(FlowEvent::getHost).containsExactly("a");
+        assertThat(out.get(0).getType()).isEqualTo(FlowEventType.DESTROY);
+        h.processElement(new StreamRecord<>(InputRecord.hostTimes(Map.of("b", T0 + 30 * S), someKey)));
+        assertThat(drainOutput()).extracting(FlowEvent::getHost).containsExactly("b");
+        assertThat(keysWithState())
+                .as("a broadcast leaves nothing under its routing key")
+                .isZero();
+        assertThat(operator().armedKeys()).isZero();
+    }
+
     /**
      * Keys that still hold any of the operator's states. (The harness's own entry counter only
      * works on the heap backend; this asks the keyed backend itself, so it works on both.)

@@ -1,0 +1,68 @@
+package dev.nfct.flink.operator;
+
+import dev.nfct.flink.records.InputRecord;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+
+/**
+ * Tells every conntrack subtask how far each host's time has got on this source subtask.
+ *
+ * <p>A subtask learns a host's time from that host's packets, and with parallelism above 1 it
+ * receives only the packets keyed to it: a flow whose subtask gets no more packets of its host
+ * would wait for one to expire. So the decode step, which sees all of a source subtask's packets,
+ * sends now and then (see {@link DecodeOperator}) a record with each host's newest packet time to
+ * every key group. The record travels the same channels as the packets, after them, so a subtask
+ * never hears of a time before the packets up to it have arrived.
+ */
+public final class HostTimeBroadcast {
+    /** One key per key group, so that a record sent under each reaches every subtask. */
+    private final long[] keyPerKeyGroup;
+
+    private final Map<String, Long> newest = new HashMap<>();
+    private final Map<String, Long> sent = new HashMap<>();
+
+    /** @param maxParallelism the key groups of the conntrack operator */
+    public HostTimeBroadcast(int maxParallelism) {
+        this.keyPerKeyGroup = keysForEachKeyGroup(maxParallelism);
+    }
+
+    /** Notes a packet's host and time. */
+    public void observe(String host, long timeNs) {
+        newest.merge(host, timeNs, Math::max);
+    }
+
+    /** Sends the times that moved since the last broadcast, one record per key group. */
+    public void flush(Consumer<InputRecord> out) {
+        Map<String, Long> moved = new HashMap<>();
+        newest.forEach((host, t) -> {
+            Long before = sent.get(host);
+            if (before == null || before < t) {
+                moved.put(host, t);
+            }
+        });
+        if (moved.isEmpty()) {
+            return;
+        }
+        sent.putAll(moved);
+        for (long key : keyPerKeyGroup) {
+            out.accept(InputRecord.hostTimes(moved, key));
+        }
+    }
+
+    static long[] keysForEachKeyGroup(int maxParallelism) {
+        long[] keys = new long[maxParallelism];
+        boolean[] found = new boolean[maxParallelism];
+        int left = maxParallelism;
+        for (long k = 0; left > 0; k++) {
+            int group = KeyGroupRangeAssignment.assignToKeyGroup(k, maxParallelism);
+            if (!found[group]) {
+                found[group] = true;
+                keys[group] = k;
+                left--;
+            }
+        }
+        return keys;
+    }
+}
