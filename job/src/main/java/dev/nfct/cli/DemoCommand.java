@@ -117,6 +117,9 @@ final class DemoCommand {
             // Checkpoints on disk (memory holds at most 5 MB of state), removed when the demo ends.
             checkpoints = Files.createTempDirectory("nfct-demo-checkpoints");
             Checkpoints.localDefaults(conf, checkpoints);
+            // One host, sent in capture order: no out-of-orderness to allow for, so the host's clock is
+            // its newest packet's time and entries expire exactly where replay expires them.
+            conf.set(ConntrackOptions.OUT_OF_ORDERNESS, Duration.ZERO);
             conf.set(ConntrackOptions.SYSCTLS.get("nf_conntrack_acct"), 1);
             conf.set(ConntrackOptions.SYSCTLS.get("nf_conntrack_timestamp"), 1);
             StreamExecutionEnvironment env;

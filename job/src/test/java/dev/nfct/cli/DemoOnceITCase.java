@@ -44,6 +44,26 @@ class DemoOnceITCase {
     }
 
     /**
+     * With the capture's own times, expiries come out as {@code replay}'s do: here the last packet
+     * comes 30.5 s after the one before it, just after the UDP and ICMP flows' deadlines (30 s
+     * after their last packets), so the flows expire right before it, in replay and in the demo.
+     */
+    @Test
+    void withCaptureTimingExpiriesAreReplaysToo() throws IOException {
+        var datagrams = dev.nfct.packet.Captures.datagrams(SharedData.sample());
+        long beforeLastUs = datagrams.get(datagrams.size() - 2).timestampNanos() / 1000;
+        // Half a second after every 30 s deadline: within the job's default out-of-orderness (2 s),
+        // which a capture sent as one host in order does not need.
+        Path late =
+                rewrite(dir.resolve("late-last.pcap"), (first, i, us) -> i == LAST ? beforeLastUs + 30_500_000L : us);
+        CommandRun replay = CommandRun.of(ReplayCommand::run, "--pcap", late.toString(), "--timing", "capture");
+        CommandRun demo = CommandRun.of(DemoCommand::run, "--pcap", late.toString(), "--timing", "capture", "--once");
+        assertThat(replay.lines()).anyMatch(l -> l.startsWith("[DESTROY]") && l.contains(" udp "));
+        assertThat(demo.status).as(demo.err).isZero();
+        assertThat(demo.lines()).containsExactlyElementsOf(replay.lines());
+    }
+
+    /**
      * What {@code --once} does at the end: a dead letter on the topic fails the run and is counted
      * by reason. (A capture cannot be made to produce one on demand: lateness depends on when
      * the source's periodic watermark comes.)
