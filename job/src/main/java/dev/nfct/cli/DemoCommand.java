@@ -132,7 +132,7 @@ final class DemoCommand {
                 env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
                 env.setParallelism(1);
             }
-            env.enableCheckpointing(once ? 200 : 1000);
+            env.enableCheckpointing(once ? 500 : 1000);
             conf.set(KafkaJobOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
             conf.set(KafkaJobOptions.BOUNDED, once);
             conf.set(KafkaJobOptions.GROUP_ID, "nfct-demo");

@@ -12,12 +12,13 @@ import org.apache.logging.log4j.message.Message;
 
 /**
  * Drops the warnings Flink logs, stack trace and all, when a checkpoint is triggered while a
- * bounded job's tasks are finishing ("Checkpoint was declined (task is closing)"): every
- * {@code demo --once} and bounded {@code run} ends that way, and nothing is wrong. Any other
- * checkpoint failure is still logged.
+ * bounded job's tasks are finishing or already gone ("Checkpoint was declined (task is closing)",
+ * "received a checkpoint request for unknown task"): a {@code demo --once} or bounded
+ * {@code run} may end that way, and nothing is wrong. Any other checkpoint failure is still logged.
  */
 final class ShutdownNoise extends AbstractFilter {
     static final String DECLINED_WHILE_CLOSING = "Checkpoint was declined (task is closing)";
+    static final String TASK_ALREADY_GONE = "received a checkpoint request for unknown task";
 
     private ShutdownNoise() {
         super(Filter.Result.DENY, Filter.Result.NEUTRAL);
@@ -58,7 +59,8 @@ final class ShutdownNoise extends AbstractFilter {
 
     private Result filter(Throwable thrown) {
         for (Throwable t = thrown; t != null; t = t.getCause()) {
-            if (String.valueOf(t.getMessage()).contains(DECLINED_WHILE_CLOSING)) {
+            String m = String.valueOf(t.getMessage());
+            if (m.contains(DECLINED_WHILE_CLOSING) || m.contains(TASK_ALREADY_GONE)) {
                 return onMatch;
             }
             if (t.getCause() == t) {

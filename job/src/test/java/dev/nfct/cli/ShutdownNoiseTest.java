@@ -33,6 +33,15 @@ class ShutdownNoiseTest {
     }
 
     @Test
+    void aCheckpointRequestForATaskThatHasFinishedIsDropped() throws Exception {
+        var filter = (Filter) newFilter();
+        Throwable gone = new CheckpointException(
+                "TaskManager received a checkpoint request for unknown task d02e8d7a_0_0.",
+                CheckpointFailureReason.TASK_CHECKPOINT_FAILURE);
+        assertThat(filter.filter(warning(gone))).isEqualTo(Filter.Result.DENY);
+    }
+
+    @Test
     void everyOtherCheckpointFailureIsStillLogged() throws Exception {
         var filter = (Filter) newFilter();
         assertThat(filter.filter(warning(new CheckpointException(CheckpointFailureReason.CHECKPOINT_EXPIRED))))
