@@ -33,7 +33,10 @@ public final class PacketSender {
             return new Clock(timing, false, 0);
         }
 
-        /** The capture moved in time so that its first packet is at the moment sending starts. */
+        /**
+         * The capture moved in time, by whole seconds, so that its first packet is within the
+         * second sending starts in.
+         */
         public static Clock startingNow(Timing timing) {
             return new Clock(timing, true, 0);
         }
@@ -113,7 +116,11 @@ public final class PacketSender {
                 if (first == Long.MIN_VALUE) {
                     first = d.timestampNanos();
                     if (clock.startNow()) {
-                        shift = System.currentTimeMillis() * 1_000_000L - first;
+                        // By whole seconds: each time keeps its place within its second, so what is
+                        // counted in seconds (conntrack's delta-time) comes out as for the capture.
+                        long second = 1_000_000_000L;
+                        shift = Math.floorDiv(System.currentTimeMillis() * 1_000_000L, second) * second
+                                - Math.floorDiv(first, second) * second;
                     }
                 }
                 // Top timing: the whole capture at its first instant, as a top-speed replay.
