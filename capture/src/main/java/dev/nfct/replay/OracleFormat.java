@@ -1,7 +1,9 @@
 package dev.nfct.replay;
 
 import dev.nfct.core.ConnEvent;
+import dev.nfct.core.Packet;
 import dev.nfct.core.Status;
+import dev.nfct.core.Tuple;
 import dev.nfct.core.format.TupleFormat;
 
 /**
@@ -16,15 +18,32 @@ public final class OracleFormat {
 
     /** An event line. The harness's event listener names a few more protocols than the tool does. */
     public static String event(ConnEvent e) {
-        return line(e.type.name(), listenerL4Name(e.protocol()), e);
+        return line(e.type.name(), listenerL4Name(e.protocol()), e, !portsOnlyInDumps(e.protocol()));
     }
 
     /** A table entry line ({@code conntrack -L}, so the tool's protocol names). */
     public static String entry(ConnEvent e) {
-        return line("ENTRY", TupleFormat.l4Name(e.protocol()), e);
+        return line("ENTRY", TupleFormat.l4Name(e.protocol()), e, true);
     }
 
-    private static String line(String kind, String l4, ConnEvent e) {
+    /**
+     * DCCP: the 6.18 kernel has no tracker of its own for it, and its generic tracker puts no
+     * ports in the netlink messages the event listener reads; the {@code conntrack} tool still
+     * prints the ports of a DCCP entry it lists, as 0 (observed with the kernel runner).
+     */
+    private static boolean portsOnlyInDumps(int protocol) {
+        return protocol == Packet.IPPROTO_DCCP;
+    }
+
+    private static String tuple(Tuple t, boolean l4) {
+        if (l4) {
+            return TupleFormat.tuple(t);
+        }
+        return "src=" + TupleFormat.address(t.family, t.srcHi, t.srcLo) + " dst="
+                + TupleFormat.address(t.family, t.dstHi, t.dstLo);
+    }
+
+    private static String line(String kind, String l4, ConnEvent e, boolean l4Words) {
         StringBuilder sb = new StringBuilder(160);
         sb.append(kind)
                 .append(' ')
@@ -36,9 +55,9 @@ public final class OracleFormat {
                 .append(' ')
                 .append(e.timeoutSeconds >= 0 ? Long.toString(e.timeoutSeconds) : "-")
                 .append(" | ")
-                .append(TupleFormat.tuple(e.orig))
+                .append(tuple(e.orig, l4Words))
                 .append(" | ")
-                .append(TupleFormat.tuple(e.reply))
+                .append(tuple(e.reply, l4Words))
                 .append(" | ");
         String flags = "";
         if ((e.status & Status.SEEN_REPLY) == 0) {
