@@ -104,7 +104,7 @@ public final class Conntrack {
         r.ct = null;
         r.ctinfo = CtInfo.INVALID;
         r.dropped = false;
-        if (p.l4Unreachable) {
+        if (p.noTransportHeader()) {
             stats.invalid++;
             return;
         }

@@ -23,6 +23,9 @@ public final class Packet {
 
     public static final int IPPROTO_GRE = 47;
     public static final int IPPROTO_ICMPV6 = 58;
+    /** IPv6 "No Next Header": the extension header chain ends with no transport header at all. */
+    public static final int IPPROTO_NONE_V6 = 59;
+
     public static final int IPPROTO_SCTP = 132;
     public static final int IPPROTO_UDPLITE = 136;
 
@@ -50,6 +53,15 @@ public final class Packet {
      * embedded in ICMP errors, because defragmentation runs first) or a broken IPv6 extension chain.
      */
     public boolean l4Unreachable;
+
+    /**
+     * Whether conntrack finds no transport header to track: none can be located, or an IPv6
+     * header chain ends in No Next Header (the kernel calls such a packet invalid; in IPv4, 59 is
+     * just another protocol number).
+     */
+    public boolean noTransportHeader() {
+        return l4Unreachable || (family == AF_INET6 && protocol == IPPROTO_NONE_V6);
+    }
     /** IPv4 TTL / IPv6 hop limit (ICMPv6 redirects need 255). */
     public int hopLimit;
 

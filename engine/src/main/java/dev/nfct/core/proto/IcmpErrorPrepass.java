@@ -62,7 +62,7 @@ final class IcmpErrorPrepass {
     /** Finds the entry the quoted packet belongs to and attaches it. */
     private int related(TrackerContext ctx, Packet p, int zone, long now, PacketCt r) {
         Packet inner = p.inner;
-        if (inner == null || inner.l4Unreachable || inner.family != p.family) {
+        if (inner == null || inner.noTransportHeader() || inner.family != p.family) {
             return ProtocolTracker.REJECTED;
         }
         ProtocolTracker tracker = trackers.get(inner.protocol);
