@@ -104,8 +104,9 @@ public class Conn {
 
     /**
      * Which of this entry's tuples has these fields (as {@link Tuple}'s constructor takes them, L4
-     * words packed as {@code srcU << 16 | dstU}): 0 for ORIGINAL, 1 for REPLY (ORIGINAL wins when
-     * both are equal), -1 for neither. Reads only the entry itself.
+     * words packed as {@code srcU << 16 | dstU}): 0 for ORIGINAL, 1 for REPLY (REPLY wins when
+     * both are equal, as in the kernel, whose lookup meets the reply tuple first), -1 for neither.
+     * Reads only the entry itself.
      */
     int dirOf(int family, int protocol, long srcHi, long srcLo, long dstHi, long dstLo, int l4, int zone) {
         if (l4 == origL4
@@ -116,7 +117,7 @@ public class Conn {
                 && protocol == keyProtocol
                 && family == keyFamily
                 && zone == keyZone) {
-            return 0;
+            return selfConnected() ? 1 : 0;
         }
         if (replyMirrors) {
             if (l4 == replyL4
@@ -143,11 +144,22 @@ public class Conn {
     }
 
     /**
-     * 0 when {@code t} is this entry's ORIGINAL tuple, 1 when it is the REPLY one (ORIGINAL wins
-     * when both are equal), -1 when it is neither.
+     * 0 when {@code t} is this entry's ORIGINAL tuple, 1 when it is the REPLY one (REPLY wins when
+     * both are equal), -1 when it is neither.
      */
     public int directionOf(Tuple t) {
         return dirOf(t.family, t.protocol, t.srcHi, t.srcLo, t.dstHi, t.dstLo, t.srcU << 16 | t.dstU, t.zone);
+    }
+
+    /**
+     * Whether the ORIGINAL and REPLY tuples are the same (a socket talking to itself: one address
+     * and port on both sides). Such an entry is found through its REPLY tuple.
+     */
+    private boolean selfConnected() {
+        if (replyMirrors) {
+            return keySrcLo == keyDstLo && keySrcHi == keyDstHi && origL4 == replyL4;
+        }
+        return orig.equals(reply);
     }
 
     /** The hash of this entry's tuple of direction {@code dir} ({@link Tuple#hashCode()}). */
