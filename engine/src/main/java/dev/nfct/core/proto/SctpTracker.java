@@ -31,7 +31,8 @@ import dev.nfct.core.Verdict;
  *       path picked up by its heartbeat), may create an entry. Anything else without an entry
  *       (for example DATA of an association set up before tracking started) is invalid.</li>
  *   <li>Verification tags, checked for every chunk before anything changes: an INIT must be the
- *       only chunk and carry tag 0; ABORT / SHUTDOWN_COMPLETE with the T bit carry the sender's own
+ *       only chunk and carry tag 0, and an INIT_ACK must be the only chunk too (the kernel calls a
+ *       bundled one invalid); ABORT / SHUTDOWN_COMPLETE with the T bit carry the sender's own
  *       tag (the one expected in the other direction); an INIT_ACK may also carry the tag of a
  *       pending restart INIT; HEARTBEAT(_ACK) may teach a tag not learnt yet on a heartbeat-created
  *       entry; every other chunk must carry the tag expected in its direction. Any mismatch makes
@@ -103,7 +104,9 @@ final class SctpTracker extends PortProtocolTracker {
                     hasInit = true;
                     continue;
                 case INIT_ACK:
-                    if (p.sctpInitTag[i] == 0) {
+                    // Like INIT, an INIT_ACK must travel alone: bundled, the kernel calls the
+                    // packet invalid (observed on 6.18) and the association does not move.
+                    if (p.sctpChunkCount != 1 || p.sctpInitTag[i] == 0) {
                         return Verdict.INVALID;
                     }
                     if (st.restartPending[dir] && p.sctpVtag == st.restartTag[dir]) {
