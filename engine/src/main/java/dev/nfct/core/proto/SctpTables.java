@@ -71,7 +71,11 @@ final class SctpTables {
             HS = HEARTBEAT_SENT,
             HA = HEARTBEAT_ACKED;
 
-    /** Indexed [dir][class][state]; state columns NO CL CW CE ES SS SR SA HS HA. */
+    /**
+     * Indexed [dir][class][state]; state columns NO CL CW CE ES SS SR SA HS HA. A SHUTDOWN_ACK on
+     * an ESTABLISHED association (no SHUTDOWN before it) leaves it ESTABLISHED, in either
+     * direction, as observed on Linux 6.18.
+     */
     static final int[][][] NEXT = {
         { // ORIGINAL direction
             /* INIT              */ {CL, CL, CL, CL, ES, SS, SR, SA, HS, HA},
@@ -79,7 +83,7 @@ final class SctpTables {
             /* COOKIE_ECHO       */ {INV, CL, CE, CE, ES, SS, SR, SA, HS, HA},
             /* COOKIE_ACK        */ {INV, CL, CW, ES, ES, SS, SR, SA, HS, HA},
             /* SHUTDOWN          */ {INV, CL, CW, CE, SS, SS, SR, SA, SS, SS},
-            /* SHUTDOWN_ACK      */ {INV, CL, CW, CE, SA, SA, SA, SA, SA, SA},
+            /* SHUTDOWN_ACK      */ {INV, CL, CW, CE, ES, SA, SA, SA, SA, SA},
             /* SHUTDOWN_COMPLETE */ {INV, CL, CW, CE, CL, CL, CL, CL, CL, CL},
             /* ABORT             */ {INV, CL, CL, CL, CL, CL, CL, CL, CL, CL},
             /* HEARTBEAT         */ {HS, CL, CW, CE, ES, SS, SR, SA, HS, HA},
@@ -92,7 +96,7 @@ final class SctpTables {
             /* COOKIE_ECHO       */ {INV, CL, CE, CE, ES, SS, SR, SA, HS, HA},
             /* COOKIE_ACK        */ {INV, CL, CW, ES, ES, SS, SR, SA, HS, HA},
             /* SHUTDOWN          */ {INV, CL, CW, CE, SR, SS, SR, SA, SR, SR},
-            /* SHUTDOWN_ACK      */ {INV, CL, CW, CE, SA, SA, SA, SA, SA, SA},
+            /* SHUTDOWN_ACK      */ {INV, CL, CW, CE, ES, SA, SA, SA, SA, SA},
             /* SHUTDOWN_COMPLETE */ {INV, CL, CW, CE, CL, CL, CL, CL, CL, CL},
             /* ABORT             */ {INV, CL, CL, CL, CL, CL, CL, CL, CL, CL},
             /* HEARTBEAT         */ {INV, CL, CW, CE, ES, SS, SR, SA, HS, HA},
