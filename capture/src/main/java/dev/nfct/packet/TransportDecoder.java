@@ -39,7 +39,8 @@ final class TransportDecoder {
             boolean hasInitTag = (type == SCTP_INIT || type == SCTP_INIT_ACK) && chunk + 8 <= end;
             p.addSctpChunk(type, Bytes.u8(b, chunk + 1), hasInitTag ? Bytes.u32(b, chunk + 4) : 0);
             if (chunk + length > end) {
-                p.sctpChunksBroken = true;
+                // Its header is whole but its body runs past the packet: the kernel still takes
+                // the chunk (observed on 6.18), and there is no next one to read.
                 return;
             }
             chunk += (length + 3) & ~3;
