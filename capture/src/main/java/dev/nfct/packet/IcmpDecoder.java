@@ -30,7 +30,7 @@ final class IcmpDecoder {
         boolean v6 = p.protocol == Packet.IPPROTO_ICMPV6;
         if (IcmpTypes.isError(v6, p.icmpType)) {
             if (n > ICMP_HEADER) {
-                p.inner = PacketDecoder.decodeQuoted(b, at + ICMP_HEADER, n - ICMP_HEADER);
+                p.inner = PacketDecoder.decodeQuoted(b, at + ICMP_HEADER, n - ICMP_HEADER, p.family);
             }
         } else if (v6 && p.icmpType == IcmpTypes.ICMPV6_REDIRECT) {
             p.inner = redirectedHeader(b, at, at + n);
@@ -38,7 +38,7 @@ final class IcmpDecoder {
     }
 
     /** Finds the Redirected Header option of an ICMPv6 redirect and decodes the datagram it carries. */
-    private static Packet redirectedHeader(byte[] b, int at, int end) {
+    private static Packet redirectedHeader(byte[] b, int at, int end) { // ICMPv6 only
         int opt = at + REDIRECT_OPTIONS_START;
         while (opt + 2 <= end) {
             int length = Bytes.u8(b, opt + 1) * 8;
@@ -49,7 +49,7 @@ final class IcmpDecoder {
                 // type, length and 6 reserved bytes precede the quoted datagram
                 int start = opt + 8;
                 int stop = Math.min(opt + length, end);
-                return stop > start ? PacketDecoder.decodeQuoted(b, start, stop - start) : null;
+                return stop > start ? PacketDecoder.decodeQuoted(b, start, stop - start, Packet.AF_INET6) : null;
             }
             opt += length;
         }

@@ -27,11 +27,22 @@ public final class PacketDecoder {
         decodeIp(buf, off, len, out, false);
     }
 
-    /** Decodes a datagram quoted in an ICMP error, or returns null when it holds no usable IP header. */
-    static Packet decodeQuoted(byte[] buf, int off, int len) {
+    /**
+     * Decodes a datagram quoted in an ICMP error, or returns null when it holds no usable IP
+     * header. It is read as the outer packet's family whatever its version nibble says, as the
+     * kernel reads it (observed on 6.18: such an error is RELATED when the rest matches).
+     */
+    static Packet decodeQuoted(byte[] buf, int off, int len, int outerFamily) {
         Packet inner = new Packet();
         try {
-            decodeIp(buf, off, len, inner, true);
+            if (len < 1) {
+                throw new MalformedPacketException("empty datagram");
+            }
+            if (outerFamily == Packet.AF_INET6) {
+                ipv6(buf, off, len, inner, true);
+            } else {
+                ipv4(buf, off, len, inner, true);
+            }
             return inner;
         } catch (MalformedPacketException e) {
             return null;
