@@ -31,6 +31,8 @@ final class FragmentQueue {
     private final long deadline;
     /** IP lengths of the fragments held, for the memory limit. */
     private long bytes;
+    /** A fragment overlapped another: the kernel drops the whole datagram. */
+    private boolean overlapped;
 
     FragmentQueue(boolean ipv6, long deadline) {
         this.ipv6 = ipv6;
@@ -83,10 +85,23 @@ final class FragmentQueue {
             nextHeader = fragmentNextHeader;
             firstFrame = frame;
         }
+        for (Piece p : pieces) {
+            int pEnd = p.offset() + p.data().length;
+            boolean duplicate = p.offset() == offset && pEnd == end;
+            if (!duplicate && offset < pEnd && p.offset() < end) {
+                overlapped = true; // the kernel (6.18) then drops the whole datagram, IPv4 and IPv6
+                return;
+            }
+        }
         byte[] data = new byte[payloadLength];
         System.arraycopy(buf, payloadStart, data, 0, payloadLength);
         pieces.add(new Piece(offset, data));
         cover(offset, end);
+    }
+
+    /** Whether a fragment overlapped another (not an exact copy of it): the datagram is dropped. */
+    boolean overlapped() {
+        return overlapped;
     }
 
     private void cover(int start, int end) {

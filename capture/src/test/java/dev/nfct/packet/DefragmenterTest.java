@@ -101,13 +101,17 @@ class DefragmenterTest {
     }
 
     @Test
-    void overlappingFragmentsKeepTheFirstCopyOfEachByte() {
+    void overlappingFragmentsDropTheWholeDatagramAsTheKernelDoes() {
         byte[] original = Arrays.copyOfRange(UDP, 0, 24);
-        byte[] later = Arrays.copyOfRange(UDP, 16, 48);
-        Arrays.fill(later, 0, 8, (byte) 0xEE); // disagrees with the first copy on bytes 16..23
-        offer(Pkt.ipv4(17, SRC, DST, 3, 0, true, original), 1);
-        Defragmenter.Datagram d = offer(Pkt.ipv4(17, SRC, DST, 3, 16, false, later), 2);
-
+        byte[] later = Arrays.copyOfRange(UDP, 16, 48); // bytes 16..23 a second time
+        assertThat(offer(Pkt.ipv4(17, SRC, DST, 3, 0, true, original), 1)).isNull();
+        assertThat(offer(Pkt.ipv4(17, SRC, DST, 3, 16, false, later), 2))
+                .as("no datagram: conntrack never sees it")
+                .isNull();
+        assertThat(defrag.heldFrames()).containsExactly(1, 2);
+        // The same id later starts a datagram of its own.
+        assertThat(offer(Pkt.ipv4(17, SRC, DST, 3, 0, true, original), 3)).isNull();
+        Defragmenter.Datagram d = offer(Pkt.ipv4(17, SRC, DST, 3, 24, false, Arrays.copyOfRange(UDP, 24, 48)), 4);
         assertSameDatagramIgnoringChecksum(bytesOf(d), Pkt.ipv4(17, SRC, DST, 3, 0, false, UDP));
     }
 
