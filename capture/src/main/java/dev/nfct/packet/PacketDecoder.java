@@ -124,6 +124,14 @@ public final class PacketDecoder {
                 p.l4Unreachable = true; // a later fragment: no L4 header in it
                 return;
             }
+            if (nh == Ipv6Headers.FRAGMENT && !quoted && (Bytes.u16(b, pos + 2) & 1) != 0) {
+                // A first fragment that reaches conntrack unreassembled: defragmentation refused
+                // it (its transport header is cut short), and the kernel calls it invalid.
+                p.protocol = Bytes.u8(b, pos);
+                p.l4Length = end - pos - hl;
+                p.l4Unreachable = true;
+                return;
+            }
             nh = Bytes.u8(b, pos);
             pos += hl;
         }
