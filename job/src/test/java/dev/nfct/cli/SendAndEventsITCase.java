@@ -102,20 +102,10 @@ class SendAndEventsITCase {
         long first = dev.nfct.packet.Captures.datagrams(sample).get(0).timestampNanos();
         Path later = dev.nfct.packet.ShortTcpCapture.write(dir.resolve("later.pcap"), 1);
 
-        for (String[] send : List.of(
-                new String[] {"--pcap", sample.toString(), "--host", busy},
-                new String[] {"--pcap", sample.toString(), "--host", idle},
-                // starts at 0 s: shifted to 300 s after the sample's first packet
-                new String[] {
-                    "--pcap", later.toString(), "--host", busy, "--time-shift", (first / 1_000_000 + 300_000) + "ms"
-                })) {
-            String[] argv = java.util.stream.Stream.concat(
-                            java.util.stream.Stream.of("-b", bootstrap, "--topic-prefix", prefix),
-                            java.util.Arrays.stream(send))
-                    .toArray(String[]::new);
-            CommandRun r = CommandRun.of(SendCommand::run, argv);
-            assertThat(r.status).as(r.err).isZero();
-        }
+        send(bootstrap, prefix, "--pcap", sample.toString(), "--host", busy);
+        send(bootstrap, prefix, "--pcap", sample.toString(), "--host", idle);
+        // starts at 0 s: shifted to 300 s after the sample's first packet
+        send(bootstrap, prefix, "--pcap", later.toString(), "--host", busy, "--time-shift", laterShift(first));
         runJobOverWhatWasSent(bootstrap, prefix, "--parallelism", "1");
 
         List<String> replay =
@@ -146,23 +136,27 @@ class SendAndEventsITCase {
         String bootstrap = kafka.bootstrapServers();
         long first = dev.nfct.packet.Captures.datagrams(sample).get(0).timestampNanos();
         Path later = dev.nfct.packet.ShortTcpCapture.write(dir.resolve("later.pcap"), 1);
-        for (String[] send : List.of(
-                new String[] {"--pcap", sample.toString()},
-                new String[] {"--pcap", later.toString(), "--time-shift", (first / 1_000_000 + 300_000) + "ms"})) {
-            String[] argv = java.util.stream.Stream.concat(
-                            java.util.stream.Stream.of(
-                                    "-b", bootstrap, "--topic-prefix", prefix, "--host", "spread-host"),
-                            java.util.Arrays.stream(send))
-                    .toArray(String[]::new);
-            CommandRun r = CommandRun.of(SendCommand::run, argv);
-            assertThat(r.status).as(r.err).isZero();
-        }
+        send(bootstrap, prefix, "--pcap", sample.toString(), "--host", "spread-host");
+        send(bootstrap, prefix, "--pcap", later.toString(), "--host", "spread-host", "--time-shift", laterShift(first));
         runJobOverWhatWasSent(bootstrap, prefix, "--parallelism", "2");
         long flows = CommandRun.of(ReplayCommand::run, "--pcap", sample.toString()).lines().stream()
                 .filter(l -> l.contains("[NEW]"))
                 .count();
         assertThat(events(bootstrap, prefix, "spread-host").stream().filter(l -> l.contains("[DESTROY]")))
                 .hasSize((int) flows);
+    }
+
+    /** {@code send} to the topics of {@code prefix}, which must succeed. */
+    private static void send(String bootstrap, String prefix, String... args) {
+        List<String> argv = new java.util.ArrayList<>(List.of("-b", bootstrap, "--topic-prefix", prefix));
+        argv.addAll(List.of(args));
+        CommandRun r = CommandRun.of(SendCommand::run, argv.toArray(String[]::new));
+        assertThat(r.status).as(r.err).isZero();
+    }
+
+    /** The shift that puts a capture starting at 0 s 300 s after {@code firstNs}. */
+    private static String laterShift(long firstNs) {
+        return (firstNs / 1_000_000 + 300_000) + "ms";
     }
 
     /** {@code run} over what the packet topic holds, then stops; sysctls as replay's defaults. */

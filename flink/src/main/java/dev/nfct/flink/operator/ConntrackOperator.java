@@ -191,7 +191,7 @@ public class ConntrackOperator extends AbstractStreamOperator<FlowEvent>
                             if (ms == null || h == null) {
                                 return;
                             }
-                            clocks.arm(h, (Long) key, null, ms);
+                            clocks.host(h).arm((Long) key, null, ms);
                             for (Tuple ignored : entries.keys()) {
                                 restoredEntries++;
                             }
@@ -284,7 +284,8 @@ public class ConntrackOperator extends AbstractStreamOperator<FlowEvent>
             return;
         }
         String h = e.getHost();
-        long clock = clocks.clock(h);
+        HostClocks.Host hostClock = clocks.host(h);
+        long clock = hostClock.clock();
         if (now < clock) {
             // Behind its own host's clock: entries it would have kept alive may already be gone.
             latePackets.inc();
@@ -295,9 +296,10 @@ public class ConntrackOperator extends AbstractStreamOperator<FlowEvent>
                             + outOfOrdernessNs + " ns)");
             return;
         }
-        if (clocks.advance(h, now - outOfOrdernessNs)) {
+        if (hostClock.advance(now - outOfOrdernessNs) && hostClock.hasDue()) {
+            // Only then is the key switched (and switched back): most packets find nothing due.
             Object key = getCurrentKey();
-            expireDue(h);
+            expireDue(hostClock, h);
             setCurrentKey(key);
         }
         storedDeadline = Long.MAX_VALUE;
@@ -334,7 +336,7 @@ public class ConntrackOperator extends AbstractStreamOperator<FlowEvent>
                     break;
             }
         }
-        armAfterElement(h, Math.min(storedDeadline, finishElement(now, h)));
+        armAfterElement(hostClock, h, Math.min(storedDeadline, finishElement(now, h)));
     }
 
     /**
@@ -343,8 +345,9 @@ public class ConntrackOperator extends AbstractStreamOperator<FlowEvent>
      */
     private void hostTimes(Map<String, Long> times) throws Exception {
         for (Map.Entry<String, Long> t : times.entrySet()) {
-            if (clocks.advance(t.getKey(), t.getValue() - outOfOrdernessNs)) {
-                expireDue(t.getKey());
+            HostClocks.Host hostClock = clocks.host(t.getKey());
+            if (hostClock.advance(t.getValue() - outOfOrdernessNs)) {
+                expireDue(hostClock, t.getKey());
             }
         }
     }
@@ -432,12 +435,11 @@ public class ConntrackOperator extends AbstractStreamOperator<FlowEvent>
     // ------------------------------------------------------------------------------ expiry
 
     /** Expires every key of {@code h} whose arming its clock has reached. Leaves the current key changed. */
-    private void expireDue(String h) throws Exception {
-        long clock = clocks.clock(h);
-        for (HostClocks.Due due = clocks.pollDue(h); due != null; due = clocks.pollDue(h)) {
+    private void expireDue(HostClocks.Host hostClock, String h) throws Exception {
+        for (HostClocks.Due due = hostClock.pollDue(); due != null; due = hostClock.pollDue()) {
             setCurrentKey(due.key());
             timer.clear(); // this arming is used up; armAfterExpiry sets the next
-            expireKey(clock, h);
+            expireKey(hostClock, h);
         }
     }
 
@@ -445,13 +447,11 @@ public class ConntrackOperator extends AbstractStreamOperator<FlowEvent>
      * Expires what is due in the current key by {@code clock}, deadline by deadline, so that each
      * DESTROY carries its own deadline as its time, then arms the key at its next deadline.
      */
-    private void expireKey(long clock, String h) throws Exception {
-        String keyHost = host.value();
-        String hostName = keyHost != null ? keyHost : h;
+    private void expireKey(HostClocks.Host hostClock, String h) throws Exception {
         while (true) {
             long next = earliestDeadline();
-            if (next == Long.MAX_VALUE || next > clock) {
-                armAfterExpiry(hostName, next);
+            if (next == Long.MAX_VALUE || next > hostClock.clock()) {
+                armAfterExpiry(hostClock, h, next);
                 return;
             }
             engine.expire(next);
@@ -467,7 +467,7 @@ public class ConntrackOperator extends AbstractStreamOperator<FlowEvent>
             for (int i = 0; i < lost.size(); i++) {
                 forget(lostIds.get(i), lost.get(i));
             }
-            finishElement(next, hostName);
+            finishElement(next, h);
         }
     }
 
@@ -480,14 +480,14 @@ public class ConntrackOperator extends AbstractStreamOperator<FlowEvent>
         return next;
     }
 
-    private void armAfterExpiry(String h, long next) throws Exception {
+    private void armAfterExpiry(HostClocks.Host hostClock, String h, long next) throws Exception {
         if (next == Long.MAX_VALUE) {
             timer.clear();
             host.clear(); // the key holds nothing any more: leave no state behind
             return;
         }
         long ms = ceilDiv(next, NANOS_PER_MS);
-        clocks.arm(h, (Long) getCurrentKey(), null, ms);
+        hostClock.arm((Long) getCurrentKey(), null, ms);
         armings++;
         timer.update(ms);
         host.update(h);
@@ -499,12 +499,15 @@ public class ConntrackOperator extends AbstractStreamOperator<FlowEvent>
      * moved later costs nothing here. When the element removed something and the
      * key now holds nothing, its arming and host go.
      */
-    private void armAfterElement(String h, long earliest) throws Exception {
+    private void armAfterElement(HostClocks.Host hostClock, String h, long earliest) throws Exception {
+        if (earliest == Long.MAX_VALUE && !removed) {
+            return; // nothing stored, nothing removed: the arming stands (no state read)
+        }
         Long armed = timer.value();
         if (earliest != Long.MAX_VALUE) {
             long ms = ceilDiv(earliest, NANOS_PER_MS);
             if (armed == null || ms < armed) {
-                clocks.arm(h, (Long) getCurrentKey(), armed, ms);
+                hostClock.arm((Long) getCurrentKey(), armed, ms);
                 armings++;
                 timer.update(ms);
                 if (armed == null) {
@@ -514,7 +517,7 @@ public class ConntrackOperator extends AbstractStreamOperator<FlowEvent>
             return;
         }
         if (removed && armed != null && table.isEmpty() && pending.isEmpty()) {
-            clocks.disarm(h, (Long) getCurrentKey(), armed);
+            hostClock.disarm((Long) getCurrentKey(), armed);
             timer.clear();
             host.clear();
         }

@@ -27,62 +27,66 @@ final class HostClocks {
         }
     }
 
-    private static final class Host {
-        long clockNs = Long.MIN_VALUE;
-        final TreeSet<Due> armed = new TreeSet<>();
+    /**
+     * One host's clock and armed keys. The operator looks a host up once per packet and works on
+     * this handle.
+     */
+    final class Host {
+        private long clockNs = Long.MIN_VALUE;
+        private final TreeSet<Due> armed = new TreeSet<>();
+
+        /** The clock (ns), or {@code Long.MIN_VALUE} before the host's first packet here. */
+        long clock() {
+            return clockNs;
+        }
+
+        /** Moves the clock forward to {@code timeNs}; false when it was already there or past. */
+        boolean advance(long timeNs) {
+            if (timeNs <= clockNs) {
+                return false;
+            }
+            clockNs = timeNs;
+            return true;
+        }
+
+        /** Arms {@code key} at {@code deadlineMs}, replacing its arming at {@code previousMs} (null for none). */
+        void arm(long key, Long previousMs, long deadlineMs) {
+            if (previousMs != null && armed.remove(new Due(previousMs, key))) {
+                armedCount--;
+            }
+            if (armed.add(new Due(deadlineMs, key))) {
+                armedCount++;
+            }
+        }
+
+        /** Disarms {@code key}, armed at {@code deadlineMs}. */
+        void disarm(long key, long deadlineMs) {
+            if (armed.remove(new Due(deadlineMs, key))) {
+                armedCount--;
+            }
+        }
+
+        /** Whether the clock has reached some armed key's deadline. */
+        boolean hasDue() {
+            return !armed.isEmpty() && armed.first().deadlineMs <= Math.floorDiv(clockNs, 1_000_000L);
+        }
+
+        /** Removes and returns the earliest armed key whose deadline the clock has reached, or null. */
+        Due pollDue() {
+            if (!hasDue()) {
+                return null;
+            }
+            armedCount--;
+            return armed.pollFirst();
+        }
     }
 
     private final Map<String, Host> hosts = new HashMap<>();
     private int armedCount;
 
-    /** The host's clock (ns), or {@code Long.MIN_VALUE} before its first packet here. */
-    long clock(String host) {
-        Host h = hosts.get(host);
-        return h == null ? Long.MIN_VALUE : h.clockNs;
-    }
-
-    /** Moves the host's clock forward to {@code timeNs}; false when it was already there or past. */
-    boolean advance(String host, long timeNs) {
-        Host h = hosts.computeIfAbsent(host, k -> new Host());
-        if (timeNs <= h.clockNs) {
-            return false;
-        }
-        h.clockNs = timeNs;
-        return true;
-    }
-
-    /** Arms {@code key} at {@code deadlineMs}, replacing its arming at {@code previousMs} (null for none). */
-    void arm(String host, long key, Long previousMs, long deadlineMs) {
-        Host h = hosts.computeIfAbsent(host, k -> new Host());
-        if (previousMs != null && h.armed.remove(new Due(previousMs, key))) {
-            armedCount--;
-        }
-        if (h.armed.add(new Due(deadlineMs, key))) {
-            armedCount++;
-        }
-    }
-
-    /** Disarms {@code key}, armed at {@code deadlineMs}. */
-    void disarm(String host, long key, long deadlineMs) {
-        Host h = hosts.get(host);
-        if (h != null && h.armed.remove(new Due(deadlineMs, key))) {
-            armedCount--;
-        }
-    }
-
-    /** Removes and returns the host's earliest armed key whose deadline its clock has reached, or null. */
-    Due pollDue(String host) {
-        Host h = hosts.get(host);
-        if (h == null || h.armed.isEmpty()) {
-            return null;
-        }
-        Due first = h.armed.first();
-        if (first.deadlineMs > Math.floorDiv(h.clockNs, 1_000_000L)) {
-            return null;
-        }
-        h.armed.pollFirst();
-        armedCount--;
-        return first;
+    /** The host's clock and armed keys, made on first use. */
+    Host host(String name) {
+        return hosts.computeIfAbsent(name, k -> new Host());
     }
 
     /** Keys armed on this subtask, all hosts together. */

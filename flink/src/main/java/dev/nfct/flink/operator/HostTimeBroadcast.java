@@ -20,7 +20,9 @@ public final class HostTimeBroadcast {
     /** One key per key group, so that a record sent under each reaches every subtask. */
     private final long[] keyPerKeyGroup;
 
-    private final Map<String, Long> newest = new HashMap<>();
+    /** Each host's newest packet time, in a one-element array so a packet updates it in place. */
+    private final Map<String, long[]> newest = new HashMap<>();
+
     private final Map<String, Long> sent = new HashMap<>();
 
     /** @param maxParallelism the key groups of the conntrack operator */
@@ -28,9 +30,14 @@ public final class HostTimeBroadcast {
         this.keyPerKeyGroup = keysForEachKeyGroup(maxParallelism);
     }
 
-    /** Notes a packet's host and time. */
+    /** Notes a packet's host and time (on the per-packet path: one lookup, nothing allocated). */
     public void observe(String host, long timeNs) {
-        newest.merge(host, timeNs, Math::max);
+        long[] t = newest.get(host);
+        if (t == null) {
+            newest.put(host, new long[] {timeNs});
+        } else if (timeNs > t[0]) {
+            t[0] = timeNs;
+        }
     }
 
     /** Sends the times that moved since the last broadcast, one record per key group. */
@@ -38,8 +45,8 @@ public final class HostTimeBroadcast {
         Map<String, Long> moved = new HashMap<>();
         newest.forEach((host, t) -> {
             Long before = sent.get(host);
-            if (before == null || before < t) {
-                moved.put(host, t);
+            if (before == null || before < t[0]) {
+                moved.put(host, t[0]);
             }
         });
         if (moved.isEmpty()) {
