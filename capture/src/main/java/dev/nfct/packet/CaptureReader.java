@@ -25,6 +25,7 @@ public final class CaptureReader implements Closeable {
     private final Defragmenter defragmenter = new Defragmenter();
     private final PacketDecoder decoder = new PacketDecoder();
     private final List<SkippedFrame> skipped = new ArrayList<>();
+    private final List<Integer> droppedByIp = new ArrayList<>();
     private boolean fragmentClock;
     /** The capture's clock for reassembly: the latest frame time so far (captures can step back a little). */
     private long fragmentNow = Defragmenter.NO_EXPIRY;
@@ -64,6 +65,10 @@ public final class CaptureReader implements Closeable {
             } catch (UnsupportedLinkTypeException e) {
                 throw new PcapFormatException(source + ": " + e.getMessage(), e);
             }
+            if (ip.droppedByIp()) {
+                droppedByIp.add(frame.number());
+                continue;
+            }
             if (!ip.isIp()) {
                 skipped.add(new SkippedFrame(frame.number(), ip.skipReason()));
                 continue;
@@ -94,11 +99,17 @@ public final class CaptureReader implements Closeable {
     }
 
     /**
-     * Fragments that have not reached conntrack: those of datagrams still incomplete (after the last
-     * {@link #next()} they never will), given up on, or dropped over the reassembly memory limit.
+     * IP frames that have not reached conntrack, ascending: fragments of datagrams still incomplete
+     * (after the last {@link #next()} they never will), given up on, or dropped over the reassembly
+     * memory limit; and datagrams the IP layer drops (a malformed IPv6 jumbo payload option).
      */
-    public List<Integer> heldFragmentFrames() {
-        return defragmenter.heldFrames();
+    public List<Integer> unseenFrames() {
+        List<Integer> all = new ArrayList<>(defragmenter.heldFrames());
+        if (!droppedByIp.isEmpty()) {
+            all.addAll(droppedByIp);
+            Collections.sort(all);
+        }
+        return all;
     }
 
     @Override

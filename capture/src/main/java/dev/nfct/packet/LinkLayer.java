@@ -92,8 +92,10 @@ public final class LinkLayer {
                 return IpSlice.skipped("bad-ip: IPv6 frame with version " + version + " and " + available + " bytes");
             }
             int payload = Bytes.u16(f, at + 4);
-            // Payload length 0 means a jumbogram or a segmentation-offload capture: keep what is there.
-            ipLength = payload == 0 ? available : 40 + payload;
+            ipLength = payload != 0 ? 40 + payload : Ipv6ZeroPayload.datagramLength(f, at, available);
+            if (ipLength == Ipv6ZeroPayload.DROPPED) {
+                return IpSlice.dropped("IPv6 payload length 0 with a malformed jumbo payload option");
+            }
         } else {
             return IpSlice.skipped(String.format("non-ip ethertype 0x%04x", etherType));
         }

@@ -105,8 +105,16 @@ public final class PacketDecoder {
         p.srcLo = Bytes.u64(b, off + 16);
         p.dstHi = Bytes.u64(b, off + 24);
         p.dstLo = Bytes.u64(b, off + 32);
-        // Payload length 0 is a jumbogram or an offload capture: the bytes present are the datagram.
-        p.l3Length = payload == 0 ? len : IPV6_HEADER + payload;
+        if (payload != 0) {
+            p.l3Length = IPV6_HEADER + payload;
+        } else if (quoted) {
+            p.l3Length = len; // a quoted datagram is read as far as it is there, whatever it says
+        } else {
+            p.l3Length = Ipv6ZeroPayload.datagramLength(b, off, len);
+            if (p.l3Length == Ipv6ZeroPayload.DROPPED) {
+                throw new MalformedPacketException("IPv6 payload length 0 with a malformed jumbo payload option");
+            }
+        }
         p.hopLimit = Bytes.u8(b, off + 7);
         int end = off + Math.min(p.l3Length, len);
         int nh = Bytes.u8(b, off + 6);

@@ -48,7 +48,7 @@ public final class CaptureReplay {
             }
             datagrams++;
         }
-        for (int f : reader.heldFragmentFrames()) {
+        for (int f : reader.unseenFrames()) {
             verdicts.add(new FrameVerdict(f, "unseen", "-"));
         }
         finish();

@@ -57,7 +57,7 @@ class CaptureReaderTest {
             assertThat(all.get(1).packet().l3Length).isEqualTo(20 + UDP.length);
             assertThat(all.get(1).packet().dstPort).isEqualTo(6000);
             assertThat(r.skippedFrames()).containsExactly(new SkippedFrame(1, "non-ip ethertype 0x0806"));
-            assertThat(r.heldFragmentFrames()).isEmpty();
+            assertThat(r.unseenFrames()).isEmpty();
         }
     }
 
@@ -90,7 +90,7 @@ class CaptureReaderTest {
 
         try (CaptureReader r = reader(file.stream())) {
             assertThat(readAll(r)).isEmpty();
-            assertThat(r.heldFragmentFrames()).containsExactly(1);
+            assertThat(r.unseenFrames()).containsExactly(1);
         }
     }
 

@@ -38,7 +38,7 @@ class SharedCorpusTest {
                     }
                     count += 1 + d.absorbedFrames().length;
                 }
-                count += r.heldFragmentFrames().size();
+                count += r.unseenFrames().size();
             }
             if (!Files.exists(trace)) {
                 continue; // read without error is all we can check

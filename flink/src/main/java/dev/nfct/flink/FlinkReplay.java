@@ -127,7 +127,7 @@ public final class FlinkReplay {
                     r.frames.put(f, new FrameVerdict(f, "frag", "-"));
                 }
             }
-            for (int f : reader.heldFragmentFrames()) {
+            for (int f : reader.unseenFrames()) {
                 r.frames.put(f, new FrameVerdict(f, "unseen", "-"));
             }
         }
