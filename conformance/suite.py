@@ -77,6 +77,16 @@ def lines(path):
     return [l for l in p.read_text().splitlines() if l and not l.startswith('#')]
 
 
+class Missing(Exception):
+    """A file a comparison needs is not there: the capture fails instead of comparing nothing."""
+
+
+def required_lines(path):
+    if not Path(path).is_file():
+        raise Missing(str(path))
+    return lines(path)
+
+
 def by_flow(events):
     """Normalised events grouped by flow (L3, L4, ORIGINAL tuple), each flow's events in order."""
     flows = OrderedDict()
@@ -96,20 +106,29 @@ def without_timeout(entry):
 
 
 def compare_capture(name, kernel_dir, java_dir, flink, timing='top'):
-    """Per-flow events, table and ctinfo of one capture; returns a result dict."""
-    k_events = by_flow(lines(kernel_dir / (name + '.events')))
+    """Per-flow events, table and ctinfo of one capture; returns a result dict. A missing file on
+    either side (no kernel events, no ct-state trace, no output of ours) is a difference."""
+    try:
+        return compare_files(name, kernel_dir, java_dir, flink, timing)
+    except Missing as e:
+        return {'name': name, 'flows': 0, 'engine_flows_ok': 0,
+                'diffs': [{'side': '-', 'what': 'missing file', 'flow': str(e), 'kernel': [], 'ours': []}]}
+
+
+def compare_files(name, kernel_dir, java_dir, flink, timing):
+    k_events = by_flow(required_lines(kernel_dir / (name + '.events')))
     res = {'name': name, 'flows': len(k_events), 'diffs': []}
     sides = ['engine'] + (['flink'] if flink else [])
     for side in sides:
-        ours = by_flow(lines(java_dir / ('%s.%s.events' % (name, side))))
+        ours = by_flow(required_lines(java_dir / ('%s.%s.events' % (name, side))))
         keys = list(k_events) + [k for k in ours if k not in k_events]
         bad = [k for k in keys if k_events.get(k) != ours.get(k)]
         res[side + '_flows_ok'] = len(keys) - len(bad)
         for k in bad:
             res['diffs'].append({'side': side, 'what': 'events', 'flow': k,
                                  'kernel': k_events.get(k, []), 'ours': ours.get(k, [])})
-        k_table = sorted(lines(kernel_dir / (name + '.table')))
-        o_table = sorted(lines(java_dir / ('%s.%s.table' % (name, side))))
+        k_table = sorted(required_lines(kernel_dir / (name + '.table')))
+        o_table = sorted(required_lines(java_dir / ('%s.%s.table' % (name, side))))
         if timing == 'capture':
             k_table = sorted(without_timeout(l) for l in k_table)
             o_table = sorted(without_timeout(l) for l in o_table)
@@ -118,13 +137,15 @@ def compare_capture(name, kernel_dir, java_dir, flink, timing='top'):
             only_k = [l for l in k_table if l not in o_table]
             only_o = [l for l in o_table if l not in k_table]
             res['diffs'].append({'side': side, 'what': 'table', 'kernel': only_k, 'ours': only_o})
-        k_trace = {l.split()[0]: l for l in lines(kernel_dir / (name + '.trace'))}
-        o_trace = {l.split()[0]: l for l in lines(java_dir / ('%s.%s.trace' % (name, side)))}
-        wrong = [f for f in k_trace if k_trace[f] != o_trace.get(f)]
-        res[side + '_ctinfo'] = '%d/%d' % (len(k_trace) - len(wrong), len(k_trace))
+        k_trace = {l.split()[0]: l for l in required_lines(kernel_dir / (name + '.trace'))}
+        o_trace = {l.split()[0]: l for l in required_lines(java_dir / ('%s.%s.trace' % (name, side)))}
+        # Frames only our side reports count as differences too.
+        frames = list(k_trace) + [f for f in o_trace if f not in k_trace]
+        wrong = [f for f in frames if k_trace.get(f) != o_trace.get(f)]
+        res[side + '_ctinfo'] = '%d/%d' % (len(frames) - len(wrong), len(frames))
         for f in wrong:
             res['diffs'].append({'side': side, 'what': 'ctinfo', 'frame': int(f),
-                                 'kernel': k_trace[f], 'ours': o_trace.get(f)})
+                                 'kernel': k_trace.get(f), 'ours': o_trace.get(f)})
     return res
 
 
@@ -216,7 +237,11 @@ def main():
             manifest = {}
             if (captures / 'manifest.json').exists():
                 manifest = json.loads((captures / 'manifest.json').read_text())
-            for pcap in sorted(captures.glob('*.pcap')):
+            pcaps = sorted(captures.glob('*.pcap'))
+            if not pcaps:
+                print('conformance suite: no captures in %s: nothing would be compared' % captures, file=sys.stderr)
+                return 1
+            for pcap in pcaps:
                 r = compare_capture(pcap.stem, kernel_dir, java_dir, not a.no_flink, a.timing)
                 r['set'] = set_name
                 for d in r['diffs']:

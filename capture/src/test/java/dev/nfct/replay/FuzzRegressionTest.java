@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -42,12 +40,11 @@ class FuzzRegressionTest {
     }
 
     private static void check(Path pcap) throws IOException {
-        String name = base(pcap);
-        Path dir = pcap.getParent();
-        List<String> kernelEvents = lines(dir.resolve(name + ".events"));
-        List<String> kernelTrace = OracleReplay.traceKeys(lines(dir.resolve(name + ".trace")));
-        List<String> kernelTable = new ArrayList<>(lines(dir.resolve(name + ".table")));
-        kernelTable.sort(null);
+        KernelReference kernel = KernelReference.beside(pcap);
+        String name = kernel.name();
+        List<String> kernelEvents = kernel.events();
+        List<String> kernelTrace = kernel.traceKeys();
+        List<String> kernelTable = kernel.sortedTable();
 
         OracleReplay.Result r = OracleReplay.replay(pcap);
         List<String> events = r.events(), ctinfo = r.ctinfo(), table = r.table();
@@ -68,16 +65,5 @@ class FuzzRegressionTest {
     private static String base(Path p) {
         String f = p.getFileName().toString();
         return f.substring(0, f.lastIndexOf('.'));
-    }
-
-    private static List<String> lines(Path p) throws IOException {
-        assertThat(p).as("kernel reference file").exists();
-        List<String> out = new ArrayList<>();
-        for (String l : Files.readAllLines(p, StandardCharsets.UTF_8)) {
-            if (!l.isBlank() && !l.startsWith("#")) {
-                out.add(l);
-            }
-        }
-        return out;
     }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.nfct.testing.SharedData;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,9 +36,10 @@ class KernelConformanceTest {
         Assumptions.assumeTrue(
                 SharedData.pcaps() != null,
                 "no reference captures (NFCT_REFERENCE_PCAPS, or ../shared/pcaps beside the checkout): kernel conformance not checked");
-        List<Path> captures = SharedData.captures().stream()
-                .filter(p -> Files.exists(eventsFile(p)))
-                .toList();
+        // Every capture counts: one without the kernel's files fails (KernelReference), and a
+        // corpus folder without captures fails rather than passing with nothing compared.
+        List<Path> captures = SharedData.captures();
+        assertThat(captures).as("captures in %s", SharedData.pcaps()).isNotEmpty();
         Map<String, String> known = knownDifferences();
         return captures.stream().map(p -> DynamicTest.dynamicTest(name(p), () -> check(p, known)));
     }
@@ -56,8 +56,9 @@ class KernelConformanceTest {
     }
 
     private static void check(Path pcap, Map<String, String> known) throws IOException {
+        KernelReference kernel = KernelReference.beside(pcap);
         OracleReplay.Result r = OracleReplay.replay(pcap);
-        List<String> kernelEvents = readLines(eventsFile(pcap));
+        List<String> kernelEvents = kernel.events();
         Map<String, List<String>> ours = OracleReplay.byFlow(r.events()), theirs = OracleReplay.byFlow(kernelEvents);
         List<String> keys = new ArrayList<>(theirs.keySet());
         ours.keySet().stream().filter(k -> !theirs.containsKey(k)).forEach(keys::add);
@@ -67,8 +68,7 @@ class KernelConformanceTest {
                 differing.add(k);
             }
         }
-        Path traceFile = Path.of(eventsFile(pcap) + ".trace");
-        List<String> kernelTrace = Files.exists(traceFile) ? OracleReplay.traceKeys(readLines(traceFile)) : List.of();
+        List<String> kernelTrace = kernel.traceKeys();
         int traceAgree = 0;
         List<String> traceDiffs = new ArrayList<>();
         Map<String, String> ourTrace = new LinkedHashMap<>();
@@ -76,18 +76,24 @@ class KernelConformanceTest {
             ourTrace.put(l.substring(0, l.indexOf(' ')), l);
         }
         for (String k : kernelTrace) {
-            String mine = ourTrace.get(k.substring(0, k.indexOf(' ')));
+            String mine = ourTrace.remove(k.substring(0, k.indexOf(' ')));
             if (k.equals(mine)) {
                 traceAgree++;
             } else if (traceDiffs.size() < 5) {
                 traceDiffs.add("kernel: " + k + "  ours: " + mine);
             }
         }
-        List<String> kernelTable = new ArrayList<>(readLines(Path.of(eventsFile(pcap) + ".table")));
-        kernelTable.sort(null);
+        // Frames only our side reports are differences too, not extras to ignore.
+        for (String mine : ourTrace.values()) {
+            if (traceDiffs.size() < 5) {
+                traceDiffs.add("kernel: (no such frame)  ours: " + mine);
+            }
+        }
+        boolean traceSame = traceAgree == kernelTrace.size() && ourTrace.isEmpty();
+        List<String> kernelTable = kernel.sortedTable();
         boolean tableSame = kernelTable.equals(r.table());
 
-        boolean allSame = differing.isEmpty() && traceAgree == kernelTrace.size() && tableSame;
+        boolean allSame = differing.isEmpty() && traceSame && tableSame;
         String id = name(pcap);
         String reason = known.get(id);
         SUMMARY.put(
@@ -119,19 +125,10 @@ class KernelConformanceTest {
         assertThat(r.table()).as("final table of %s", id).isEqualTo(kernelTable);
     }
 
-    private static Path eventsFile(Path pcap) {
-        String s = pcap.toString();
-        return Path.of(s.substring(0, s.lastIndexOf('.')) + ".events");
-    }
-
     private static String name(Path pcap) {
         String f = pcap.getFileName().toString();
         String base = f.substring(0, f.lastIndexOf('.'));
         return pcap.getParent().getFileName().toString().equals("public") ? "public/" + base : base;
-    }
-
-    private static List<String> readLines(Path p) throws IOException {
-        return Files.exists(p) ? Files.readAllLines(p, StandardCharsets.UTF_8) : List.of();
     }
 
     private static Map<String, String> knownDifferences() throws IOException {

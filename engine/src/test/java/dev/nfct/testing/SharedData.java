@@ -32,6 +32,14 @@ public final class SharedData {
         return projectRoot().resolve("samples").resolve("sample.pcap");
     }
 
+    /**
+     * The project's own regression captures with the kernel's events, ctinfo and table beside
+     * each ({@code capture/src/test/resources/conformance/regressions}).
+     */
+    public static Path regressions() {
+        return projectRoot().resolve("capture/src/test/resources/conformance/regressions");
+    }
+
     /** The reference captures' folder, or null when there is none. */
     public static Path pcaps() {
         String named = System.getenv("NFCT_REFERENCE_PCAPS");

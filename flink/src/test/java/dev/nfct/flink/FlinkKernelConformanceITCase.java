@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.nfct.avro.FlowEvent;
 import dev.nfct.avro.TableEntry;
 import dev.nfct.flink.operator.ConntrackOptions;
+import dev.nfct.replay.KernelReference;
 import dev.nfct.replay.OracleFormat;
 import dev.nfct.replay.OracleReplay;
 import dev.nfct.schema.FlowEvents;
 import dev.nfct.schema.TableEntries;
 import dev.nfct.testing.SharedData;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -28,9 +31,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Flink job (its in-process replay path: the real job graph, keyed state and timers, without
- * Kafka) against the real kernel: every capture in {@code ../shared/pcaps} and its {@code public/}
- * folder, replayed side by side in one job with each capture as its own host, must give the
- * kernel's events flow by flow, its final table and its per-packet ctinfo.
+ * Kafka) against the real kernel, on two sets of captures replayed side by side in one job each,
+ * every capture as its own host: the reference captures ({@code NFCT_REFERENCE_PCAPS}, else the
+ * folder beside the checkout, and its {@code public/} folder) and the project's own regression
+ * captures. Each must give the kernel's events flow by flow, its final table entry by entry (state,
+ * timeout, counters) and its ctinfo frame by frame. A capture without the kernel's files, or an
+ * empty folder, fails.
  */
 class FlinkKernelConformanceITCase {
     @RegisterExtension
@@ -47,62 +53,54 @@ class FlinkKernelConformanceITCase {
                 "no reference captures (NFCT_REFERENCE_PCAPS, or ../shared/pcaps beside the checkout): Flink job conformance not checked");
         Map<String, Path> captures = new LinkedHashMap<>();
         for (Path p : SharedData.captures()) {
-            if (p.toString().endsWith(".pcap") && Files.exists(sibling(p, ".events"))) {
-                captures.put((p.getParent().equals(pcaps) ? "" : "public/") + base(p), p);
-            }
+            captures.put((p.getParent().equals(pcaps) ? "" : "public/") + base(p), p);
         }
-        Configuration conf = new Configuration();
-        conf.set(ConntrackOptions.SYSCTLS.get("nf_conntrack_acct"), 1);
-        conf.set(ConntrackOptions.SYSCTLS.get("nf_conntrack_timestamp"), 1);
-        conf.set(ConntrackOptions.SYSCTLS.get("nf_conntrack_checksum"), 0);
-        conf.set(PipelineOptions.GENERIC_TYPES, false);
-        // A table record after every packet: the table output is then exactly `conntrack -L`.
-        conf.set(ConntrackOptions.TABLE_UPDATES, dev.nfct.flink.operator.TableUpdates.PACKETS);
-        conf.set(ConntrackOptions.PACKET_CTINFO, true);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(2);
-        Map<String, FlinkReplay.HostResult> results = FlinkReplay.run(env, captures, conf);
+        compare("reference captures", captures);
+    }
+
+    @Test
+    void everyRegressionCaptureThroughTheJobAgreesWithTheKernel() throws Exception {
+        Map<String, Path> captures = new LinkedHashMap<>();
+        try (Stream<Path> s = Files.list(SharedData.regressions())) {
+            s.filter(p -> p.toString().endsWith(".pcap")).sorted().forEach(p -> captures.put(base(p), p));
+        }
+        compare("regression captures", captures);
+    }
+
+    private static void compare(String what, Map<String, Path> captures) throws Exception {
+        assertThat(captures).as("%s to compare", what).isNotEmpty();
+        Map<String, KernelReference> kernel = new LinkedHashMap<>();
+        for (var e : captures.entrySet()) {
+            kernel.put(e.getKey(), KernelReference.beside(e.getValue()));
+        }
+        Map<String, FlinkReplay.HostResult> results = FlinkReplay.run(environment(), captures, configuration());
 
         List<String> disagreements = new ArrayList<>();
-        StringBuilder summary = new StringBuilder("\nFlink job vs kernel (../shared/pcaps):\n");
+        StringBuilder summary = new StringBuilder("\nFlink job vs kernel (" + what + "):\n");
         for (var e : captures.entrySet()) {
             FlinkReplay.HostResult r = results.get(e.getKey());
-            List<String> ours = new ArrayList<>();
-            for (FlowEvent f : r.events) {
-                ours.add(OracleFormat.event(FlowEvents.toConnEvent(f)));
-            }
-            List<String> kernel = Files.readAllLines(sibling(e.getValue(), ".events"));
-            Map<String, List<String>> a = new TreeMap<>(OracleReplay.byFlow(ours)),
-                    b = new TreeMap<>(OracleReplay.byFlow(kernel));
-            long same =
-                    b.keySet().stream().filter(k -> b.get(k).equals(a.get(k))).count();
-            List<String> table = new ArrayList<>();
-            for (TableEntry t : r.table.values()) {
-                table.add(OracleFormat.entry(TableEntries.toDumpedEntry(t, r.now)));
-            }
-            table.sort(null);
-            List<String> kernelTable =
-                    new ArrayList<>(Files.readAllLines(Path.of(sibling(e.getValue(), ".events") + ".table")));
-            kernelTable.sort(null);
-            Path traceFile = Path.of(sibling(e.getValue(), ".events") + ".trace");
-            List<String> kernelTrace =
-                    Files.exists(traceFile) ? OracleReplay.traceKeys(Files.readAllLines(traceFile)) : List.of();
-            boolean traceSame = kernelTrace.equals(r.trace);
-            boolean ok = a.equals(b) && table.equals(kernelTable) && traceSame;
+            KernelReference k = kernel.get(e.getKey());
+            Map<String, List<String>> ours = new TreeMap<>(OracleReplay.byFlow(eventLines(r))),
+                    theirs = new TreeMap<>(OracleReplay.byFlow(k.events()));
+            long same = theirs.keySet().stream()
+                    .filter(f -> theirs.get(f).equals(ours.get(f)))
+                    .count();
+            List<String> table = tableLines(r);
+            boolean eventsSame = ours.equals(theirs),
+                    tableSame = table.equals(k.sortedTable()),
+                    traceSame = r.trace.equals(k.traceKeys());
             summary.append(String.format(
-                    "%-34s flows %d/%d table %s ctinfo %s%n",
+                    "%-44s flows %d/%d table %s ctinfo %s%n",
                     e.getKey(),
                     same,
-                    b.size(),
-                    table.equals(kernelTable) ? "same" : "DIFFERENT",
+                    theirs.size(),
+                    tableSame ? "same" : "DIFFERENT",
                     traceSame ? "same" : "DIFFERENT"));
-            if (!ok) {
-                disagreements.add(e.getKey() + ": flows " + same + "/" + b.size()
-                        + (a.equals(b) ? "" : "\n  kernel " + b + "\n  ours   " + a)
-                        + (table.equals(kernelTable)
-                                ? ""
-                                : "\n  kernel table " + kernelTable + "\n  our table    " + table)
-                        + (traceSame ? "" : "\n  ctinfo differs"));
+            if (!(eventsSame && tableSame && traceSame)) {
+                disagreements.add(e.getKey() + ": flows " + same + "/" + theirs.size()
+                        + (eventsSame ? "" : "\n  kernel " + theirs + "\n  ours   " + ours)
+                        + (tableSame ? "" : "\n  kernel table " + k.sortedTable() + "\n  our table    " + table)
+                        + (traceSame ? "" : "\n  kernel ctinfo " + k.traceKeys() + "\n  our ctinfo    " + r.trace));
             }
         }
         System.out.println(summary);
@@ -112,9 +110,40 @@ class FlinkKernelConformanceITCase {
                 .isEmpty();
     }
 
-    private static Path sibling(Path pcap, String suffix) {
-        String s = pcap.toString();
-        return Path.of(s.substring(0, s.lastIndexOf('.')) + suffix);
+    private static Configuration configuration() {
+        Configuration conf = new Configuration();
+        conf.set(ConntrackOptions.SYSCTLS.get("nf_conntrack_acct"), 1);
+        conf.set(ConntrackOptions.SYSCTLS.get("nf_conntrack_timestamp"), 1);
+        conf.set(ConntrackOptions.SYSCTLS.get("nf_conntrack_checksum"), 0);
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        // A table record after every packet: the table output is then exactly `conntrack -L`.
+        conf.set(ConntrackOptions.TABLE_UPDATES, dev.nfct.flink.operator.TableUpdates.PACKETS);
+        conf.set(ConntrackOptions.PACKET_CTINFO, true);
+        return conf;
+    }
+
+    private static StreamExecutionEnvironment environment() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(configuration());
+        env.setParallelism(2);
+        return env;
+    }
+
+    private static List<String> eventLines(FlinkReplay.HostResult r) {
+        List<String> lines = new ArrayList<>();
+        for (FlowEvent f : r.events) {
+            lines.add(OracleFormat.event(FlowEvents.toConnEvent(f)));
+        }
+        return lines;
+    }
+
+    /** The table as the compacted topic keeps it, printed entry by entry as `conntrack -L` would. */
+    private static List<String> tableLines(FlinkReplay.HostResult r) throws IOException {
+        List<String> table = new ArrayList<>();
+        for (TableEntry t : r.table.values()) {
+            table.add(OracleFormat.entry(TableEntries.toDumpedEntry(t, r.now)));
+        }
+        table.sort(null);
+        return table;
     }
 
     private static String base(Path p) {

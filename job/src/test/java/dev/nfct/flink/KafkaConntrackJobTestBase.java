@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.nfct.avro.DeadLetter;
 import dev.nfct.avro.FlowEvent;
 import dev.nfct.avro.PacketEvent;
+import dev.nfct.avro.TableEntry;
 import dev.nfct.core.ConnEvent;
 import dev.nfct.core.Conntrack;
+import dev.nfct.core.EventType;
 import dev.nfct.core.HashConnTable;
 import dev.nfct.core.PacketCt;
 import dev.nfct.core.Settings;
+import dev.nfct.core.Tuple;
 import dev.nfct.core.format.EventFormat;
 import dev.nfct.core.proto.Trackers;
 import dev.nfct.flink.format.AvroSingleObjectDeserializer;
@@ -20,8 +23,10 @@ import dev.nfct.kafka.CommittedReader;
 import dev.nfct.kafka.TopicSetup;
 import dev.nfct.packet.CapturedDatagram;
 import dev.nfct.packet.Captures;
+import dev.nfct.replay.OracleFormat;
 import dev.nfct.schema.FlowEvents;
 import dev.nfct.schema.PacketEvents;
+import dev.nfct.schema.TableEntries;
 import dev.nfct.testing.SharedData;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -77,8 +82,21 @@ abstract class KafkaConntrackJobTestBase {
         settings.acct = 1;
         settings.events = 1;
         List<String> expected = new ArrayList<>();
-        Conntrack engine =
-                new Conntrack(settings, Trackers.standard(settings), new HashConnTable(), e -> expected.add(line(e)));
+        // The table topic writes an entry with each of its events (the default table updates), so
+        // an entry's record holds the entry as it was at its last event (counters included), and a
+        // DESTROY leaves a tombstone.
+        Map<Tuple, ConnEvent> entryAtLastEvent = new HashMap<>();
+        HashConnTable engineEntries = new HashConnTable();
+        Conntrack[] engineRef = new Conntrack[1];
+        Conntrack engine = new Conntrack(settings, Trackers.standard(settings), engineEntries, e -> {
+            expected.add(line(e));
+            if (e.type == EventType.DESTROY) {
+                entryAtLastEvent.remove(e.orig);
+            } else {
+                entryAtLastEvent.put(e.orig, engineRef[0].dumpEntry(engineEntries.find(e.orig), t));
+            }
+        });
+        engineRef[0] = engine;
         PacketCt r = new PacketCt();
         for (CapturedDatagram d : datagrams) {
             r.reset();
@@ -131,7 +149,8 @@ abstract class KafkaConntrackJobTestBase {
         assertThat(d.getReason()).contains("undecodable");
         assertThat(d.getTopic()).isEqualTo(topics.packets());
 
-        // The table topic, read as compaction would leave it: one record per live entry.
+        // The table topic, read as compaction would leave it: one record per live entry, compared
+        // entry by entry (tuples, state, flags, timeout, counters) as `conntrack -L` prints them.
         Map<String, byte[]> table = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> rec : readCommitted(topics.table(), 1)) {
             String key = new String(rec.key(), StandardCharsets.UTF_8);
@@ -141,7 +160,16 @@ abstract class KafkaConntrackJobTestBase {
                 table.put(key, rec.value());
             }
         }
-        assertThat(table).hasSize(engine.table().size());
+        AvroSingleObjectDeserializer<TableEntry> entries = new AvroSingleObjectDeserializer<>(TableEntry.class);
+        entries.open(null);
+        List<String> ourTable = new ArrayList<>();
+        for (byte[] value : table.values()) {
+            ourTable.add(OracleFormat.entry(TableEntries.toDumpedEntry(entries.deserialize(value), t)));
+        }
+        List<String> engineTable = new ArrayList<>();
+        entryAtLastEvent.values().forEach(e -> engineTable.add(OracleFormat.entry(e)));
+        assertThat(engineTable).hasSize(engine.table().size());
+        assertThat(ourTable).containsExactlyInAnyOrderElementsOf(engineTable);
     }
 
     private static String line(ConnEvent e) {
