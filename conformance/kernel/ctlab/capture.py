@@ -24,8 +24,9 @@ ETH_IPV6 = 0x86DD
 VLAN_TYPES = (0x8100, 0x88A8, 0x9100, 0x9200)
 PPPOE_SESSION = 0x8864
 
-# IPv6 extension headers we walk through looking for a fragment header.
-_V6_EXT = {0, 43, 60, 135, 139, 140}
+# IPv6 extension headers we walk through looking for a fragment header: the ones the kernel's
+# defragmentation walks (mobility, HIP and shim6 end the walk there, as they end conntrack's).
+_V6_EXT = {0, 43, 60}
 _V6_FRAG = 44
 _V6_AH = 51
 
@@ -192,6 +193,10 @@ class Unit:
     def matches(self, fam, pkt):
         if self.kind == "pkt":
             return fam == self.key and self.probe[:len(pkt)] == pkt[:len(self.probe)]
+        if self.kind == "atomic":
+            # logged reassembled (fragment header gone) or, where defragmentation left it alone
+            # (payload length 0), as sent
+            return fam == 6 and any(p[:len(pkt)] == pkt[:len(p)] for p in self.probe)
         if self.kind == "v4frag":
             if fam != 4 or len(pkt) < 20:
                 return False
@@ -203,15 +208,16 @@ class Unit:
 
 
 def _v6_fragment(pkt):
-    """(offset of the fragment header, frag offset, more flag, id) or None."""
+    """(offset of the fragment header, frag offset, more flag, id, offset of the next-header
+    byte that names it) or None."""
     nxt = pkt[6]
-    pos = 40
+    pos, names_it = 40, 6
     while True:
         if nxt == _V6_FRAG:
             if pos + 8 > len(pkt):
                 return None
             off_m, ident = struct.unpack_from("!HI", pkt, pos + 2)
-            return pos, off_m & 0xFFF8, off_m & 1, ident
+            return pos, off_m & 0xFFF8, off_m & 1, ident, names_it
         if nxt in _V6_EXT:
             if pos + 2 > len(pkt):
                 return None
@@ -222,7 +228,17 @@ def _v6_fragment(pkt):
             nxt, hlen = pkt[pos], (pkt[pos + 1] + 2) * 4
         else:
             return None
+        names_it = pos
         pos += hlen
+
+
+def _without_fragment_header(pkt, hpos, names_it):
+    """An atomic fragment as reassembly leaves it: the fragment header removed, the header that
+    named it now naming what followed it, the payload length 8 shorter."""
+    out = bytearray(pkt[:hpos] + pkt[hpos + 8:])
+    out[names_it] = pkt[hpos]
+    out[4:6] = struct.pack("!H", max(0, struct.unpack_from("!H", pkt, 4)[0] - 8))
+    return bytes(out)
 
 
 class Prepared:
@@ -320,8 +336,12 @@ def _add_unit(prep, open_frags, number, fam, pkt):
                     bool(flags_off & 0x2000), b"", 0)
     elif fam == 6:
         info = _v6_fragment(pkt)
-        if info and (info[1] or info[2]):            # atomic fragments are plain packets
-            hpos, off, more, ident = info
+        if info and not (info[1] or info[2]):        # atomic: reassembled at once
+            alone = _without_fragment_header(pkt, info[0], info[4])
+            prep.units.append(Unit(number, "atomic", None, [alone[:256], pkt[:256]]))
+            return
+        if info:
+            hpos, off, more, ident, _ = info
             key = (pkt[8:40],)
             frag = ("v6frag", (6, pkt[8:40], ident), key, off, bool(more),
                     pkt[hpos + 8:hpos + 8 + 24], hpos)

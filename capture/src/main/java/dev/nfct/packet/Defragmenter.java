@@ -169,30 +169,34 @@ public final class Defragmenter {
 
     /** Queues the datagram if it is an IPv6 fragment and returns its key; null if it is not one, {@link #DROPPED} if dropped. */
     private Key addIpv6Fragment(byte[] b, int off, int len, int frame, long now) {
-        if (len < 40) {
-            return null;
+        if (len < 40 || Bytes.u16(b, off + 4) == 0) {
+            return null; // payload length 0 (a jumbogram, or cut to its header): not defragmented
         }
         int end = off + len;
         int nextHeaderAt = off + 6;
         int pos = off + 40;
+        // Like the kernel's, the walk needs only each header's next-header and length bytes.
         while (Bytes.u8(b, nextHeaderAt) != Ipv6Headers.FRAGMENT) {
             int nh = Bytes.u8(b, nextHeaderAt);
             int hl = Ipv6Headers.isExtension(nh) ? Ipv6Headers.length(nh, b, pos, end) : -1;
-            if (hl < 0 || pos + hl > end) {
+            if (hl < 0) {
                 return null; // no fragment header in the chain
             }
             nextHeaderAt = pos;
             pos += hl;
         }
         if (pos + 8 > end) {
-            return null;
+            // A fragment header cut short: the kernel's defragmentation drops the packet
+            // (observed on 6.18: ct state unseen).
+            givenUp.add(frame);
+            return DROPPED;
         }
         int field = Bytes.u16(b, pos + 2);
         boolean more = (field & 1) != 0;
         int offset = field & 0xfff8;
-        if (!more && offset == 0) {
-            return null; // an "atomic" fragment is a whole datagram; conntrack walks past the header
-        }
+        // An "atomic" fragment (offset 0, no more fragments) goes through reassembly like any
+        // other and completes at once: the kernel counts it without its fragment header (observed
+        // on 6.18 with the kernel runner).
         if (offset == 0 && transportHeaderCutShort(b, pos, end)) {
             // The kernel does not queue such a first fragment: it reaches conntrack as it is, which
             // calls it invalid, and the rest of its datagram never completes (observed on 6.18).

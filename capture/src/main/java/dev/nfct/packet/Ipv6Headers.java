@@ -1,21 +1,21 @@
 package dev.nfct.packet;
 
-/** IPv6 extension header numbers and lengths, shared by the defragmenter and the decoder. */
+/**
+ * The IPv6 extension headers conntrack and defragmentation walk past, and their lengths; shared by
+ * the defragmenter and the decoder.
+ *
+ * <p>Only hop-by-hop, routing, fragment, authentication and destination options are walked. The
+ * mobility (135), HIP (139) and shim6 (140) headers are not: the kernel takes such a number as the
+ * packet's protocol and tracks it generically (observed on 6.18 with the kernel runner).
+ */
 final class Ipv6Headers {
-    static final int HOP_BY_HOP = 0,
-            ROUTING = 43,
-            FRAGMENT = 44,
-            AUTH = 51,
-            DEST_OPTIONS = 60,
-            MOBILITY = 135,
-            HIP = 139,
-            SHIM6 = 140;
+    static final int HOP_BY_HOP = 0, ROUTING = 43, FRAGMENT = 44, AUTH = 51, DEST_OPTIONS = 60;
 
     private Ipv6Headers() {}
 
     static boolean isExtension(int nextHeader) {
         return switch (nextHeader) {
-            case HOP_BY_HOP, ROUTING, FRAGMENT, AUTH, DEST_OPTIONS, MOBILITY, HIP, SHIM6 -> true;
+            case HOP_BY_HOP, ROUTING, FRAGMENT, AUTH, DEST_OPTIONS -> true;
             default -> false;
         };
     }

@@ -87,14 +87,20 @@ public final class LinkLayer {
                 return IpSlice.skipped("bad-ip: IPv4 frame with version " + version + " and " + available + " bytes");
             }
             ipLength = Bytes.u16(f, at + 2);
+            int headerLength = (f[at] & 0x0f) * 4;
+            // The kernel receives these and drops them before conntrack (the replay harness still
+            // sends them): a header length under 20 or past the data, or a total length under it.
+            if (headerLength < 20 || headerLength > available || (ipLength != 0 && ipLength < headerLength)) {
+                return IpSlice.dropped("IPv4 header length " + headerLength + " with total length " + ipLength + " and "
+                        + available + " bytes");
+            }
         } else if (etherType == ETH_IPV6) {
             if (available < 40 || version != 6) {
                 return IpSlice.skipped("bad-ip: IPv6 frame with version " + version + " and " + available + " bytes");
             }
-            int payload = Bytes.u16(f, at + 4);
-            ipLength = payload != 0 ? 40 + payload : Ipv6ZeroPayload.datagramLength(f, at, available);
-            if (ipLength == Ipv6ZeroPayload.DROPPED) {
-                return IpSlice.dropped("IPv6 payload length 0 with a malformed jumbo payload option");
+            ipLength = Ipv6InputChecks.datagramLength(f, at, available);
+            if (ipLength == Ipv6InputChecks.DROPPED) {
+                return IpSlice.dropped("IPv6 hop-by-hop options or jumbo payload refused");
             }
         } else {
             return IpSlice.skipped(String.format("non-ip ethertype 0x%04x", etherType));

@@ -76,6 +76,9 @@ public final class PacketDecoder {
                     "IPv4 header length " + headerLength + " exceeds the " + len + " bytes present");
         }
         int total = Bytes.u16(b, off + 2);
+        if (total == 0 && !quoted) {
+            total = len; // a segmentation-offload capture: the bytes there are the datagram
+        }
         if (total < headerLength) {
             throw new MalformedPacketException(
                     "IPv4 total length " + total + " is shorter than its header (" + headerLength + ")");
@@ -105,30 +108,29 @@ public final class PacketDecoder {
         p.srcLo = Bytes.u64(b, off + 16);
         p.dstHi = Bytes.u64(b, off + 24);
         p.dstLo = Bytes.u64(b, off + 32);
-        if (payload != 0) {
-            p.l3Length = IPV6_HEADER + payload;
-        } else if (quoted) {
-            p.l3Length = len; // a quoted datagram is read as far as it is there, whatever it says
-        } else {
-            p.l3Length = Ipv6ZeroPayload.datagramLength(b, off, len);
-            if (p.l3Length == Ipv6ZeroPayload.DROPPED) {
-                throw new MalformedPacketException("IPv6 payload length 0 with a malformed jumbo payload option");
-            }
-        }
+        // Payload length 0: a jumbogram, or (quoted) a datagram read as far as it is there. The
+        // kernel's input checks (Ipv6InputChecks) were applied when the datagram was cut from
+        // its frame, so the bytes given are the datagram the kernel keeps.
+        p.l3Length = payload == 0 ? len : IPV6_HEADER + payload;
         p.hopLimit = Bytes.u8(b, off + 7);
         int end = off + Math.min(p.l3Length, len);
         int nh = Bytes.u8(b, off + 6);
         int pos = off + IPV6_HEADER;
+        // The walk reads only each header's next-header and length bytes (and a fragment
+        // header's offset field), as the kernel's does: a header whose rest runs past the data is
+        // stepped over all the same. Where the walk ends past the data, the transport header is
+        // missing (invalid for the trackers that read one) while a protocol tracked generically
+        // is tracked (observed on 6.18 with the kernel runner).
         while (Ipv6Headers.isExtension(nh)) {
             int hl = Ipv6Headers.length(nh, b, pos, end);
-            if (hl < 0 || pos + hl > end) {
+            if (hl < 0 || (nh == Ipv6Headers.FRAGMENT && pos + 4 > end)) {
                 p.protocol = nh;
-                p.l4Unreachable = true; // the chain runs past the data: L4 cannot be located
+                p.l4Unreachable = true; // the chain's own bytes are not there: L4 cannot be located
                 return;
             }
             if (nh == Ipv6Headers.FRAGMENT && (Bytes.u16(b, pos + 2) & 0xfff8) != 0) {
                 p.protocol = Bytes.u8(b, pos);
-                p.l4Length = end - pos - hl;
+                p.l4Length = Math.max(0, end - pos - hl);
                 p.l4Unreachable = true; // a later fragment: no L4 header in it
                 return;
             }
@@ -136,7 +138,7 @@ public final class PacketDecoder {
                 // A first fragment that reaches conntrack unreassembled: defragmentation refused
                 // it (its transport header is cut short), and the kernel calls it invalid.
                 p.protocol = Bytes.u8(b, pos);
-                p.l4Length = end - pos - hl;
+                p.l4Length = Math.max(0, end - pos - hl);
                 p.l4Unreachable = true;
                 return;
             }
@@ -144,8 +146,8 @@ public final class PacketDecoder {
             pos += hl;
         }
         p.protocol = nh;
-        p.l4Length = end - pos;
-        transport(b, pos, p.l4Length, p, quoted);
+        p.l4Length = Math.max(0, end - pos);
+        transport(b, Math.min(pos, end), p.l4Length, p, quoted);
     }
 
     private static void transport(byte[] b, int at, int n, Packet p, boolean quoted) {

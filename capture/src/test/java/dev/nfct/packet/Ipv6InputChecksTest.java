@@ -8,11 +8,12 @@ import dev.nfct.core.Packet;
 import org.junit.jupiter.api.Test;
 
 /**
- * IPv6 payload length 0 without a valid jumbo option: the datagram is its 40-byte header (kernel
- * runner, 6.18: TCP, UDP and ICMPv6 invalid, generic protocols tracked at 40 bytes, a bad jumbo
- * option dropped before conntrack). Regression capture: ipv6-payload-length-zero.
+ * The kernel's IPv6 input checks, as the kernel runner (6.18) showed them: payload length 0 without
+ * a valid jumbo option leaves the 40-byte header (TCP, UDP and ICMPv6 invalid, generic protocols
+ * tracked at 40 bytes); a malformed first hop-by-hop header drops the datagram. Regression
+ * captures: ipv6-payload-length-zero, ipv6-hop-by-hop-options.
  */
-class Ipv6ZeroPayloadTest {
+class Ipv6InputChecksTest {
     private static final byte[] UDP = Pkt.udp(4000, 53, b(1, 2, 3, 4));
 
     private static byte[] zeroPayload(int nextHeader, byte[] rest) {
@@ -39,21 +40,21 @@ class Ipv6ZeroPayloadTest {
     @Test
     void withoutHopByHopTheDatagramIsItsHeader() {
         byte[] p = zeroPayload(17, UDP);
-        assertThat(Ipv6ZeroPayload.datagramLength(p, 0, p.length)).isEqualTo(40);
+        assertThat(Ipv6InputChecks.datagramLength(p, 0, p.length)).isEqualTo(40);
     }
 
     @Test
     void hopByHopWithoutJumboStillLeavesTheHeaderAlone() {
         byte[] p = zeroPayload(0, cat(hopByHop(17, b(1, 4, 0, 0, 0, 0)), UDP));
-        assertThat(Ipv6ZeroPayload.datagramLength(p, 0, p.length)).isEqualTo(40);
+        assertThat(Ipv6InputChecks.datagramLength(p, 0, p.length)).isEqualTo(40);
     }
 
     @Test
     void aJumboValueOfAPlainLengthOrBeyondTheDataIsDropped() {
         byte[] small = zeroPayload(0, cat(hopByHop(17, jumbo(8 + UDP.length)), UDP));
         byte[] beyond = zeroPayload(0, cat(hopByHop(17, jumbo(70_000)), UDP));
-        assertThat(Ipv6ZeroPayload.datagramLength(small, 0, small.length)).isEqualTo(Ipv6ZeroPayload.DROPPED);
-        assertThat(Ipv6ZeroPayload.datagramLength(beyond, 0, beyond.length)).isEqualTo(Ipv6ZeroPayload.DROPPED);
+        assertThat(Ipv6InputChecks.datagramLength(small, 0, small.length)).isEqualTo(Ipv6InputChecks.DROPPED);
+        assertThat(Ipv6InputChecks.datagramLength(beyond, 0, beyond.length)).isEqualTo(Ipv6InputChecks.DROPPED);
         assertThat(LinkLayer.extract(LinkLayer.DLT_IPV6, beyond, 1).droppedByIp())
                 .isTrue();
     }
@@ -62,20 +63,42 @@ class Ipv6ZeroPayloadTest {
     void aValidJumbogramKeepsItsLength() {
         byte[] body = new byte[70_000 - 8];
         byte[] p = zeroPayload(0, cat(hopByHop(59, jumbo(70_000)), body));
-        assertThat(Ipv6ZeroPayload.datagramLength(p, 0, p.length)).isEqualTo(40 + 70_000);
+        assertThat(Ipv6InputChecks.datagramLength(p, 0, p.length)).isEqualTo(40 + 70_000);
     }
 
     @Test
-    void decodedTransportIsMissingAndAGenericProtocolCountsFortyBytes() {
-        Packet udp = new Packet();
-        new PacketDecoder().decode(zeroPayload(17, UDP), 0, 40 + UDP.length, udp);
-        assertThat(udp.l3Length).isEqualTo(40);
-        assertThat(udp.l4Length).isZero();
+    void theFrameIsCutToTheHeaderSoTheTransportIsMissingAndAGenericProtocolCountsFortyBytes() {
+        IpSlice udp = LinkLayer.extract(LinkLayer.DLT_IPV6, zeroPayload(17, UDP), 1);
+        assertThat(udp.length()).isEqualTo(40);
+        Packet p = new Packet();
+        new PacketDecoder().decode(udp.buf(), udp.offset(), udp.length(), p);
+        assertThat(p.l3Length).isEqualTo(40);
+        assertThat(p.l4Length).isZero();
 
-        byte[] generic = zeroPayload(253, b(1, 2, 3, 4, 5, 6, 7, 8));
+        IpSlice generic = LinkLayer.extract(LinkLayer.DLT_IPV6, zeroPayload(253, b(1, 2, 3, 4, 5, 6, 7, 8)), 1);
         Packet g = new Packet();
-        new PacketDecoder().decode(generic, 0, generic.length, g);
+        new PacketDecoder().decode(generic.buf(), generic.offset(), generic.length(), g);
         assertThat(g.l3Length).isEqualTo(40);
         assertThat(g.protocol).isEqualTo(253);
+    }
+
+    @Test
+    void aFirstHopByHopHeaderWithABadOptionDropsTheDatagram() {
+        byte[] pastEnd = Pkt.ipv6(0, "2001:db8::1", "2001:db8::2", cat(hopByHop(17, b(1, 9, 0, 0, 0, 0)), UDP));
+        byte[] jumboWithLength = Pkt.ipv6(0, "2001:db8::1", "2001:db8::2", cat(hopByHop(17, jumbo(100_000)), UDP));
+        byte[] misaligned =
+                Pkt.ipv6(0, "2001:db8::1", "2001:db8::2", cat(hopByHop(17, b(0, 0xC2, 4, 0, 1, 0x86)), UDP));
+        for (byte[] p : new byte[][] {pastEnd, jumboWithLength, misaligned}) {
+            assertThat(Ipv6InputChecks.datagramLength(p, 0, p.length)).isEqualTo(Ipv6InputChecks.DROPPED);
+        }
+    }
+
+    @Test
+    void unknownOptionsAndLaterOptionHeadersPass() {
+        byte[] unknown = Pkt.ipv6(0, "2001:db8::1", "2001:db8::2", cat(hopByHop(17, b(0x9E, 4, 1, 2, 3, 4)), UDP));
+        byte[] destJumbo = Pkt.ipv6(60, "2001:db8::1", "2001:db8::2", cat(hopByHop(17, jumbo(100_000)), UDP));
+        assertThat(Ipv6InputChecks.datagramLength(unknown, 0, unknown.length)).isEqualTo(unknown.length);
+        assertThat(Ipv6InputChecks.datagramLength(destJumbo, 0, destJumbo.length))
+                .isEqualTo(destJumbo.length);
     }
 }
