@@ -25,14 +25,13 @@ final class TransportDecoder {
         }
         int end = at + n;
         int chunk = at + SCTP_COMMON_HEADER;
-        while (chunk < end) {
-            if (chunk + 4 > end) {
-                p.sctpChunksBroken = true;
-                return;
-            }
+        // The walk follows the kernel's (observed on 6.18): it stops where a whole chunk header
+        // no longer fits, a chunk of length 0 makes the packet invalid, and a chunk claiming 1 to
+        // 3 bytes moves the walk on by 4.
+        while (chunk + 4 <= end) {
             int type = Bytes.u8(b, chunk);
             int length = Bytes.u16(b, chunk + 2);
-            if (length < 4) {
+            if (length == 0) {
                 p.sctpChunksBroken = true;
                 return;
             }

@@ -13,8 +13,9 @@ import java.io.IOException;
  *
  * <p>{@code vtag[d]} is the tag a packet travelling in direction {@code d} must carry: the
  * initiate tag its receiver announced (learnt from the INIT / INIT_ACK sent the other way). Zero
- * means "not learnt yet". {@code restartTag[d]} holds the tag an INIT seen on an already set-up
- * association announced, until an INIT_ACK confirms the restart.
+ * means "not learnt yet". {@code initSeen[d]} says an INIT came from direction {@code d} (both set:
+ * an INIT collision). {@code restartTag} is no longer used; it stays in the stored form so that
+ * entries written before keep their layout.
  */
 public final class SctpConn extends Conn {
     static final int DATA_KIND = 2;
@@ -32,7 +33,7 @@ public final class SctpConn extends Conn {
             for (int d = 0; d < 2; d++) {
                 out.writeInt((int) st.vtag[d]);
                 out.writeInt((int) st.restartTag[d]);
-                out.writeBoolean(st.restartPending[d]);
+                out.writeBoolean(st.initSeen[d]);
             }
         }
 
@@ -44,7 +45,7 @@ public final class SctpConn extends Conn {
             for (int d = 0; d < 2; d++) {
                 st.vtag[d] = in.readInt() & 0xffffffffL;
                 st.restartTag[d] = in.readInt() & 0xffffffffL;
-                st.restartPending[d] = in.readBoolean();
+                st.initSeen[d] = in.readBoolean();
             }
         }
 
@@ -56,7 +57,7 @@ public final class SctpConn extends Conn {
             for (int d = 0; d < 2; d++) {
                 t.vtag[d] = f.vtag[d];
                 t.restartTag[d] = f.restartTag[d];
-                t.restartPending[d] = f.restartPending[d];
+                t.initSeen[d] = f.initSeen[d];
             }
         }
     };
@@ -69,7 +70,7 @@ public final class SctpConn extends Conn {
 
     public final long[] vtag = new long[2];
     final long[] restartTag = new long[2];
-    final boolean[] restartPending = new boolean[2];
+    final boolean[] initSeen = new boolean[2];
 
     SctpConn(Tuple orig, Tuple reply, int id, int mark, boolean acct, boolean timestamp, boolean ecache) {
         super(orig, reply, id, mark, acct, timestamp, ecache);

@@ -53,10 +53,11 @@ final class SctpTables {
     static final int C_ABORT = 7;
     static final int C_HEARTBEAT = 8;
     static final int C_HEARTBEAT_ACK = 9;
-    /** DATA, SACK, ERROR, I-DATA, FORWARD-TSN, ECNE, CWR, ASCONF, AUTH... and unknown types. */
-    static final int C_OTHER = 10;
+    static final int C_ERROR = 10;
+    /** DATA, SACK, I-DATA, FORWARD-TSN, ECNE, CWR, ASCONF, AUTH... and unknown types. */
+    static final int C_OTHER = 11;
 
-    static final int CLASSES = 11;
+    static final int CLASSES = 12;
 
     static final int INV = -1;
 
@@ -72,35 +73,43 @@ final class SctpTables {
             HA = HEARTBEAT_ACKED;
 
     /**
-     * Indexed [dir][class][state]; state columns NO CL CW CE ES SS SR SA HS HA. A SHUTDOWN_ACK on
-     * an ESTABLISHED association (no SHUTDOWN before it) leaves it ESTABLISHED, in either
-     * direction, as observed on Linux 6.18.
+     * Indexed [dir][class][state]; state columns NO CL CW CE ES SS SR SA HS HA. Each cell was
+     * checked against Linux 6.18 with the kernel runner, one well-tagged chunk per state and
+     * direction. Among what that showed: a SHUTDOWN_ACK on an ESTABLISHED association leaves it
+     * ESTABLISHED; SHUTDOWN_COMPLETE only closes from SHUTDOWN_ACK_SENT (elsewhere it changes
+     * nothing); an INIT keeps COOKIE_WAIT and COOKIE_ECHOED, and closes a shutdown in progress
+     * from the original side; a SHUTDOWN_ACK or a HEARTBEAT_ACK may create an entry; on an entry
+     * created by a HEARTBEAT the original side's handshake, SHUTDOWN or ERROR chunks close it (an
+     * INIT starts COOKIE_WAIT), and an INIT, ABORT or SHUTDOWN_COMPLETE from the reply side is
+     * invalid; an ERROR from the reply side closes COOKIE_ECHOED (a stale cookie).
      */
     static final int[][][] NEXT = {
         { // ORIGINAL direction
-            /* INIT              */ {CL, CL, CL, CL, ES, SS, SR, SA, HS, HA},
-            /* INIT_ACK          */ {INV, CW, CW, CE, ES, SS, SR, SA, HS, HA},
-            /* COOKIE_ECHO       */ {INV, CL, CE, CE, ES, SS, SR, SA, HS, HA},
-            /* COOKIE_ACK        */ {INV, CL, CW, ES, ES, SS, SR, SA, HS, HA},
-            /* SHUTDOWN          */ {INV, CL, CW, CE, SS, SS, SR, SA, SS, SS},
-            /* SHUTDOWN_ACK      */ {INV, CL, CW, CE, ES, SA, SA, SA, SA, SA},
-            /* SHUTDOWN_COMPLETE */ {INV, CL, CW, CE, CL, CL, CL, CL, CL, CL},
+            /* INIT              */ {CL, CL, CW, CE, ES, CL, CL, SA, CW, HA},
+            /* INIT_ACK          */ {CL, CL, CW, CE, ES, SS, SR, SA, CL, HA},
+            /* COOKIE_ECHO       */ {CL, CL, CE, CE, ES, SS, SR, SA, CL, HA},
+            /* COOKIE_ACK        */ {INV, CL, CW, ES, ES, SS, SR, SA, CL, HA},
+            /* SHUTDOWN          */ {CL, CL, CW, CE, SS, SS, SR, SA, CL, SS},
+            /* SHUTDOWN_ACK      */ {SA, CL, CW, CE, ES, SA, SA, SA, SA, SA},
+            /* SHUTDOWN_COMPLETE */ {INV, CL, CW, CE, ES, SS, SR, CL, CL, HA},
             /* ABORT             */ {INV, CL, CL, CL, CL, CL, CL, CL, CL, CL},
             /* HEARTBEAT         */ {HS, CL, CW, CE, ES, SS, SR, SA, HS, HA},
-            /* HEARTBEAT_ACK     */ {INV, CL, CW, CE, ES, SS, SR, SA, HS, HA},
+            /* HEARTBEAT_ACK     */ {CL, CL, CW, CE, ES, SS, SR, SA, HS, HA},
+            /* ERROR             */ {CL, CL, CW, CE, ES, SS, SR, SA, CL, HA},
             /* OTHER             */ {INV, CL, CW, CE, ES, SS, SR, SA, HS, HA},
         },
         { // REPLY direction
-            /* INIT              */ {INV, CL, CL, CL, ES, SS, SR, SA, HS, HA},
-            /* INIT_ACK          */ {INV, CW, CW, CE, ES, SS, SR, SA, HS, HA},
-            /* COOKIE_ECHO       */ {INV, CL, CE, CE, ES, SS, SR, SA, HS, HA},
-            /* COOKIE_ACK        */ {INV, CL, CW, ES, ES, SS, SR, SA, HS, HA},
-            /* SHUTDOWN          */ {INV, CL, CW, CE, SR, SS, SR, SA, SR, SR},
-            /* SHUTDOWN_ACK      */ {INV, CL, CW, CE, ES, SA, SA, SA, SA, SA},
-            /* SHUTDOWN_COMPLETE */ {INV, CL, CW, CE, CL, CL, CL, CL, CL, CL},
-            /* ABORT             */ {INV, CL, CL, CL, CL, CL, CL, CL, CL, CL},
+            /* INIT              */ {INV, CL, CW, CE, ES, SS, SR, SA, INV, HA},
+            /* INIT_ACK          */ {INV, CW, CW, CE, ES, SS, SR, SA, INV, HA},
+            /* COOKIE_ECHO       */ {INV, CL, CE, CE, ES, SS, SR, SA, INV, HA},
+            /* COOKIE_ACK        */ {INV, CL, CW, ES, ES, SS, SR, SA, INV, HA},
+            /* SHUTDOWN          */ {INV, CL, CW, CE, SR, SS, SR, SA, INV, SR},
+            /* SHUTDOWN_ACK      */ {INV, CL, CW, CE, ES, SA, SA, SA, INV, SA},
+            /* SHUTDOWN_COMPLETE */ {INV, CL, CW, CE, ES, SS, SR, CL, INV, HA},
+            /* ABORT             */ {INV, CL, CL, CL, CL, CL, CL, CL, INV, CL},
             /* HEARTBEAT         */ {INV, CL, CW, CE, ES, SS, SR, SA, HS, HA},
             /* HEARTBEAT_ACK     */ {INV, CL, CW, CE, ES, SS, SR, SA, ES, ES},
+            /* ERROR             */ {INV, CL, CW, CL, ES, SS, SR, SA, INV, HA},
             /* OTHER             */ {INV, CL, CW, CE, ES, SS, SR, SA, HS, HA},
         },
     };
@@ -129,13 +138,10 @@ final class SctpTables {
                 return C_HEARTBEAT;
             case HEARTBEAT_ACK:
                 return C_HEARTBEAT_ACK;
+            case ERROR:
+                return C_ERROR;
             default:
                 return C_OTHER;
         }
-    }
-
-    /** States in which the association is (or was) set up: a new INIT there may be a restart. */
-    static boolean isSetUp(int state) {
-        return state >= ESTABLISHED;
     }
 }
