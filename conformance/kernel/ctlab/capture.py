@@ -178,7 +178,7 @@ class Unit:
     """One thing the NFLOG rule should log once: a packet, or a reassembled datagram."""
 
     __slots__ = ("frame", "members", "kind", "key", "probe", "offset", "have_first",
-                 "have_last")
+                 "have_last", "pieces", "length", "alone")
 
     def __init__(self, frame, kind, key=None, probe=b"", offset=0):
         self.frame = frame          # frame credited with the conntrack verdict (0: none yet)
@@ -189,6 +189,22 @@ class Unit:
         self.offset = offset
         self.have_first = False     # fragments only: offset 0 seen
         self.have_last = False      # fragments only: the piece without "more" seen
+        self.pieces = []            # fragments only: (start, end) of the data seen
+        self.length = None          # fragments only: the datagram's data length, once known
+        # IPv6 fragments: each first fragment as sent, [frame, bytes, credited]: one the kernel
+        # did not queue (its transport header cut short) is logged alone, as it is
+        self.alone = []
+
+    def complete(self):
+        """Whether the fragments seen cover the datagram from 0 to its end without a hole."""
+        if self.length is None:
+            return False
+        reach = 0
+        for start, end in sorted(self.pieces):
+            if start > reach:
+                return False
+            reach = max(reach, end)
+        return reach >= self.length
 
     def matches(self, fam, pkt):
         if self.kind == "pkt":
@@ -198,11 +214,18 @@ class Unit:
             # (payload length 0), as sent
             return fam == 6 and any(p[:len(pkt)] == pkt[:len(p)] for p in self.probe)
         if self.kind == "v4frag":
-            if fam != 4 or len(pkt) < 20:
+            if fam != 4 or len(pkt) < 20 or (pkt[12:20], pkt[9], pkt[4:6]) != self.key:
                 return False
-            return (pkt[12:20], pkt[9], pkt[4:6]) == self.key
+            # the reassembled datagram starts with the first fragment's data (an unfragmented
+            # packet that happens to carry the same id does not)
+            ihl = (pkt[0] & 15) * 4
+            want = self.probe[:max(0, len(pkt) - ihl)]
+            return not self.probe or pkt[ihl:ihl + len(want)] == want
         if fam != 6 or len(pkt) < 40 or pkt[8:40] != self.key[0]:
             return False
+        for entry in self.alone:
+            if not entry[2] and pkt[:len(entry[1])] == entry[1][:len(pkt)]:
+                return ("alone", entry)
         want = self.probe[:max(0, min(len(self.probe), len(pkt) - self.offset))]
         return bool(want) and pkt[self.offset:self.offset + len(want)] == want
 
@@ -332,8 +355,9 @@ def _add_unit(prep, open_frags, number, fam, pkt):
         flags_off = struct.unpack_from("!H", pkt, 6)[0]
         if flags_off & 0x3FFF:                       # MF set or non-zero offset
             key = (pkt[12:20], pkt[9], pkt[4:6])
+            ihl = (pkt[0] & 15) * 4
             frag = ("v4frag", (4,) + key, key, (flags_off & 0x1FFF) * 8,
-                    bool(flags_off & 0x2000), b"", 0)
+                    bool(flags_off & 0x2000), pkt[ihl:ihl + 24], 0, len(pkt) - ihl)
     elif fam == 6:
         info = _v6_fragment(pkt)
         if info and not (info[1] or info[2]):        # atomic: reassembled at once
@@ -344,27 +368,33 @@ def _add_unit(prep, open_frags, number, fam, pkt):
             hpos, off, more, ident, _ = info
             key = (pkt[8:40],)
             frag = ("v6frag", (6, pkt[8:40], ident), key, off, bool(more),
-                    pkt[hpos + 8:hpos + 8 + 24], hpos)
+                    pkt[hpos + 8:hpos + 8 + 24], hpos, len(pkt) - hpos - 8)
     if frag is None:
         prep.units.append(Unit(number, "pkt", fam, pkt[:256]))
         return
-    kind, rkey, key, off, more, probe, hpos = frag
+    kind, rkey, key, off, more, probe, hpos, size = frag
     unit = open_frags.get(rkey)
     if unit is None:
         unit = Unit(0, kind, key)
         open_frags[rkey] = unit
         prep.units.append(unit)
     unit.members.append(number)
-    if off == 0:
+    unit.pieces.append((off, off + max(0, size)))
+    if off == 0 and not unit.have_first:
+        # a later copy of the first fragment is a duplicate: the first copy stays credited
         unit.frame = number
         unit.have_first = True
+        unit.probe = probe
         if kind == "v6frag":
-            unit.probe, unit.offset = probe, hpos
+            unit.offset = hpos
+    if off == 0 and kind == "v6frag":
+        unit.alone.append([number, pkt[:256], False])
     if not more:
         unit.have_last = True
-    if unit.have_first and unit.have_last:
-        # Holes are not tracked. A later datagram with the same key starts a new unit,
-        # as the kernel's reassembly queue is gone by then.
+        unit.length = off + max(0, size)
+    if unit.complete():
+        # A later datagram with the same key starts a new unit, as the kernel's reassembly
+        # queue is gone by then.
         del open_frags[rkey]
 
 

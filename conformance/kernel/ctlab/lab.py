@@ -610,11 +610,17 @@ class Lab:
         for fam, prefix, pkt in records:
             famv = 6 if fam == socket.AF_INET6 else 4
             res.state_counts[prefix.split()[0]] = res.state_counts.get(prefix.split()[0], 0) + 1
-            j = cursor
-            while j < len(units) and (done[j] or not units[j].matches(famv, pkt)):
-                j += 1
+            j, how = cursor, None
+            while j < len(units) and (done[j] or not how):
+                how = not done[j] and units[j].matches(famv, pkt)
+                if not how:
+                    j += 1
             if j == len(units):
                 res.unmatched_records += 1
+                continue
+            if isinstance(how, tuple):      # a first fragment that reached conntrack alone
+                how[1][2] = True
+                verdict[how[1][0]] = prefix
                 continue
             done[j] = True
             unit = units[j]
@@ -627,7 +633,7 @@ class Lab:
             if not done[j]:
                 res.dropped_units += 1
                 for member in unit.members:
-                    verdict[member] = "unseen -"
+                    verdict.setdefault(member, "unseen -")
         res.trace = ["%d %s" % (n, verdict.get(n, "unseen -")) for n in prep.ip_frames]
 
     # ---- teardown -------------------------------------------------------------------

@@ -77,11 +77,15 @@ def addr_text(raw):
     return ipv6_text(raw)
 
 
-def tuple_text(t):
+def tuple_text(t, table=False):
     out = "src=%s dst=%s" % (addr_text(t.get("src", b"\0" * 4)),
                              addr_text(t.get("dst", b"\0" * 4)))
     proto = t.get("proto")
-    if proto in (6, 17, 136, 132, 33):
+    if proto == 33 and not table and "sport" not in t:
+        # DCCP tracked generically (6.18 has no DCCP tracker): its events carry no ports,
+        # while `conntrack -L` prints the entry with sport=0 dport=0.
+        pass
+    elif proto in (6, 17, 136, 132, 33):
         out += " sport=%d dport=%d" % (t.get("sport", 0), t.get("dport", 0))
     elif proto in (1, 58):
         out += " type=%d code=%d id=%d" % (t.get("type", 0), t.get("code", 0), t.get("id", 0))
@@ -126,7 +130,7 @@ def ct_line(ev, configured, table=False):
         counters = "packets=%d:%d bytes=%d:%d" % (op, rp, ob, rb)
     line = "%s %s %s %s %s | %s | %s | %s | %s" % (
         "ENTRY" if table else ev["kind"], fam, l4, state, timeout,
-        tuple_text(ev["orig"]), tuple_text(ev["reply"]), ",".join(flags) or "-", counters)
+        tuple_text(ev["orig"], table), tuple_text(ev["reply"], table), ",".join(flags) or "-", counters)
     extra = []
     if ev["mark"]:
         extra.append("mark=%d" % ev["mark"])

@@ -88,7 +88,8 @@ public final class CaptureReader implements Closeable {
                 skipped.add(new SkippedFrame(d.frameNumber(), "bad-ip: " + e.getMessage()));
                 continue;
             }
-            return new CapturedDatagram(d.frameNumber(), d.absorbedFrames(), frame.timestampNanos(), packet);
+            return new CapturedDatagram(
+                    d.frameNumber(), d.absorbedFrames(), frame.timestampNanos(), packet, d.droppedBeforeConfirm());
         }
         return null;
     }

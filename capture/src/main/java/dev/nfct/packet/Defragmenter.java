@@ -22,6 +22,8 @@ import java.util.Map;
  * a fraction of a second.
  */
 public final class Defragmenter {
+    private static final int NO_NEXT_HEADER = 59;
+
     /** A time for {@link #offer} that never expires a datagram. */
     public static final long NO_EXPIRY = Long.MIN_VALUE;
 
@@ -37,7 +39,18 @@ public final class Defragmenter {
      * @param frameNumber    frame of the offset-0 fragment (or of the datagram itself if unfragmented)
      * @param absorbedFrames the other fragments' frames, ascending; empty for unfragmented datagrams
      */
-    public record Datagram(byte[] buf, int offset, int length, int frameNumber, int[] absorbedFrames) {}
+    /**
+     * A datagram as conntrack sees it. {@code droppedBeforeConfirm}: reassembly put a hop-by-hop
+     * header first whose options the kernel refuses; it checks them again after conntrack has
+     * seen the datagram, and drops it there, before the confirm (observed on 6.18: ct state new,
+     * yet no entry and no event).
+     */
+    public record Datagram(
+            byte[] buf, int offset, int length, int frameNumber, int[] absorbedFrames, boolean droppedBeforeConfirm) {
+        Datagram(byte[] buf, int offset, int length, int frameNumber, int[] absorbedFrames) {
+            this(buf, offset, length, frameNumber, absorbedFrames, false);
+        }
+    }
 
     private record Key(int version, long srcHi, long srcLo, long dstHi, long dstLo, long id, int protocol) {}
 
@@ -185,11 +198,20 @@ public final class Defragmenter {
             nextHeaderAt = pos;
             pos += hl;
         }
-        if (pos + 8 > end) {
-            // A fragment header cut short: the kernel's defragmentation drops the packet
-            // (observed on 6.18: ct state unseen).
+        // A fragment header cut short, as observed on 6.18: one that starts past the data (the
+        // chain ran past it before) is not defragmented and conntrack calls the packet invalid;
+        // one with 0 to 3 of its bytes drops the packet; one with its first 4 (next header and
+        // offset) but not its identification is not defragmented either, unless what it
+        // announces cannot be walked (No Next Header, or a header past the data): dropped.
+        if (pos > end) {
+            return null;
+        }
+        if (pos + 4 > end || (pos + 8 > end && !walkableAfter(b, pos, end, true))) {
             givenUp.add(frame);
             return DROPPED;
+        }
+        if (pos + 8 > end) {
+            return null;
         }
         int field = Bytes.u16(b, pos + 2);
         boolean more = (field & 1) != 0;
@@ -197,6 +219,19 @@ public final class Defragmenter {
         // An "atomic" fragment (offset 0, no more fragments) goes through reassembly like any
         // other and completes at once: the kernel counts it without its fragment header (observed
         // on 6.18 with the kernel runner).
+        if (offset == 0 && !more && pos + 8 == end && Bytes.u8(b, pos) == NO_NEXT_HEADER) {
+            // An atomic fragment with nothing after its fragment header, announcing nothing (59):
+            // the kernel drops it (observed on 6.18; one announcing another protocol passes,
+            // unreassembled).
+            givenUp.add(frame);
+            return DROPPED;
+        }
+        if (offset == 0 && !walkableAfter(b, pos, end, false)) {
+            // Its own header is whole, but a header after it lacks its first bytes (a further
+            // fragment header cut to nothing, say): dropped (observed on 6.18).
+            givenUp.add(frame);
+            return DROPPED;
+        }
         if (offset == 0 && transportHeaderCutShort(b, pos, end)) {
             // The kernel does not queue such a first fragment: it reaches conntrack as it is, which
             // calls it invalid, and the rest of its datagram never completes (observed on 6.18).
@@ -230,6 +265,25 @@ public final class Defragmenter {
     }
 
     /**
+     * Whether the headers the fragment header at {@code fragmentHeader} announces can be walked:
+     * each one's first bytes (next header and length, or a fragment header's offset) are there,
+     * and, if {@code orNothing}, it does not end in No Next Header.
+     */
+    private static boolean walkableAfter(byte[] b, int fragmentHeader, int end, boolean orNothing) {
+        int nh = Bytes.u8(b, fragmentHeader);
+        int pos = fragmentHeader + 8;
+        while (Ipv6Headers.isExtension(nh)) {
+            if (pos + (nh == Ipv6Headers.FRAGMENT ? 4 : 2) > end) {
+                return false;
+            }
+            int hl = Ipv6Headers.length(nh, b, pos, end);
+            nh = Bytes.u8(b, pos);
+            pos += hl;
+        }
+        return !orNothing || nh != NO_NEXT_HEADER;
+    }
+
+    /**
      * A datagram one of whose fragments overlapped another is dropped whole, as the kernel drops
      * it (observed on 6.18, IPv4 and IPv6): none of its frames reaches conntrack, and a later
      * fragment with the same id starts a new datagram.
@@ -247,25 +301,34 @@ public final class Defragmenter {
     /**
      * Whether an IPv6 first fragment (fragment header at {@code fragmentHeader}) ends before the
      * transport header it should hold: its extension headers run past it, or it has fewer than
-     * the 20 bytes of a TCP header or the 8 of a UDP, UDP-Lite or ICMPv6 one (thresholds observed
-     * with the kernel runner: TCP with 8 and 16 bytes refused, 24 taken; UDP with none refused;
-     * ICMPv6 with 8 taken).
+     * the 20 bytes of a TCP header or the 8 of a UDP, UDP-Lite or ICMPv6 one, or no byte at all of
+     * another protocol (thresholds observed with the kernel runner: TCP with 8 and 16 bytes refused,
+     * 24 taken; UDP with none refused; ICMPv6 with 8 taken; GRE with 3 taken, with none refused).
      */
     static boolean transportHeaderCutShort(byte[] b, int fragmentHeader, int end) {
         int nh = Bytes.u8(b, fragmentHeader);
         int pos = fragmentHeader + 8;
-        while (Ipv6Headers.isExtension(nh) && nh != Ipv6Headers.FRAGMENT) {
+        // The walk goes on through a further fragment header with offset 0, as conntrack's does.
+        while (Ipv6Headers.isExtension(nh)) {
             int hl = Ipv6Headers.length(nh, b, pos, end);
             if (hl < 0 || pos + hl > end) {
                 return true;
             }
+            if (nh == Ipv6Headers.FRAGMENT && (Bytes.u16(b, pos + 2) & 0xfff8) != 0) {
+                break;
+            }
             nh = Bytes.u8(b, pos);
             pos += hl;
+        }
+        if (nh == NO_NEXT_HEADER) {
+            return false; // nothing is announced, so nothing can be missing
         }
         int needed = switch (nh) {
             case Packet.IPPROTO_TCP -> 20;
             case Packet.IPPROTO_UDP, Packet.IPPROTO_UDPLITE, Packet.IPPROTO_ICMPV6 -> 8;
-            default -> 0;
+            // Any other protocol needs one byte of its own: an atomic fragment of GRE, ESP or
+            // protocol 253 with none is counted whole, fragment header and all (observed on 6.18).
+            default -> 1;
         };
         return end - pos < needed;
     }
@@ -285,6 +348,8 @@ public final class Defragmenter {
                 .filter(f -> f != first)
                 .sorted()
                 .toArray();
-        return new Datagram(whole, 0, whole.length, first, absorbed);
+        boolean refused =
+                key.version() == 6 && Ipv6InputChecks.datagramLength(whole, 0, whole.length) == Ipv6InputChecks.DROPPED;
+        return new Datagram(whole, 0, whole.length, first, absorbed, refused);
     }
 }

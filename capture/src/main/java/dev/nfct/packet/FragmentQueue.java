@@ -33,6 +33,15 @@ final class FragmentQueue {
     private long bytes;
     /** A fragment overlapped another: the kernel drops the whole datagram. */
     private boolean overlapped;
+    /**
+     * The kernel's view for telling duplicates from overlaps: runs of fragments (start → end).
+     * A fragment that arrives right at the end of the furthest one extends that one's run; any
+     * other starts a run of its own. A fragment inside one run is a duplicate, dropped alone;
+     * one that overlaps a run without fitting inside it drops the datagram (observed on 6.18).
+     */
+    private final TreeMap<Integer, Integer> kernelRuns = new TreeMap<>();
+    /** End of the furthest-reaching fragment so far (-1 before the first), and its run's start. */
+    private int tailEnd = -1, tailRunStart;
 
     FragmentQueue(boolean ipv6, long deadline) {
         this.ipv6 = ipv6;
@@ -85,18 +94,41 @@ final class FragmentQueue {
             nextHeader = fragmentNextHeader;
             firstFrame = frame;
         }
-        for (Piece p : pieces) {
-            int pEnd = p.offset() + p.data().length;
-            boolean duplicate = p.offset() == offset && pEnd == end;
-            if (!duplicate && offset < pEnd && p.offset() < end) {
-                overlapped = true; // the kernel (6.18) then drops the whole datagram, IPv4 and IPv6
-                return;
-            }
+        if (!placeInRuns(offset, end)) {
+            return; // a duplicate (dropped alone), or an overlap (the datagram is dropped)
         }
         byte[] data = new byte[payloadLength];
         System.arraycopy(buf, payloadStart, data, 0, payloadLength);
         pieces.add(new Piece(offset, data));
         cover(offset, end);
+    }
+
+    /** Places [offset, end) among the runs; false for a duplicate or an overlap (then flagged). */
+    private boolean placeInRuns(int offset, int end) {
+        if (tailEnd < 0 || end > tailEnd) {
+            if (offset < tailEnd) {
+                overlapped = true;
+                return false;
+            }
+            if (offset == tailEnd) {
+                kernelRuns.put(tailRunStart, end);
+            } else {
+                kernelRuns.put(offset, end);
+                tailRunStart = offset;
+            }
+            tailEnd = end;
+            return true;
+        }
+        Map.Entry<Integer, Integer> run = kernelRuns.lowerEntry(end);
+        if (run != null && run.getValue() > offset) {
+            if (offset >= run.getKey() && end <= run.getValue()) {
+                return false; // inside one run: a duplicate
+            }
+            overlapped = true;
+            return false;
+        }
+        kernelRuns.put(offset, end);
+        return true;
     }
 
     /** Whether a fragment overlapped another (not an exact copy of it): the datagram is dropped. */

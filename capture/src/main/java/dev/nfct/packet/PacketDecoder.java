@@ -79,18 +79,22 @@ public final class PacketDecoder {
         if (total == 0 && !quoted) {
             total = len; // a segmentation-offload capture: the bytes there are the datagram
         }
-        if (total < headerLength) {
+        if (total < headerLength && !quoted) {
             throw new MalformedPacketException(
                     "IPv4 total length " + total + " is shorter than its header (" + headerLength + ")");
         }
         p.family = Packet.AF_INET;
         p.srcLo = Bytes.u32(b, off + 12);
         p.dstLo = Bytes.u32(b, off + 16);
-        p.l3Length = total;
+        // A quote claims the length of the datagram it was cut from; one that claims less than
+        // is quoted is taken as long as the quote, so the L4 part always fits in it.
+        p.l3Length = quoted ? Math.max(total, len) : total;
         p.hopLimit = Bytes.u8(b, off + 8);
         p.protocol = Bytes.u8(b, off + 9);
         int l4 = off + headerLength;
-        p.l4Length = Math.min(total, len) - headerLength;
+        // A quoted datagram is read as far as its bytes go, whatever its total length says
+        // (observed on 6.18: the error is still RELATED).
+        p.l4Length = (quoted ? len : Math.min(total, len)) - headerLength;
         if ((Bytes.u16(b, off + 6) & 0x1fff) != 0) {
             p.l4Unreachable = true; // a later fragment: no L4 header in it
             return;
@@ -108,12 +112,16 @@ public final class PacketDecoder {
         p.srcLo = Bytes.u64(b, off + 16);
         p.dstHi = Bytes.u64(b, off + 24);
         p.dstLo = Bytes.u64(b, off + 32);
-        // Payload length 0: a jumbogram, or (quoted) a datagram read as far as it is there. The
-        // kernel's input checks (Ipv6InputChecks) were applied when the datagram was cut from
-        // its frame, so the bytes given are the datagram the kernel keeps.
+        // Payload length 0 is a jumbogram: the kernel's input checks (Ipv6InputChecks) were applied
+        // when the datagram was cut from its frame, so the bytes given are the datagram it keeps.
         p.l3Length = payload == 0 ? len : IPV6_HEADER + payload;
+        if (quoted) {
+            p.l3Length = Math.max(p.l3Length, len); // as for IPv4: the L4 part always fits
+        }
         p.hopLimit = Bytes.u8(b, off + 7);
-        int end = off + Math.min(p.l3Length, len);
+        // A quoted datagram is read as far as its bytes go, whatever its payload length says
+        // (observed on 6.18: the error is still RELATED).
+        int end = off + (quoted ? len : Math.min(p.l3Length, len));
         int nh = Bytes.u8(b, off + 6);
         int pos = off + IPV6_HEADER;
         // The walk reads only each header's next-header and length bytes (and a fragment

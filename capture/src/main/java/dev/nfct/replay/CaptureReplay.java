@@ -41,7 +41,14 @@ public final class CaptureReplay {
         for (CapturedDatagram d; (d = reader.next()) != null; ) {
             advanceClock(d.timestampNanos());
             r.reset();
-            CtInfo info = engine.forward(d.packet(), now, r);
+            CtInfo info;
+            if (d.droppedBeforeConfirm()) {
+                engine.in(d.packet(), now, r);
+                info = r.ct == null && r.ctinfo != CtInfo.UNTRACKED ? CtInfo.INVALID : r.ctinfo;
+                engine.dropped(r);
+            } else {
+                info = engine.forward(d.packet(), now, r);
+            }
             verdicts.add(new FrameVerdict(d.frameNumber(), info.stateName, info.directionName()));
             for (int f : d.absorbedFrames()) {
                 verdicts.add(new FrameVerdict(f, "frag", "-"));

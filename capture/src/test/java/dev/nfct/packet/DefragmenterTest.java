@@ -126,6 +126,31 @@ class DefragmenterTest {
     }
 
     @Test
+    void aFragmentInsideARunOfHeldFragmentsIsADuplicateDroppedAlone() {
+        // The kernel runner (6.18): [0,24) then [24,48) arrived in order form one run; a fragment
+        // at [8,24) lies inside it and is dropped alone, so the datagram still completes.
+        offer(v4Frag(5, 0, 24, true), 1);
+        offer(v4Frag(5, 24, 40, true), 2);
+        assertThat(offer(v4Frag(5, 8, 24, true), 3)).isNull();
+        Defragmenter.Datagram d = offer(v4Frag(5, 40, 48, false), 4);
+        assertThat(d).isNotNull();
+        assertThat(d.frameNumber()).isEqualTo(1);
+        assertThat(d.absorbedFrames()).containsExactly(2, 3, 4);
+    }
+
+    @Test
+    void aFragmentAcrossTwoRunsOverlapsAndDropsTheDatagram() {
+        // [0,8) and [16,24) are runs of their own (not contiguous); [0,24) fits inside neither.
+        offer(v4Frag(6, 16, 24, true), 1);
+        offer(v4Frag(6, 0, 8, true), 2);
+        assertThat(offer(v4Frag(6, 0, 24, true), 3)).isNull();
+        assertThat(offer(v4Frag(6, 24, 48, false), 4))
+                .as("a new datagram without its start")
+                .isNull();
+        assertThat(defrag.heldFrames()).containsExactly(1, 2, 3, 4);
+    }
+
+    @Test
     void incompleteDatagramsNeverEmergeAndTheirFramesAreListed() {
         assertThat(offer(v4Frag(9, 0, 16, true), 4)).isNull();
         assertThat(offer(v4Frag(9, 32, 48, false), 6)).isNull();

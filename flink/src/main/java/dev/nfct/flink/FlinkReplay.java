@@ -1,6 +1,10 @@
 package dev.nfct.flink;
 
+import dev.nfct.avro.DeadLetter;
 import dev.nfct.avro.FlowEvent;
+import dev.nfct.avro.Hook;
+import dev.nfct.avro.PacketEvent;
+import dev.nfct.avro.PacketVerdict;
 import dev.nfct.avro.TableEntry;
 import dev.nfct.flink.operator.PacketCtInfo;
 import dev.nfct.flink.records.InputRecord;
@@ -44,6 +48,9 @@ public final class FlinkReplay {
          */
         public final List<String> trace = new ArrayList<>();
 
+        /** {@code FRAME: reason} of each packet the job sent to its dead letters. */
+        public final List<String> deadLetters = new ArrayList<>();
+
         final java.util.TreeMap<Integer, FrameVerdict> frames = new java.util.TreeMap<>();
     }
 
@@ -79,15 +86,26 @@ public final class FlinkReplay {
         InProcessSink<FlowEvent> flowSink = InProcessSink.create();
         InProcessSink<TableUpdate> tableSink = InProcessSink.create();
         InProcessSink<PacketCtInfo> ctinfoSink = InProcessSink.create();
+        InProcessSink<DeadLetter> deadSink = InProcessSink.create();
         try {
             out.flowEvents.sinkTo(flowSink).setParallelism(1).name("replay-flows");
             out.tableUpdates.sinkTo(tableSink).setParallelism(1).name("replay-table");
             out.packetCtinfo.sinkTo(ctinfoSink).setParallelism(1).name("replay-ctinfo");
+            out.deadLetters.sinkTo(deadSink).setParallelism(1).name("replay-dead-letters");
             env.execute("nfct flink replay");
             for (PacketCtInfo c : ctinfoSink.queue()) {
                 // The packet id is the datagram's frame number (see read()).
                 int frame = (int) c.packetId;
                 results.get(c.host).frames.put(frame, new FrameVerdict(frame, c.state, c.direction));
+            }
+            // A packet the job refused never gets a ct state: its frame says so, instead of
+            // silently missing from the trace, and the reason is kept.
+            for (DeadLetter d : deadSink.queue()) {
+                PacketEvent e = PacketEvent.getDecoder().decode(d.getValue().duplicate());
+                HostResult r = results.get(e.getHost());
+                int frame = (int) e.getPacketId();
+                r.frames.put(frame, new FrameVerdict(frame, "dead-letter", "-"));
+                r.deadLetters.add(frame + ": " + d.getReason());
             }
             for (HostResult r : results.values()) {
                 r.frames.values().forEach(v -> r.trace.add(v.line()));
@@ -107,6 +125,7 @@ public final class FlinkReplay {
             flowSink.release();
             tableSink.release();
             ctinfoSink.release();
+            deadSink.release();
         }
         return results;
     }
@@ -122,7 +141,20 @@ public final class FlinkReplay {
                 if (instant == Long.MIN_VALUE) {
                     instant = d.timestampNanos();
                 }
-                out.add(InputRecord.packet(PacketEvents.fromPacket(d.packet(), host, d.frameNumber(), instant)));
+                PacketEvent e = PacketEvents.fromPacket(d.packet(), host, d.frameNumber(), instant);
+                if (d.droppedBeforeConfirm()) {
+                    // Seen at the entry hook, then dropped before the exit hook: two observations
+                    // of one packet, as a host reports a packet its filter drops.
+                    e.setSeenOnce(false);
+                    PacketEvent drop = PacketEvent.newBuilder(e)
+                            .setHook(Hook.FORWARD)
+                            .setVerdict(PacketVerdict.DROP)
+                            .build();
+                    out.add(InputRecord.packet(e));
+                    out.add(InputRecord.packet(drop));
+                } else {
+                    out.add(InputRecord.packet(e));
+                }
                 for (int f : d.absorbedFrames()) {
                     r.frames.put(f, new FrameVerdict(f, "frag", "-"));
                 }
