@@ -114,9 +114,33 @@ def ip(src, dst, proto, payload, **kw):
 
 
 def ether(packet):
-    """Fixed-MAC Ethernet frame around an IP packet (ethertype from the IP version)."""
+    """Fixed-MAC Ethernet frame around an IP packet (ethertype from the IP version); a VlanFrame
+    is already a frame and is returned as it is."""
+    if isinstance(packet, VlanFrame):
+        return bytes(packet)
     et = ETH_IPV6 if (packet[0] >> 4) == 6 else ETH_IPV4
     return DST_MAC + SRC_MAC + struct.pack('!H', et) + packet
+
+
+VLAN_TPIDS = (0x8100, 0x88A8, 0x9100)
+
+
+class VlanFrame(bytes):
+    """An Ethernet frame whose IP packet sits behind VLAN tags. Sequences hold it where they
+    hold IP packets; `ether` writes it as it is and `ip_of` finds the IP packet in it."""
+
+    @classmethod
+    def of(cls, packet, tags):
+        """tags: [(tpid, vlan id)], outermost first."""
+        et = ETH_IPV6 if (packet[0] >> 4) == 6 else ETH_IPV4
+        # Each tag is its TPID then its TCI; the last TCI is followed by the IP ethertype.
+        head = b''.join(struct.pack('!HH', tpid, vid & 0x0FFF) for tpid, vid in tags)
+        return cls(DST_MAC + SRC_MAC + head + struct.pack('!H', et) + packet)
+
+
+def ip_of(packet):
+    """The IP packet of a sequence element (an IP packet, or a VlanFrame)."""
+    return strip_ether(packet) if isinstance(packet, VlanFrame) else packet
 
 
 # --------------------------------------------------------------------------- TCP
@@ -189,6 +213,72 @@ def _udp_csum(src, dst, seg):
 def udp_packet(src, dst, sport, dport, payload=b'', **kw):
     ipkw = {k: kw.pop(k) for k in ('ttl', 'ident', 'hlim') if k in kw}
     return ip(src, dst, PROTO_UDP, udp(src, dst, sport, dport, payload, **kw), **ipkw)
+
+
+# --------------------------------------------------------------------------- SCTP, UDP-Lite, GRE, DCCP
+PROTO_DCCP = 33
+PROTO_GRE = 47
+PROTO_SCTP = 132
+PROTO_UDPLITE = 136
+
+
+def _crc32c_table():
+    table = []
+    for i in range(256):
+        c = i
+        for _ in range(8):
+            c = (c >> 1) ^ 0x82F63B78 if c & 1 else c >> 1
+        table.append(c)
+    return table
+
+
+_CRC32C = _crc32c_table()
+
+
+def crc32c(data):
+    c = 0xFFFFFFFF
+    for b in data:
+        c = _CRC32C[(c ^ b) & 0xFF] ^ (c >> 8)
+    return c ^ 0xFFFFFFFF
+
+
+def sctp_chunk(typ, flags=0, value=b'', length=None):
+    """One SCTP chunk: type, flags, length (4 + value unless overridden), value, zero padding to
+    a multiple of 4 (RFC 9260 3.2)."""
+    ln = 4 + len(value) if length is None else length
+    c = struct.pack('!BBH', typ & 0xFF, flags & 0xFF, ln & 0xFFFF) + value
+    return c + b'\x00' * (-len(c) % 4)
+
+
+def sctp(sport, dport, vtag, chunks, csum=None):
+    """SCTP common header and chunks; the CRC32c is stored as RFC 9260 appendix A puts it."""
+    m = struct.pack('!HHII', sport & 0xFFFF, dport & 0xFFFF, vtag & 0xFFFFFFFF, 0) + b''.join(chunks)
+    c = crc32c(m) if csum is None else csum
+    return m[:8] + struct.pack('<I', c) + m[12:]
+
+
+def udplite(src, dst, sport, dport, payload=b'', coverage=0):
+    """UDP-Lite (RFC 3828): the length field is the checksum coverage (0 = all)."""
+    src, dst = addr(src), addr(dst)
+    seg = struct.pack('!HHHH', sport & 0xFFFF, dport & 0xFFFF, coverage & 0xFFFF, 0) + payload
+    covered = seg if coverage == 0 else seg[:max(8, min(coverage, len(seg)))]
+    c = fold(_sum16(covered) + pseudo_sum(src, dst, PROTO_UDPLITE, len(seg))) ^ 0xFFFF
+    return seg[:6] + struct.pack('!H', c or 0xFFFF) + seg[8:]
+
+
+def gre(version=0, proto=0x0800, key=None, payload=b'', call_id=0):
+    """GRE: version 0 (RFC 2784/2890, optional key) or version 1 (PPTP, RFC 2637: key field is
+    payload length and call id)."""
+    if version == 1:
+        return struct.pack('!HHHH', 0x2001, 0x880B, len(payload), call_id & 0xFFFF) + payload
+    flags = 0x2000 if key is not None else 0
+    return struct.pack('!HH', flags, proto) + (struct.pack('!I', key) if key is not None else b'') + payload
+
+
+def dccp(sport, dport, typ=0, seq=1, payload=b''):
+    """DCCP generic header with extended (48-bit) sequence numbers (RFC 4340 5.1)."""
+    return struct.pack('!HHBBHBBH', sport & 0xFFFF, dport & 0xFFFF, 4, 0, 0, (typ & 0xF) << 1 | 1, 0,
+                       (seq >> 32) & 0xFFFF) + struct.pack('!I', seq & 0xFFFFFFFF) + payload
 
 
 # --------------------------------------------------------------------------- ICMP / ICMPv6
@@ -389,7 +479,10 @@ def verify_packet(packet):
 
 
 def strip_ether(frame):
-    et = struct.unpack('!H', frame[12:14])[0]
+    """The IP packet of an Ethernet frame, behind any VLAN tags."""
+    et, at = struct.unpack('!H', frame[12:14])[0], 14
+    while et in VLAN_TPIDS and len(frame) >= at + 4:
+        et, at = struct.unpack('!H', frame[at + 2:at + 4])[0], at + 4
     if et not in (ETH_IPV4, ETH_IPV6):
         raise ValueError('ethertype %04x' % et)
-    return frame[14:]
+    return bytes(frame[at:])

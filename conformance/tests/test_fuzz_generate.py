@@ -110,7 +110,7 @@ class GeneratedRun(unittest.TestCase):
                 pk, _ = generate.build_sequence(SEED, i)
                 for fr in range(s['first_frame'], s['last_frame'] + 1):
                     pkt = pw.strip_ether(recs[fr - 1][1])
-                    self.assertEqual(pkt, pk[fr - s['first_frame']])
+                    self.assertEqual(pkt, pw.ip_of(pk[fr - s['first_frame']]))
                     src, dst = ip_addrs(pkt)
                     self.assertIn(src, own, 'seq %d frame %d' % (i, fr))
                     self.assertIn(dst, own, 'seq %d frame %d' % (i, fr))
@@ -139,9 +139,15 @@ class GeneratedRun(unittest.TestCase):
 
     # ----------------------------------------------------------------- checksums
     def test_checksums_verify(self):
+        # odd_lengths makes IP lengths disagree with the bytes on purpose: what its checksums
+        # cover is then a matter of interpretation, so its packets are left out here.
+        odd = {(s['capture'], f) for s in self.manifest['sequences'] if s['kind'] == 'odd_lengths'
+               for f in range(s['first_frame'], s['last_frame'] + 1)}
         n = 0
         for cap in self.manifest['captures']:
             for i, (_, frame) in enumerate(self.frames(cap['file']), 1):
+                if (cap['file'], i) in odd:
+                    continue
                 probs = pw.verify_packet(pw.strip_ether(frame))
                 self.assertEqual(probs, [], '%s frame %d' % (cap['file'], i))
                 n += 1

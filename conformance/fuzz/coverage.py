@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""coverage.py - what a fuzz run generated and what the kernel did with it, as a Markdown table.
+
+    python3 coverage.py WORK            # WORK: a suite.py --work folder (fuzz/ and kernel-fuzz/)
+
+One row per sequence kind and variant: how many sequences and packets of it the run made, and the
+kernel's ct state for those packets (new, established, related, invalid, and unseen or frag for
+packets that never reached conntrack on their own). docs/CONFORMANCE.md keeps the table of a run.
+"""
+import collections
+import json
+import os
+import sys
+
+STATES = ['new', 'established', 'related', 'invalid', 'unseen', 'frag']
+
+
+def variant(kind, note):
+    """The variant a packet's note names (the generator writes the kind's mode word in it)."""
+    words = note.split()
+    if kind == 'sctp':
+        return words[-1] if words[0] == 'sctp' and len(words) > 2 else 'repeat'
+    if kind == 'vlan':
+        return 'untagged' if 'untagged' in words else 'tagged'
+    if kind in ('ipv6_ext', 'fragments', 'odd_lengths', 'quoted', 'self_connected', 'generic'):
+        return ' '.join(words[:2]) if len(words) > 1 else words[0]
+    return '-'
+
+
+def table(work):
+    manifest = json.load(open(os.path.join(work, 'fuzz', 'manifest.json')))
+    traces = {}
+    for cap in manifest['captures']:
+        path = os.path.join(work, 'kernel-fuzz', cap['file'][:-5] + '.trace')
+        with open(path) as f:
+            traces[cap['file']] = {int(l.split()[0]): l.split()[1] for l in f if l.strip()}
+    seqs = collections.Counter()
+    packets = collections.Counter()
+    states = collections.defaultdict(collections.Counter)
+    for s in manifest['sequences']:
+        seen = set()
+        for k, note in enumerate(s['notes']):
+            key = (s['kind'], variant(s['kind'], note))
+            if key not in seen:
+                seqs[key] += 1
+                seen.add(key)
+            packets[key] += 1
+            states[key][traces[s['capture']].get(s['first_frame'] + k, 'unseen')] += 1
+    lines = ['| kind | variant | sequences | packets | ' + ' | '.join(STATES) + ' |',
+             '|---|---|---:|---:|' + '---:|' * len(STATES)]
+    for key in sorted(packets):
+        n = packets[key]
+        lines.append('| %s | %s | %d | %d | %s |' % (key[0], key[1], seqs[key], n, ' | '.join(
+            ('%d%%' % round(100.0 * states[key][st] / n)) if states[key][st] else '' for st in STATES)))
+    return '\n'.join(lines)
+
+
+if __name__ == '__main__':
+    if len(sys.argv) != 2:
+        print(__doc__.strip().split('\n\n')[1], file=sys.stderr)
+        sys.exit(2)
+    print(table(sys.argv[1]))
