@@ -206,7 +206,7 @@ public final class Defragmenter {
         if (pos > end) {
             return null;
         }
-        if (pos + 4 > end || (pos + 8 > end && !walkableAfter(b, pos, end, true))) {
+        if (pos + 4 > end || (pos + 8 > end && !walkableAfter(b, pos, end))) {
             givenUp.add(frame);
             return DROPPED;
         }
@@ -226,9 +226,10 @@ public final class Defragmenter {
             givenUp.add(frame);
             return DROPPED;
         }
-        if (offset == 0 && !walkableAfter(b, pos, end, false)) {
-            // Its own header is whole, but a header after it lacks its first bytes (a further
-            // fragment header cut to nothing, say): dropped (observed on 6.18).
+        if (offset == 0 && furtherFragmentHeaderCut(b, pos, end)) {
+            // Its own header is whole, but a further fragment header after it lacks its first
+            // bytes: dropped (observed on 6.18; another header cut there leaves the packet to
+            // conntrack, which calls it invalid).
             givenUp.add(frame);
             return DROPPED;
         }
@@ -267,20 +268,36 @@ public final class Defragmenter {
     /**
      * Whether the headers the fragment header at {@code fragmentHeader} announces can be walked:
      * each one's first bytes (next header and length, or a fragment header's offset) are there,
-     * and, if {@code orNothing}, it does not end in No Next Header.
+     * and the chain does not end in No Next Header.
      */
-    private static boolean walkableAfter(byte[] b, int fragmentHeader, int end, boolean orNothing) {
+    private static boolean walkableAfter(byte[] b, int fragmentHeader, int end) {
+        int nh = firstUnreadableAfter(b, fragmentHeader, end);
+        return nh >= 0 && nh != NO_NEXT_HEADER;
+    }
+
+    /** Whether the walk after the fragment header at {@code fragmentHeader} meets a fragment header it cannot read. */
+    private static boolean furtherFragmentHeaderCut(byte[] b, int fragmentHeader, int end) {
+        return firstUnreadableAfter(b, fragmentHeader, end) == -1 - Ipv6Headers.FRAGMENT;
+    }
+
+    /**
+     * Walks the headers after the fragment header at {@code fragmentHeader}, reading only each
+     * one's first bytes (next header and length, or a fragment header's offset). Returns the
+     * protocol the chain ends in, or {@code -1 - h} for the first header {@code h} whose first bytes
+     * are not there.
+     */
+    private static int firstUnreadableAfter(byte[] b, int fragmentHeader, int end) {
         int nh = Bytes.u8(b, fragmentHeader);
         int pos = fragmentHeader + 8;
         while (Ipv6Headers.isExtension(nh)) {
             if (pos + (nh == Ipv6Headers.FRAGMENT ? 4 : 2) > end) {
-                return false;
+                return -1 - nh;
             }
             int hl = Ipv6Headers.length(nh, b, pos, end);
             nh = Bytes.u8(b, pos);
             pos += hl;
         }
-        return !orNothing || nh != NO_NEXT_HEADER;
+        return nh;
     }
 
     /**
