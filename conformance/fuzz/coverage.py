@@ -22,6 +22,8 @@ def variant(kind, note):
         return words[-1] if words[0] == 'sctp' and len(words) > 2 else 'repeat'
     if kind == 'vlan':
         return 'untagged' if 'untagged' in words else 'tagged'
+    if words[0] in ('plain', 'reply', 'live') or (len(words) > 1 and words[1] == 'again'):
+        return '(packets of the flow around it)'
     if kind in ('ipv6_ext', 'fragments', 'odd_lengths', 'quoted', 'self_connected', 'generic'):
         return ' '.join(words[:2]) if len(words) > 1 else words[0]
     return '-'

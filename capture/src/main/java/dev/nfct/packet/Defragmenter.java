@@ -219,17 +219,12 @@ public final class Defragmenter {
         // An "atomic" fragment (offset 0, no more fragments) goes through reassembly like any
         // other and completes at once: the kernel counts it without its fragment header (observed
         // on 6.18 with the kernel runner).
-        if (offset == 0 && !more && pos + 8 == end && Bytes.u8(b, pos) == NO_NEXT_HEADER) {
-            // An atomic fragment with nothing after its fragment header, announcing nothing (59):
-            // the kernel drops it (observed on 6.18; one announcing another protocol passes,
-            // unreassembled).
-            givenUp.add(frame);
-            return DROPPED;
-        }
-        if (offset == 0 && furtherFragmentHeaderCut(b, pos, end)) {
-            // Its own header is whole, but a further fragment header after it lacks its first
-            // bytes: dropped (observed on 6.18; another header cut there leaves the packet to
-            // conntrack, which calls it invalid).
+        int announced = Bytes.u8(b, pos);
+        if (offset == 0 && pos + 8 == end && (Ipv6Headers.isExtension(announced) || announced == NO_NEXT_HEADER)) {
+            // A first or atomic fragment with nothing at all after its fragment header, which
+            // announces another extension header or nothing (59): the kernel drops it (observed
+            // on 6.18; one announcing a protocol passes, unreassembled, and so does one whose
+            // next header has a byte or more, to be called invalid).
             givenUp.add(frame);
             return DROPPED;
         }
@@ -273,11 +268,6 @@ public final class Defragmenter {
     private static boolean walkableAfter(byte[] b, int fragmentHeader, int end) {
         int nh = firstUnreadableAfter(b, fragmentHeader, end);
         return nh >= 0 && nh != NO_NEXT_HEADER;
-    }
-
-    /** Whether the walk after the fragment header at {@code fragmentHeader} meets a fragment header it cannot read. */
-    private static boolean furtherFragmentHeaderCut(byte[] b, int fragmentHeader, int end) {
-        return firstUnreadableAfter(b, fragmentHeader, end) == -1 - Ipv6Headers.FRAGMENT;
     }
 
     /**
