@@ -286,6 +286,7 @@ class Result:
         self.ip_seen = 0
         self.replay_seconds = 0.0
         self.total_seconds = 0.0
+        self.drain_seconds = 0.0
         self.lost_events = 0
         self.lost_records = 0
         self.unmatched_records = 0
@@ -335,8 +336,11 @@ def _run(cmd, what, input_text=None, timeout=60):
 
 
 class Lab:
-    def __init__(self, sysctls=(), timing="top", log=None, rcvbuf=BUF_BYTES):
+    def __init__(self, sysctls=(), timing="top", log=None, rcvbuf=BUF_BYTES, drain=0.0):
         self.tag = "%s%d" % (PREFIX, os.getpid())
+        # Seconds to wait after a replay for every entry to expire, so that the kernel's
+        # garbage collection has sent all their DESTROY events (0: do not wait).
+        self.drain = drain
         self.ns = {role: "%s-%s" % (self.tag, role) for role in ("src", "mid", "snk")}
         self.extra_sysctls = list(sysctls)
         self.timing = timing
@@ -561,6 +565,8 @@ class Lab:
         res.ip_seen = ip_seen - ip0
         if seen != sent:
             raise LabError(EXIT_SETUP, "bridge saw %d of %d frames" % (seen, sent))
+        if self.drain > 0:
+            res.drain_seconds = self._drain()
         end = self._barrier(begin)
         self.listener.sync()
         with self.listener.cond:
@@ -575,6 +581,17 @@ class Lab:
         self._trace(prep, records, res)
         res.total_seconds = time.monotonic() - t0
         return res
+
+    def _drain(self):
+        """Waits until the table is empty (every entry expired and collected, its DESTROY event
+        sent) or self.drain seconds passed; returns the seconds waited."""
+        t = time.monotonic()
+        while self._table_rows() and time.monotonic() - t < self.drain:
+            time.sleep(0.2)
+        left = len(self._table_rows())
+        if left:
+            self.log("drain: %d entries still there after %.0f s" % (left, self.drain))
+        return time.monotonic() - t
 
     def _tcpreplay(self, pcap, res):
         cmd = ["taskset", "-c", str(self.cpu), "ip", "netns", "exec", self.ns["src"],
@@ -667,6 +684,10 @@ def add_common_options(parser):
     parser.add_argument("--sysctl", action="append", default=[], metavar="K=V",
                         help="extra sysctl in the conntrack namespace; a bare name means "
                              "net.netfilter.NAME (repeatable)")
+    parser.add_argument("--drain", type=float, default=0.0, metavar="SECONDS",
+                        help="after each replay, wait up to SECONDS for every entry to expire, "
+                             "so that their DESTROY events are in the output (with short "
+                             "timeouts set by --sysctl)")
     parser.add_argument("--cleanup-stale", action="store_true",
                         help="remove namespaces/temp dirs left by killed runs, then exit")
     parser.add_argument("--rcvbuf", type=int, default=BUF_BYTES, metavar="BYTES",
@@ -704,7 +725,7 @@ def run_cli(prog, args, log, work, check_args=lambda: None):
     labs = []
 
     def open_lab():
-        the_lab = Lab(parse_sysctl_args(args.sysctl), args.timing, log, args.rcvbuf)
+        the_lab = Lab(parse_sysctl_args(args.sysctl), args.timing, log, args.rcvbuf, args.drain)
         labs.append(the_lab)
         the_lab.start()
         return the_lab

@@ -44,20 +44,27 @@ final class ConformanceCommand {
     private ConformanceCommand() {}
 
     static String usage() {
-        return "usage: conformance --captures DIR --out DIR [--flink] [--timing top|capture] [--set NAME=VALUE]\n"
+        return "usage: conformance --captures DIR --out DIR [--flink] [--timing top|capture] [--at-end keep|expire]\n"
+                + "                   [--set NAME=VALUE]\n"
                 + "\n"
                 + "Replays every .pcap/.pcapng in DIR with the kernel runner's settings (acct,\n"
                 + "timestamps and events on, checksums off) and writes normalised events, final table\n"
                 + "and per-frame ctinfo per capture, for comparison with the kernel runner.\n"
                 + "  --flink             also through the Flink job (its in-process path, top speed only)\n"
-                + "  --timing top|capture  the engine's replay timing, as replay's (default top)\n";
+                + "  --timing top|capture  the engine's replay timing, as replay's (default top)\n"
+                + "  --at-end keep|expire  the entries left at the end: kept (default), or each expired\n"
+                + "                      at its deadline with its DESTROY event, as the kernel runner's\n"
+                + "                      --drain leaves them (engine only)\n"
+                + "  --set NAME=VALUE    a sysctl setting, e.g. nf_conntrack_udp_timeout=4 (repeatable)\n";
     }
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
         Args args;
         try {
             args = new Args(
-                    argv, Set.of("--captures", "--out", "--set", "--timing"), Set.of("--flink", "--help", "-h"));
+                    argv,
+                    Set.of("--captures", "--out", "--set", "--timing", "--at-end"),
+                    Set.of("--flink", "--help", "-h"));
         } catch (IllegalArgumentException e) {
             err.println("conformance: " + e.getMessage() + " (see conformance --help)");
             return 2;
@@ -85,11 +92,18 @@ final class ConformanceCommand {
                 settings.set(kv.substring(0, eq), kv.substring(eq + 1));
             }
             Timing timing = Timing.parse(args.get("--timing", "top"));
+            AtEnd atEnd = AtEnd.parse(args.get("--at-end", "keep"));
+            if (atEnd == AtEnd.FLUSH) {
+                throw new IllegalArgumentException("--at-end is keep or expire");
+            }
+            if (atEnd != AtEnd.KEEP && args.has("--flink")) {
+                throw new IllegalArgumentException("--flink keeps the entries; leave out --at-end expire");
+            }
             if (timing != Timing.TOP && args.has("--flink")) {
                 throw new IllegalArgumentException("--flink replays at top speed only; leave out --timing capture");
             }
             for (var e : captures.entrySet()) {
-                engine(e.getKey(), e.getValue(), settings, timing, dir);
+                engine(e.getKey(), e.getValue(), settings, timing, atEnd, dir);
             }
             if (args.has("--flink")) {
                 flink(captures, settings, dir);
@@ -106,11 +120,12 @@ final class ConformanceCommand {
         }
     }
 
-    private static void engine(String name, Path pcap, Settings settings, Timing timing, Path dir) throws IOException {
+    private static void engine(String name, Path pcap, Settings settings, Timing timing, AtEnd atEnd, Path dir)
+            throws IOException {
         List<String> events = new ArrayList<>();
         Conntrack engine = new Conntrack(
                 settings, Trackers.standard(settings), new HashConnTable(), ev -> events.add(OracleFormat.event(ev)));
-        CaptureReplay replay = new CaptureReplay(engine, timing, AtEnd.KEEP);
+        CaptureReplay replay = new CaptureReplay(engine, timing, atEnd);
         List<String> trace = new ArrayList<>();
         try (CaptureReader reader = CaptureReader.open(pcap)) {
             for (FrameVerdict v : replay.run(reader)) {
