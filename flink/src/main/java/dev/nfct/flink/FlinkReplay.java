@@ -6,12 +6,14 @@ import dev.nfct.avro.Hook;
 import dev.nfct.avro.PacketEvent;
 import dev.nfct.avro.PacketVerdict;
 import dev.nfct.avro.TableEntry;
+import dev.nfct.core.Packet;
 import dev.nfct.flink.operator.PacketCtInfo;
 import dev.nfct.flink.records.InputRecord;
 import dev.nfct.flink.records.TableUpdate;
 import dev.nfct.packet.CaptureReader;
 import dev.nfct.packet.CapturedDatagram;
 import dev.nfct.replay.FrameVerdict;
+import dev.nfct.replay.Timing;
 import dev.nfct.schema.FlowKeys;
 import dev.nfct.schema.PacketEvents;
 import java.io.IOException;
@@ -61,15 +63,34 @@ public final class FlinkReplay {
      */
     public static Map<String, HostResult> run(
             StreamExecutionEnvironment env, Map<String, Path> captures, ReadableConfig config) throws Exception {
+        return run(env, captures, config, Timing.TOP);
+    }
+
+    /**
+     * Replays {@code captures} (host name to file) through the job on {@code env}, at top speed or
+     * in the captures' own timing. In capture timing every packet keeps its own time, and after
+     * each capture its host's clock is moved a day on, so that every entry expires with its
+     * DESTROY event, as the kernel's entries do when left alone (configure no out-of-orderness:
+     * each capture is one host, in order).
+     *
+     * @return per host, in the order of {@code captures}
+     */
+    public static Map<String, HostResult> run(
+            StreamExecutionEnvironment env, Map<String, Path> captures, ReadableConfig config, Timing timing)
+            throws Exception {
         Map<String, HostResult> results = new LinkedHashMap<>();
         List<InputRecord> records = new ArrayList<>();
-        // Every capture is replayed at one shared instant: at top speed a capture takes no time, and
-        // one instant for all keeps one capture's clock from expiring (or making late) another's.
+        // At top speed every capture is replayed at one shared instant: a capture takes no time,
+        // and one instant for all keeps one capture's clock from expiring (or making late) another's.
         long instant = Long.MIN_VALUE;
         for (var e : captures.entrySet()) {
             HostResult r = new HostResult();
-            instant = read(e.getKey(), e.getValue(), instant, records, r);
-            r.now = instant;
+            if (timing == Timing.CAPTURE) {
+                r.now = readInOwnTime(e.getKey(), e.getValue(), records, r);
+            } else {
+                instant = read(e.getKey(), e.getValue(), instant, records, r);
+                r.now = instant;
+            }
             results.put(e.getKey(), r);
         }
         if (records.isEmpty()) {
@@ -94,6 +115,9 @@ public final class FlinkReplay {
             out.deadLetters.sinkTo(deadSink).setParallelism(1).name("replay-dead-letters");
             env.execute("nfct flink replay");
             for (PacketCtInfo c : ctinfoSink.queue()) {
+                if (c.packetId == CLOCK_PACKET_ID) {
+                    continue;
+                }
                 // The packet id is the datagram's frame number (see read()).
                 int frame = (int) c.packetId;
                 results.get(c.host).frames.put(frame, new FrameVerdict(frame, c.state, c.direction));
@@ -130,6 +154,61 @@ public final class FlinkReplay {
         return results;
     }
 
+    /** Packet id of the packet that moves a host's clock on at the end of its capture. */
+    static final long CLOCK_PACKET_ID = Long.MAX_VALUE;
+
+    private static final long DAY_NS = 86_400_000_000_000L;
+
+    /**
+     * Adds a capture's packets, each at its own time, then a packet that changes nothing (an RST
+     * of no connection) a day after the last, which moves the host's clock past every deadline;
+     * returns the last packet's time.
+     */
+    private static long readInOwnTime(String host, Path capture, List<InputRecord> out, HostResult r)
+            throws IOException {
+        long last = 0;
+        try (CaptureReader reader = CaptureReader.open(capture)) {
+            reader.fragmentTimeoutsByCaptureTime(true);
+            for (CapturedDatagram d; (d = reader.next()) != null; ) {
+                last = Math.max(last, d.timestampNanos());
+                add(out, PacketEvents.fromPacket(d.packet(), host, d.frameNumber(), d.timestampNanos()), d);
+                for (int f : d.absorbedFrames()) {
+                    r.frames.put(f, new FrameVerdict(f, "frag", "-"));
+                }
+            }
+            for (int f : reader.unseenFrames()) {
+                r.frames.put(f, new FrameVerdict(f, "unseen", "-"));
+            }
+        }
+        Packet rst = new Packet();
+        rst.family = Packet.AF_INET;
+        rst.srcLo = 0xC000_02FEL; // 192.0.2.254, a documentation address
+        rst.dstLo = 0xC000_02FDL;
+        rst.protocol = Packet.IPPROTO_TCP;
+        rst.srcPort = 9;
+        rst.dstPort = 9;
+        rst.tcpFlags = Packet.TH_RST;
+        rst.l3Length = 40;
+        rst.l4Length = 20;
+        rst.tcpDataOffset = 20;
+        out.add(InputRecord.packet(PacketEvents.fromPacket(rst, host, CLOCK_PACKET_ID, last + DAY_NS)));
+        return last;
+    }
+
+    /** Adds one datagram's observation; one dropped before the confirm becomes two (see read()). */
+    private static void add(List<InputRecord> out, PacketEvent e, CapturedDatagram d) {
+        if (d.droppedBeforeConfirm()) {
+            e.setSeenOnce(false);
+            out.add(InputRecord.packet(e));
+            out.add(InputRecord.packet(PacketEvent.newBuilder(e)
+                    .setHook(Hook.FORWARD)
+                    .setVerdict(PacketVerdict.DROP)
+                    .build()));
+        } else {
+            out.add(InputRecord.packet(e));
+        }
+    }
+
     /**
      * Adds a capture's packets at {@code instant} (the capture's own first time if not set yet),
      * each with its frame number as packet id, and notes the frames that never become a datagram.
@@ -141,20 +220,10 @@ public final class FlinkReplay {
                 if (instant == Long.MIN_VALUE) {
                     instant = d.timestampNanos();
                 }
-                PacketEvent e = PacketEvents.fromPacket(d.packet(), host, d.frameNumber(), instant);
-                if (d.droppedBeforeConfirm()) {
-                    // Seen at the entry hook, then dropped before the exit hook: two observations
-                    // of one packet, as a host reports a packet its filter drops.
-                    e.setSeenOnce(false);
-                    PacketEvent drop = PacketEvent.newBuilder(e)
-                            .setHook(Hook.FORWARD)
-                            .setVerdict(PacketVerdict.DROP)
-                            .build();
-                    out.add(InputRecord.packet(e));
-                    out.add(InputRecord.packet(drop));
-                } else {
-                    out.add(InputRecord.packet(e));
-                }
+                // A datagram dropped before the confirm is seen at the entry hook, then dropped
+                // before the exit hook: two observations of one packet, as a host reports a
+                // packet its filter drops.
+                add(out, PacketEvents.fromPacket(d.packet(), host, d.frameNumber(), instant), d);
                 for (int f : d.absorbedFrames()) {
                     r.frames.put(f, new FrameVerdict(f, "frag", "-"));
                 }
