@@ -464,7 +464,8 @@ class Lab:
                 self.sysctl_values[name] = value
                 if "timeout" in name and "frag" not in name:
                     self.configured.update(int(v) for v in value.split() if v.isdigit())
-        for key, want in DEFAULT_SYSCTLS + self.extra_sysctls:
+        # The values in force: an extra sysctl overrides a default of the same name.
+        for key, want in dict(DEFAULT_SYSCTLS + self.extra_sysctls).items():
             if not key.startswith("net.netfilter.nf_conntrack_"):
                 continue
             have = self.sysctl_values.get(key.rsplit(".", 1)[1])

@@ -23,7 +23,7 @@ public final class CaptureReader implements Closeable {
     private final PcapReader frames;
     private final String source;
     private final Defragmenter defragmenter = new Defragmenter();
-    private final PacketDecoder decoder = new PacketDecoder();
+    private PacketDecoder decoder = new PacketDecoder();
     private final List<SkippedFrame> skipped = new ArrayList<>();
     private final List<Integer> droppedByIp = new ArrayList<>();
     private boolean fragmentClock;
@@ -41,6 +41,15 @@ public final class CaptureReader implements Closeable {
     public CaptureReader(InputStream in, String sourceName) throws IOException {
         this.frames = new PcapReader(in, sourceName);
         this.source = sourceName;
+    }
+
+    /**
+     * Whether each datagram's transport checksum is checked by the kernel's rules for a packet
+     * entering at PRE_ROUTING (what {@code nf_conntrack_checksum=1} does), filling
+     * {@link dev.nfct.core.Packet#l4ChecksumOk}. Off by default.
+     */
+    public void verifyChecksums(boolean on) {
+        decoder = new PacketDecoder(on);
     }
 
     /**

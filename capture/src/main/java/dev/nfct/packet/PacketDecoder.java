@@ -6,8 +6,9 @@ import dev.nfct.core.Packet;
  * Decodes one whole (already reassembled) IP datagram into a {@link Packet}: the L3 and L4 fields
  * connection tracking reads. Stateless and thread-safe.
  *
- * <p>Checksums are not verified and {@link Packet#l4ChecksumOk} stays true: the reference replay
- * harness runs with {@code nf_conntrack_checksum=0}, so the kernel does not look at them either.
+ * <p>Checksums are verified only by a decoder made to ({@link #PacketDecoder(boolean)}), for
+ * {@code nf_conntrack_checksum=1}; otherwise {@link Packet#l4ChecksumOk} stays true, as the kernel
+ * does not look at them with the replay default {@code nf_conntrack_checksum=0}.
  *
  * <p>For ICMP errors (and ICMPv6 redirects with a Redirected Header option) the quoted datagram is
  * decoded into {@link Packet#inner}; {@code inner} stays null when the quote is too damaged to hold
@@ -24,7 +25,25 @@ public final class PacketDecoder {
      */
     public void decode(byte[] buf, int off, int len, Packet out) {
         out.reset();
-        decodeIp(buf, off, len, out, false);
+        int l4 = decodeIp(buf, off, len, out, false);
+        if (verifyChecksums && l4 >= 0 && !out.l4Unreachable) {
+            out.l4ChecksumOk = Checksums.pass(buf, off, l4, out.l4Length, out);
+        }
+    }
+
+    private final boolean verifyChecksums;
+
+    /** A decoder that leaves {@link Packet#l4ChecksumOk} true (what {@code nf_conntrack_checksum=0} needs). */
+    public PacketDecoder() {
+        this(false);
+    }
+
+    /**
+     * @param verifyChecksums compute {@link Packet#l4ChecksumOk} by the kernel's rules for a packet
+     *     entering at PRE_ROUTING ({@link Checksums}), for {@code nf_conntrack_checksum=1}
+     */
+    public PacketDecoder(boolean verifyChecksums) {
+        this.verifyChecksums = verifyChecksums;
     }
 
     /**
@@ -49,21 +68,22 @@ public final class PacketDecoder {
         }
     }
 
-    private static void decodeIp(byte[] b, int off, int len, Packet p, boolean quoted) {
+    /** @return where the transport header starts, or -1 when there is none to check */
+    private static int decodeIp(byte[] b, int off, int len, Packet p, boolean quoted) {
         if (len < 1) {
             throw new MalformedPacketException("empty datagram");
         }
         int version = Bytes.u8(b, off) >>> 4;
         if (version == 4) {
-            ipv4(b, off, len, p, quoted);
+            return ipv4(b, off, len, p, quoted);
         } else if (version == 6) {
-            ipv6(b, off, len, p, quoted);
+            return ipv6(b, off, len, p, quoted);
         } else {
             throw new MalformedPacketException("IP version nibble is " + version + ", not 4 or 6");
         }
     }
 
-    private static void ipv4(byte[] b, int off, int len, Packet p, boolean quoted) {
+    private static int ipv4(byte[] b, int off, int len, Packet p, boolean quoted) {
         if (len < 20) {
             throw new MalformedPacketException("IPv4 header needs 20 bytes, only " + len + " present");
         }
@@ -97,12 +117,13 @@ public final class PacketDecoder {
         p.l4Length = (quoted ? len : Math.min(total, len)) - headerLength;
         if ((Bytes.u16(b, off + 6) & 0x1fff) != 0) {
             p.l4Unreachable = true; // a later fragment: no L4 header in it
-            return;
+            return -1;
         }
         transport(b, l4, p.l4Length, p, quoted);
+        return l4;
     }
 
-    private static void ipv6(byte[] b, int off, int len, Packet p, boolean quoted) {
+    private static int ipv6(byte[] b, int off, int len, Packet p, boolean quoted) {
         if (len < IPV6_HEADER) {
             throw new MalformedPacketException("IPv6 header needs 40 bytes, only " + len + " present");
         }
@@ -134,13 +155,13 @@ public final class PacketDecoder {
             if (hl < 0 || (nh == Ipv6Headers.FRAGMENT && pos + 4 > end)) {
                 p.protocol = nh;
                 p.l4Unreachable = true; // the chain's own bytes are not there: L4 cannot be located
-                return;
+                return -1;
             }
             if (nh == Ipv6Headers.FRAGMENT && (Bytes.u16(b, pos + 2) & 0xfff8) != 0) {
                 p.protocol = Bytes.u8(b, pos);
                 p.l4Length = Math.max(0, end - pos - hl);
                 p.l4Unreachable = true; // a later fragment: no L4 header in it
-                return;
+                return -1;
             }
             if (nh == Ipv6Headers.FRAGMENT && !quoted && (Bytes.u16(b, pos + 2) & 1) != 0) {
                 // A first fragment that reaches conntrack unreassembled: defragmentation refused
@@ -148,7 +169,7 @@ public final class PacketDecoder {
                 p.protocol = Bytes.u8(b, pos);
                 p.l4Length = Math.max(0, end - pos - hl);
                 p.l4Unreachable = true;
-                return;
+                return -1;
             }
             nh = Bytes.u8(b, pos);
             pos += hl;
@@ -156,6 +177,7 @@ public final class PacketDecoder {
         p.protocol = nh;
         p.l4Length = Math.max(0, end - pos);
         transport(b, Math.min(pos, end), p.l4Length, p, quoted);
+        return Math.min(pos, end);
     }
 
     private static void transport(byte[] b, int at, int n, Packet p, boolean quoted) {

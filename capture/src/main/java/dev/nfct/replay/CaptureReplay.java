@@ -37,6 +37,8 @@ public final class CaptureReplay {
      */
     public List<FrameVerdict> run(CaptureReader reader) throws IOException {
         reader.fragmentTimeoutsByCaptureTime(timing == Timing.CAPTURE);
+        // A replay sees forwarded packets, checked at PRE_ROUTING when the setting asks for it.
+        reader.verifyChecksums(engine.settings().checksum == 1);
         PacketCt r = new PacketCt();
         for (CapturedDatagram d; (d = reader.next()) != null; ) {
             advanceClock(d.timestampNanos());

@@ -32,7 +32,8 @@ class FragmentTimingTest {
     }
 
     private static List<String> replay(Timing timing) throws IOException {
-        Settings settings = new Settings();
+        // The replay's settings (checksums not checked): this capture's UDP checksum is not summed.
+        Settings settings = Settings.replayDefaults();
         Conntrack engine = new Conntrack(settings, Trackers.standard(settings), new HashConnTable(), null);
         try (CaptureReader reader = new CaptureReader(capture().stream(), "frag.pcap")) {
             return new CaptureReplay(engine, timing, AtEnd.KEEP)
@@ -69,7 +70,7 @@ class FragmentTimingTest {
                 .record(1000, 0, first)
                 .record(1040, 0, other)
                 .record(1010, 0, last);
-        Settings settings = new Settings();
+        Settings settings = Settings.replayDefaults();
         Conntrack engine = new Conntrack(settings, Trackers.standard(settings), new HashConnTable(), null);
         try (CaptureReader reader = new CaptureReader(file.stream(), "frag.pcap")) {
             assertThat(new CaptureReplay(engine, Timing.CAPTURE, AtEnd.KEEP)

@@ -46,7 +46,7 @@ class FuzzRegressionTest {
         List<String> kernelTrace = kernel.traceKeys();
         List<String> kernelTable = kernel.sortedTable();
 
-        OracleReplay.Result r = OracleReplay.replay(pcap);
+        OracleReplay.Result r = OracleReplay.replay(pcap, kernel.sysctls());
         List<String> events = r.events(), ctinfo = r.ctinfo(), table = r.table();
 
         Map<String, List<String>> ours = OracleReplay.byFlow(events), theirs = OracleReplay.byFlow(kernelEvents);

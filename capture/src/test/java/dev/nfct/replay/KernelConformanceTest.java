@@ -57,7 +57,7 @@ class KernelConformanceTest {
 
     private static void check(Path pcap, Map<String, String> known) throws IOException {
         KernelReference kernel = KernelReference.beside(pcap);
-        OracleReplay.Result r = OracleReplay.replay(pcap);
+        OracleReplay.Result r = OracleReplay.replay(pcap, kernel.sysctls());
         List<String> kernelEvents = kernel.events();
         Map<String, List<String>> ours = OracleReplay.byFlow(r.events()), theirs = OracleReplay.byFlow(kernelEvents);
         List<String> keys = new ArrayList<>(theirs.keySet());

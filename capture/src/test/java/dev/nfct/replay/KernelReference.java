@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the kernel did with a capture, read from the files beside it: its events, its per-frame
@@ -14,9 +16,15 @@ import java.util.List;
  * {@code NAME.trace} and {@code NAME.table} (the regression captures).
  *
  * <p>A comparison must not shrink when a file is missing: {@link #beside} fails, naming the file,
- * instead of reading it as empty.
+ * instead of reading it as empty. An optional {@code NAME.sysctl} lists the settings (one
+ * {@code nf_conntrack_NAME=VALUE} per line) the kernel ran with, over the replay defaults.
  */
-public record KernelReference(String name, List<String> events, List<String> traceKeys, List<String> sortedTable) {
+public record KernelReference(
+        String name,
+        List<String> events,
+        List<String> traceKeys,
+        List<String> sortedTable,
+        Map<String, String> sysctls) {
 
     /** @throws AssertionError when one of the three files is missing */
     public static KernelReference beside(Path pcap) throws IOException {
@@ -28,7 +36,16 @@ public record KernelReference(String name, List<String> events, List<String> tra
         Path table = either(dir, base + ".events.table", base + ".table");
         List<String> sorted = new ArrayList<>(lines(table));
         sorted.sort(null);
-        return new KernelReference(base, lines(events), OracleReplay.traceKeys(lines(trace)), List.copyOf(sorted));
+        Map<String, String> sysctls = new LinkedHashMap<>();
+        Path settings = dir.resolve(base + ".sysctl");
+        if (Files.isRegularFile(settings)) {
+            for (String l : lines(settings)) {
+                int eq = l.indexOf('=');
+                sysctls.put(l.substring(0, eq).strip(), l.substring(eq + 1).strip());
+            }
+        }
+        return new KernelReference(
+                base, lines(events), OracleReplay.traceKeys(lines(trace)), List.copyOf(sorted), Map.copyOf(sysctls));
     }
 
     private static Path required(Path dir, String name) {

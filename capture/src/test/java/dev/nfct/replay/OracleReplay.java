@@ -23,8 +23,14 @@ public final class OracleReplay {
     public record Result(List<String> events, List<String> ctinfo, List<String> table) {}
 
     public static Result replay(Path pcap) throws IOException {
+        return replay(pcap, Map.of());
+    }
+
+    /** The same with sysctl settings (by name, e.g. {@code nf_conntrack_checksum}) over the replay defaults. */
+    public static Result replay(Path pcap, Map<String, String> sysctls) throws IOException {
         List<String> events = new ArrayList<>();
         Settings settings = Settings.replayDefaults();
+        sysctls.forEach(settings::set);
         Conntrack engine = new Conntrack(
                 settings, Trackers.standard(settings), new HashConnTable(), e -> events.add(OracleFormat.event(e)));
         CaptureReplay replay = new CaptureReplay(engine, Timing.TOP, AtEnd.KEEP);

@@ -7,6 +7,7 @@ import dev.nfct.avro.PacketEvent;
 import dev.nfct.avro.PacketVerdict;
 import dev.nfct.avro.TableEntry;
 import dev.nfct.core.Packet;
+import dev.nfct.flink.operator.ConntrackOptions;
 import dev.nfct.flink.operator.PacketCtInfo;
 import dev.nfct.flink.records.InputRecord;
 import dev.nfct.flink.records.TableUpdate;
@@ -85,10 +86,11 @@ public final class FlinkReplay {
         long instant = Long.MIN_VALUE;
         for (var e : captures.entrySet()) {
             HostResult r = new HostResult();
+            boolean checksums = config.get(ConntrackOptions.SYSCTLS.get("nf_conntrack_checksum")) == 1;
             if (timing == Timing.CAPTURE) {
-                r.now = readInOwnTime(e.getKey(), e.getValue(), records, r);
+                r.now = readInOwnTime(e.getKey(), e.getValue(), checksums, records, r);
             } else {
-                instant = read(e.getKey(), e.getValue(), instant, records, r);
+                instant = read(e.getKey(), e.getValue(), checksums, instant, records, r);
                 r.now = instant;
             }
             results.put(e.getKey(), r);
@@ -164,11 +166,12 @@ public final class FlinkReplay {
      * of no connection) a day after the last, which moves the host's clock past every deadline;
      * returns the last packet's time.
      */
-    private static long readInOwnTime(String host, Path capture, List<InputRecord> out, HostResult r)
+    private static long readInOwnTime(String host, Path capture, boolean checksums, List<InputRecord> out, HostResult r)
             throws IOException {
         long last = 0;
         try (CaptureReader reader = CaptureReader.open(capture)) {
             reader.fragmentTimeoutsByCaptureTime(true);
+            reader.verifyChecksums(checksums);
             for (CapturedDatagram d; (d = reader.next()) != null; ) {
                 last = Math.max(last, d.timestampNanos());
                 add(out, PacketEvents.fromPacket(d.packet(), host, d.frameNumber(), d.timestampNanos()), d);
@@ -213,9 +216,11 @@ public final class FlinkReplay {
      * Adds a capture's packets at {@code instant} (the capture's own first time if not set yet),
      * each with its frame number as packet id, and notes the frames that never become a datagram.
      */
-    private static long read(String host, Path capture, long instant, List<InputRecord> out, HostResult r)
+    private static long read(
+            String host, Path capture, boolean checksums, long instant, List<InputRecord> out, HostResult r)
             throws IOException {
         try (CaptureReader reader = CaptureReader.open(capture)) {
+            reader.verifyChecksums(checksums);
             for (CapturedDatagram d; (d = reader.next()) != null; ) {
                 if (instant == Long.MIN_VALUE) {
                     instant = d.timestampNanos();
