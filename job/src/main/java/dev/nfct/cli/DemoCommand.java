@@ -122,6 +122,9 @@ final class DemoCommand {
             conf.set(ConntrackOptions.OUT_OF_ORDERNESS, Duration.ZERO);
             conf.set(ConntrackOptions.SYSCTLS.get("nf_conntrack_acct"), 1);
             conf.set(ConntrackOptions.SYSCTLS.get("nf_conntrack_timestamp"), 1);
+            // As replay: a capture's own packets may carry checksums its host's NIC was to fill
+            // in (transmit offload), which that host's kernel never checked.
+            conf.set(ConntrackOptions.SYSCTLS.get("nf_conntrack_checksum"), 0);
             StreamExecutionEnvironment env;
             if (once) {
                 env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);

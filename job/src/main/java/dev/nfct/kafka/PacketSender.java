@@ -93,6 +93,9 @@ public final class PacketSender {
      * @throws KafkaUnavailableException when the brokers refuse or lose records
      */
     public long send(CaptureReader capture) throws IOException {
+        // Each record carries the producer's verdict on its checksum, by the kernel's rules for a
+        // packet entering at PRE_ROUTING; the job honours it only with nf_conntrack_checksum=1.
+        capture.verifyChecksums(true);
         Map<String, Object> c = new HashMap<>(clientConfig);
         c.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         c.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());

@@ -45,7 +45,9 @@ public final class PacketEvents {
         PacketEventChecks.check(e);
         addressing(e, out);
         out.hopLimit = e.getTtl();
-        out.l4ChecksumOk = e.getChecksumOk();
+        // The kernel checks checksums only for packets entering at PRE_ROUTING (a packet entering
+        // at LOCAL_OUT is its own host's, never checked).
+        out.l4ChecksumOk = e.getChecksumOk() || e.getHook() != Hook.PRE_ROUTING;
         if (out.l4Unreachable) {
             return;
         }

@@ -58,6 +58,17 @@ class PacketEventsTest {
     }
 
     @Test
+    void aWrongChecksumCountsOnlyForAPacketEnteringAtPreRouting() {
+        // The kernel checks checksums at PRE_ROUTING only; its own packets (LOCAL_OUT) never.
+        PacketEvent e =
+                event(Packets.tcp("192.0.2.1", 40000, "198.51.100.2", 80).syn().build());
+        e.setChecksumOk(false);
+        assertThat(toPacket(e).l4ChecksumOk).isFalse();
+        e.setHook(dev.nfct.avro.Hook.LOCAL_OUT);
+        assertThat(toPacket(e).l4ChecksumOk).isTrue();
+    }
+
+    @Test
     void ipv6AddressesAreHiLoInNetworkOrder() {
         PacketEvent e = event(Packets.udp("2001:db8::1", 5353, "ff02::fb", 5353).build());
         assertThat(e.getSrc().remaining()).isEqualTo(16);
