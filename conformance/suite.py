@@ -231,6 +231,8 @@ def main():
     ap.add_argument('--seed', type=int, default=int(os.environ.get('NFCT_SUITE_SEED', '1')))
     ap.add_argument('--fuzz-count', type=int, default=2000)
     ap.add_argument('--per-capture', type=int, default=50)
+    ap.add_argument('--variant-count', type=int, default=100,
+                    help='fuzzed sequences under each sysctl variant (fuzz/variants.py); 0 for none')
     ap.add_argument('--work', help='work folder (default: a temp dir, removed unless --keep)')
     ap.add_argument('--no-traffic', action='store_true', help='skip the real-traffic captures')
     ap.add_argument('--no-flink', action='store_true', help='compare the engine only')
@@ -259,32 +261,40 @@ def main():
     work = Path(a.work) if a.work else Path(tempfile.mkdtemp(prefix='nfct-suite-'))
     started = time.time()
     try:
-        sets = OrderedDict()      # name -> (captures, timed)
+        sets = OrderedDict()      # name -> (captures, timed, sysctls)
         if a.captures:
-            sets['timed' if a.timed else 'captures'] = (Path(a.captures).resolve(), a.timed)
+            sets['timed' if a.timed else 'captures'] = (Path(a.captures).resolve(), a.timed, {})
         elif not a.no_traffic:
             out = work / 'traffic'
             run([HERE / 'traffic' / 'make-traffic.sh', '--size', 'small', '--seed', a.seed, '--out', out])
-            sets['traffic'] = (out, False)
+            sets['traffic'] = (out, False, {})
             if not a.no_timed:
-                sets['timed'] = (out, True)
+                sets['timed'] = (out, True, dict(TIMED_SYSCTLS))
         if not a.captures:
             out = work / 'fuzz'
             run([sys.executable, HERE / 'fuzz' / 'generate.py', '--seed', a.seed, '--count', a.fuzz_count,
                  '--per-capture', a.per_capture, '--out', out])
-            sets['fuzz'] = (out, False)
+            sets['fuzz'] = (out, False, {})
+            sys.path.insert(0, str(HERE / 'fuzz'))
+            import variants  # noqa: E402  (the generator's sysctl variants)
+            for variant in variants.VARIANTS if a.variant_count > 0 else ():
+                out = work / ('fuzz-' + variant)
+                run([sys.executable, HERE / 'fuzz' / 'generate.py', '--seed', a.seed, '--count', a.variant_count,
+                     '--per-capture', a.per_capture, '--variant', variant, '--out', out])
+                sets['fuzz:' + variant] = (out, False, variants.sysctls(variant))
         results = []
-        for set_name, (captures, timed) in sets.items():
-            kernel_dir, java_dir = work / ('kernel-' + set_name), work / ('java-' + set_name)
+        for set_name, (captures, timed, sysctls) in sets.items():
+            folder = set_name.replace(':', '-')
+            kernel_dir, java_dir = work / ('kernel-' + folder), work / ('java-' + folder)
             timing = 'capture' if timed else a.timing
             kernel = [sys.executable, HERE / 'kernel' / 'batch.py', '-q', '--timing', timing]
             cmd = ['java', '-jar', JAR, 'conformance', '--captures', captures, '--out', java_dir, '--timing', timing]
             if timed:
                 kernel += ['--drain', TIMED_DRAIN_SECONDS]
                 cmd += ['--at-end', 'expire']
-                for name, value in TIMED_SYSCTLS.items():
-                    kernel += ['--sysctl', '%s=%s' % (name, value)]
-                    cmd += ['--set', '%s=%s' % (name, value)]
+            for name, value in sysctls.items():
+                kernel += ['--sysctl', '%s=%s' % (name, value)]
+                cmd += ['--set', '%s=%s' % (name, value)]
             if not a.no_flink:
                 cmd.append('--flink')
             run(kernel + [kernel_dir, captures])
@@ -301,7 +311,7 @@ def main():
                 r['set'] = set_name
                 for d in r['diffs']:
                     d['capture'] = pcap.name
-                if set_name == 'fuzz' and r['diffs']:
+                if set_name.startswith('fuzz') and r['diffs']:
                     r['sequences'] = fuzz_sequences(manifest, r['diffs'])
                 results.append(r)
         return report(results, known_differences(), a, work, time.time() - started)
@@ -321,8 +331,8 @@ def report(results, known, a, work, seconds):
         verdict = 'agrees' if ok else ('known: ' + known[key] if key in known else 'DIFFERS')
         if not ok and key not in known:
             unexpected += 1
-        if r['set'] == 'fuzz':
-            bad_seqs.update(r.get('sequences', []))
+        if r['set'].startswith('fuzz'):
+            bad_seqs.update((r['set'], i) for i in r.get('sequences', []))
         table = 'same' if r.get('engine_table_ok') and r.get('flink_table_ok', True) else 'DIFF'
         print('%-8s %-28s %6d %9s %9s %9s %9s %-6s %s' % (
             r['set'], r['name'], r['flows'], '%d/%d' % (r['engine_flows_ok'], r['flows']),
@@ -339,8 +349,14 @@ def report(results, known, a, work, seconds):
               '%d captures differing' % (len(timed), sum(r['destroys'] for r in timed),
                                          sum(1 for r in timed if r['diffs'])))
     if not a.captures:
+        variant_sets = sorted({r['set'] for r in results if r['set'].startswith('fuzz:')})
         print('fuzzed sequences: %d (seed %d), disagreeing: %d %s' % (
-            a.fuzz_count, a.seed, len(bad_seqs), sorted(bad_seqs)[:20]))
+            a.fuzz_count, a.seed, sum(1 for s, _ in bad_seqs if s == 'fuzz'),
+            sorted(i for s, i in bad_seqs if s == 'fuzz')[:20]))
+        if variant_sets:
+            print('under sysctl variants: %d sequences each in %s, disagreeing: %d %s' % (
+                a.variant_count, ', '.join(v[5:] for v in variant_sets),
+                sum(1 for s, _ in bad_seqs if s != 'fuzz'), sorted(x for x in bad_seqs if x[0] != 'fuzz')[:10]))
     print('captures: %d, unexpected differences: %d, %.0f s%s' % (
         len(results), unexpected, seconds, (', work kept in %s' % work) if a.keep or a.work else ''))
     agreeing = sum(1 for r in results if not r['diffs'])

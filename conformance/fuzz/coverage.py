@@ -3,7 +3,7 @@
 
     python3 coverage.py WORK            # WORK: a suite.py --work folder (fuzz/ and kernel-fuzz/)
 
-One row per sequence kind and variant: how many sequences and packets of it the run made, and the
+One row per sysctl setting, sequence kind and variant: how many sequences and packets of it the run made, and the
 kernel's ct state for those packets (new, established, related, invalid, and unseen or frag for
 packets that never reached conntrack on their own). docs/CONFORMANCE.md keeps the table of a run.
 """
@@ -30,29 +30,35 @@ def variant(kind, note):
 
 
 def table(work):
-    manifest = json.load(open(os.path.join(work, 'fuzz', 'manifest.json')))
-    traces = {}
-    for cap in manifest['captures']:
-        path = os.path.join(work, 'kernel-fuzz', cap['file'][:-5] + '.trace')
-        with open(path) as f:
-            traces[cap['file']] = {int(l.split()[0]): l.split()[1] for l in f if l.strip()}
+    """Every fuzz folder of a suite run (fuzz/ and one fuzz-VARIANT/ per sysctl variant)."""
     seqs = collections.Counter()
     packets = collections.Counter()
     states = collections.defaultdict(collections.Counter)
-    for s in manifest['sequences']:
-        seen = set()
-        for k, note in enumerate(s['notes']):
-            key = (s['kind'], variant(s['kind'], note))
-            if key not in seen:
-                seqs[key] += 1
-                seen.add(key)
-            packets[key] += 1
-            states[key][traces[s['capture']].get(s['first_frame'] + k, 'unseen')] += 1
-    lines = ['| kind | variant | sequences | packets | ' + ' | '.join(STATES) + ' |',
-             '|---|---|---:|---:|' + '---:|' * len(STATES)]
-    for key in sorted(packets):
+    for folder in sorted(os.listdir(work)):
+        if not (folder == 'fuzz' or folder.startswith('fuzz-')):
+            continue
+        manifest = json.load(open(os.path.join(work, folder, 'manifest.json')))
+        settings = ' '.join('%s=%s' % (k.replace('nf_conntrack_', ''), v)
+                            for k, v in sorted(manifest.get('sysctls', {}).items())) or 'defaults'
+        traces = {}
+        for cap in manifest['captures']:
+            path = os.path.join(work, 'kernel-' + folder, cap['file'][:-5] + '.trace')
+            with open(path) as f:
+                traces[cap['file']] = {int(l.split()[0]): l.split()[1] for l in f if l.strip()}
+        for s in manifest['sequences']:
+            seen = set()
+            for k, note in enumerate(s['notes']):
+                key = (settings, s['kind'], variant(s['kind'], note))
+                if key not in seen:
+                    seqs[key] += 1
+                    seen.add(key)
+                packets[key] += 1
+                states[key][traces[s['capture']].get(s['first_frame'] + k, 'unseen')] += 1
+    lines = ['| settings | kind | variant | sequences | packets | ' + ' | '.join(STATES) + ' |',
+             '|---|---|---|---:|---:|' + '---:|' * len(STATES)]
+    for key in sorted(packets, key=lambda k: (k[0] != 'defaults', k)):
         n = packets[key]
-        lines.append('| %s | %s | %d | %d | %s |' % (key[0], key[1], seqs[key], n, ' | '.join(
+        lines.append('| %s | %s | %s | %d | %d | %s |' % (key[0], key[1], key[2], seqs[key], n, ' | '.join(
             ('%d%%' % round(100.0 * states[key][st] / n)) if states[key][st] else '' for st in STATES)))
     return '\n'.join(lines)
 

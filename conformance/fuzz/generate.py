@@ -36,6 +36,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pcapwrite as pw  # noqa: E402
 from seqbase import (M32, MAX_SEQUENCES, Seq, addresses_for, payload, pick,  # noqa: E402,F401
                      sequence_of_address)
+import variants  # noqa: E402
 from pcapwrite import FIN, SYN, RST, PSH, ACK, URG, ECE, CWR  # noqa: E402
 
 GENERATOR = 'nfct-fuzz/2'
@@ -881,16 +882,18 @@ V6_ONLY = {'icmpv6'} | L3_V6_ONLY
 
 
 # =========================================================================== API
-def build_sequence(seed, index, kinds=None, family=None):
-    """Sequence `index` of `seed`: (packets, meta). Independent of count / batching."""
-    rng = random.Random('nfct-fuzz:%d:%d' % (seed, index))
-    names = sorted(kinds or KINDS)
+def build_sequence(seed, index, kinds=None, family=None, variant=None):
+    """Sequence `index` of `seed` (under the sysctl `variant`, if any): (packets, meta).
+    Independent of count / batching."""
+    rng = random.Random('nfct-fuzz:%d:%d' % (seed, index) + (':' + variant if variant else ''))
+    names = sorted(kinds or variants.kinds(variant) or KINDS)
     kind = pick(rng, [(KINDS[k][0], k) for k in names])
     fam = family or ('ipv6' if rng.random() < 0.4 else 'ipv4')
     if kind in V6_ONLY:
         fam = 'ipv6'
     sq = Seq(seed, index, rng, kind, fam)
     KINDS[kind][1](sq)
+    variants.apply(rng, variant, sq.packets, sq.notes)
     if not sq.packets:
         raise AssertionError('empty sequence %d/%d' % (seed, index))
     return sq.packets, sq.meta()
@@ -900,13 +903,14 @@ def capture_name(seed, n):
     return 'fuzz-%d-%04d.pcap' % (seed, n)
 
 
-def generate(seed, count, per_capture, out, kinds=None, family=None, start=0):
+def generate(seed, count, per_capture, out, kinds=None, family=None, start=0, variant=None):
     """Write the captures and manifest.json into out; return the manifest dict."""
     if start + count > MAX_SEQUENCES:
         raise ValueError('at most %d sequences per run' % MAX_SEQUENCES)
     os.makedirs(out, exist_ok=True)
     manifest = {'generator': GENERATOR, 'seed': seed, 'count': count, 'per_capture': per_capture,
-                'start': start, 'kinds': sorted(kinds or KINDS), 'family': family,
+                'start': start, 'kinds': sorted(kinds or variants.kinds(variant) or KINDS), 'family': family,
+                'variant': variant, 'sysctls': variants.sysctls(variant),
                 'timestamp_base_us': pw.BASE_TS_US, 'timestamp_step_us': 1,
                 'captures': [], 'sequences': []}
     ncap = 0
@@ -918,7 +922,7 @@ def generate(seed, count, per_capture, out, kinds=None, family=None, start=0):
         with open(os.path.join(out, name), 'wb') as f:
             w = pw.PcapWriter(f)
             for idx in range(first, min(first + per_capture, start + count)):
-                pkts, meta = build_sequence(seed, idx, kinds, family)
+                pkts, meta = build_sequence(seed, idx, kinds, family, variant)
                 meta['capture'] = name
                 meta['first_frame'] = frames + 1
                 for p in pkts:
@@ -946,6 +950,8 @@ def main(argv=None):
     ap.add_argument('--family', choices=['v4', 'v6'])
     ap.add_argument('--only', type=int, help='write just sequence ONLY to OUT/seq-S-I.pcap and print it')
     ap.add_argument('--list-kinds', action='store_true')
+    ap.add_argument('--variant', choices=list(variants.VARIANTS),
+                    help='generate for a sysctl variant (see variants.py; the manifest names its sysctls)')
     a = ap.parse_args(argv)
     if a.list_kinds:
         for k in sorted(KINDS):
@@ -957,7 +963,7 @@ def main(argv=None):
             ap.error('unknown kind %s' % k)
     fam = {'v4': 'ipv4', 'v6': 'ipv6', None: None}[a.family]
     if a.only is not None:
-        pkts, meta = build_sequence(a.seed, a.only, kinds, fam)
+        pkts, meta = build_sequence(a.seed, a.only, kinds, fam, a.variant)
         os.makedirs(a.out, exist_ok=True)
         path = os.path.join(a.out, 'seq-%d-%d.pcap' % (a.seed, a.only))
         pw.write_pcap(path, pkts)
@@ -966,7 +972,7 @@ def main(argv=None):
         for i, n in enumerate(meta['notes'], 1):
             print('  %3d %s' % (i, n))
         return 0
-    m = generate(a.seed, a.count, a.per_capture, a.out, kinds, fam, a.start)
+    m = generate(a.seed, a.count, a.per_capture, a.out, kinds, fam, a.start, a.variant)
     print('%d sequences, %d captures, %d frames -> %s' % (
         len(m['sequences']), len(m['captures']), sum(c['frames'] for c in m['captures']), a.out))
     return 0

@@ -254,3 +254,40 @@ class GeneratedRun(unittest.TestCase):
 
 if __name__ == '__main__':
     unittest.main()
+
+
+class VariantTest(unittest.TestCase):
+    """Sequences under a sysctl variant: their own, reproducible, and shaped for the setting."""
+
+    def test_no_variant_keeps_the_sequences_of_the_plain_generator(self):
+        a, _ = generate.build_sequence(9, 3)
+        b, _ = generate.build_sequence(9, 3, variant=None)
+        self.assertEqual(a, b)
+
+    def test_a_variant_is_reproducible_and_different(self):
+        a, ma = generate.build_sequence(9, 3, variant='liberal')
+        b, _ = generate.build_sequence(9, 3, variant='liberal')
+        self.assertEqual(a, b)
+        self.assertIn(ma['kind'], generate.variants.TCP_SHAPES)
+
+    def test_the_checksum_variant_breaks_some_checksums_and_says_so(self):
+        broken = total = 0
+        for i in range(60):
+            pkts, meta = generate.build_sequence(9, i, variant='checksum')
+            for p, note in zip(pkts, meta['notes']):
+                total += 1
+                if 'checksum broken' in note:
+                    broken += 1
+                    if not note.startswith('sctp'):      # verify_packet knows no CRC32c
+                        self.assertNotEqual(pw.verify_packet(pw.ip_of(p)), [], note)
+        self.assertGreater(broken, total // 20)
+        self.assertLess(broken, total // 3)
+
+    def test_manifest_names_the_variant_and_its_sysctls(self):
+        out = tempfile.mkdtemp(prefix='nfct-variant-')
+        try:
+            m = generate.generate(9, 20, 10, out, variant='checksum+liberal')
+            self.assertEqual(m['variant'], 'checksum+liberal')
+            self.assertEqual(m['sysctls'], {'nf_conntrack_checksum': 1, 'nf_conntrack_tcp_be_liberal': 1})
+        finally:
+            shutil.rmtree(out, ignore_errors=True)
