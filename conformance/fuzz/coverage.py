@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """coverage.py - what a fuzz run generated and what the kernel did with it, as a Markdown table.
 
-    python3 coverage.py WORK            # WORK: a suite.py --work folder (fuzz/ and kernel-fuzz/)
+    python3 coverage.py WORK [--by-kind]   # WORK: a suite.py --work folder (fuzz*/ and kernel-fuzz*/)
 
 One row per sysctl setting, sequence kind and variant: how many sequences and packets of it the run made, and the
 kernel's ct state for those packets (new, established, related, invalid, and unseen or frag for
@@ -29,8 +29,9 @@ def variant(kind, note):
     return '-'
 
 
-def table(work):
-    """Every fuzz folder of a suite run (fuzz/ and one fuzz-VARIANT/ per sysctl variant)."""
+def table(work, by_kind=False):
+    """Every fuzz folder of a suite run (fuzz/ and one fuzz-VARIANT/ per sysctl variant); with
+    by_kind, one row per setting and kind (variants summed)."""
     seqs = collections.Counter()
     packets = collections.Counter()
     states = collections.defaultdict(collections.Counter)
@@ -48,7 +49,7 @@ def table(work):
         for s in manifest['sequences']:
             seen = set()
             for k, note in enumerate(s['notes']):
-                key = (settings, s['kind'], variant(s['kind'], note))
+                key = (settings, s['kind'], '-' if by_kind else variant(s['kind'], note))
                 if key not in seen:
                     seqs[key] += 1
                     seen.add(key)
@@ -64,7 +65,8 @@ def table(work):
 
 
 if __name__ == '__main__':
-    if len(sys.argv) != 2:
+    args = [a for a in sys.argv[1:] if a != '--by-kind']
+    if len(args) != 1:
         print(__doc__.strip().split('\n\n')[1], file=sys.stderr)
         sys.exit(2)
-    print(table(sys.argv[1]))
+    print(table(args[0], by_kind='--by-kind' in sys.argv))
