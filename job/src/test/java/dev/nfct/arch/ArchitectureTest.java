@@ -96,7 +96,7 @@ class ArchitectureTest {
             .whereLayer("Schemas")
             .mayOnlyBeAccessedByLayers("Flink job", "Commands")
             .whereLayer("Capture")
-            .mayOnlyBeAccessedByLayers("Flink job", "Commands")
+            .mayOnlyBeAccessedByLayers("Flink job", "Commands", "Benchmarks")
             .whereLayer("Engine")
             .mayOnlyBeAccessedByLayers("Capture", "Schemas", "Flink job", "Commands", "Benchmarks");
 
