@@ -22,8 +22,6 @@ import java.util.Map;
  * a fraction of a second.
  */
 public final class Defragmenter {
-    private static final int NO_NEXT_HEADER = 59;
-
     /** A time for {@link #offer} that never expires a datagram. */
     public static final long NO_EXPIRY = Long.MIN_VALUE;
 
@@ -201,33 +199,37 @@ public final class Defragmenter {
         // A fragment header cut short, as observed on 6.18: one that starts past the data (the
         // chain ran past it before) is not defragmented and conntrack calls the packet invalid;
         // one with 0 to 3 of its bytes drops the packet; one with its first 4 (next header and
-        // offset) but not its identification is not defragmented either, unless what it
-        // announces cannot be walked (No Next Header, or a header past the data): dropped.
+        // offset) but not its identification is not defragmented either.
         if (pos > end) {
             return null;
         }
-        if (pos + 4 > end || (pos + 8 > end && !walkableAfter(b, pos, end))) {
+        if (pos + 4 > end) {
             givenUp.add(frame);
             return DROPPED;
         }
+        // Nothing after the fragment header (or the header itself cut), while it announces another
+        // extension header or nothing (59): the kernel drops a first or atomic fragment like that
+        // (observed on 6.18; one announcing a protocol passes, unreassembled, and so does one
+        // whose next header has a byte or more, to be called invalid).
+        int announced = Bytes.u8(b, pos);
+        boolean announcesAHeader = Ipv6Headers.isExtension(announced) || announced == Packet.IPPROTO_NONE_V6;
         if (pos + 8 > end) {
+            if (announcesAHeader) {
+                givenUp.add(frame);
+                return DROPPED;
+            }
             return null;
         }
         int field = Bytes.u16(b, pos + 2);
         boolean more = (field & 1) != 0;
         int offset = field & 0xfff8;
-        // An "atomic" fragment (offset 0, no more fragments) goes through reassembly like any
-        // other and completes at once: the kernel counts it without its fragment header (observed
-        // on 6.18 with the kernel runner).
-        int announced = Bytes.u8(b, pos);
-        if (offset == 0 && pos + 8 == end && (Ipv6Headers.isExtension(announced) || announced == NO_NEXT_HEADER)) {
-            // A first or atomic fragment with nothing at all after its fragment header, which
-            // announces another extension header or nothing (59): the kernel drops it (observed
-            // on 6.18; one announcing a protocol passes, unreassembled, and so does one whose
-            // next header has a byte or more, to be called invalid).
+        if (offset == 0 && pos + 8 == end && announcesAHeader) {
             givenUp.add(frame);
             return DROPPED;
         }
+        // An "atomic" fragment (offset 0, no more fragments) goes through reassembly like any
+        // other and completes at once: the kernel counts it without its fragment header (observed
+        // on 6.18 with the kernel runner).
         if (offset == 0 && transportHeaderCutShort(b, pos, end)) {
             // The kernel does not queue such a first fragment: it reaches conntrack as it is, which
             // calls it invalid, and the rest of its datagram never completes (observed on 6.18).
@@ -258,36 +260,6 @@ public final class Defragmenter {
                 nextHeaderAt - off,
                 Bytes.u8(b, pos));
         return dropIfOverlapped(queues6, key, q);
-    }
-
-    /**
-     * Whether the headers the fragment header at {@code fragmentHeader} announces can be walked:
-     * each one's first bytes (next header and length, or a fragment header's offset) are there,
-     * and the chain does not end in No Next Header.
-     */
-    private static boolean walkableAfter(byte[] b, int fragmentHeader, int end) {
-        int nh = firstUnreadableAfter(b, fragmentHeader, end);
-        return nh >= 0 && nh != NO_NEXT_HEADER;
-    }
-
-    /**
-     * Walks the headers after the fragment header at {@code fragmentHeader}, reading only each
-     * one's first bytes (next header and length, or a fragment header's offset). Returns the
-     * protocol the chain ends in, or {@code -1 - h} for the first header {@code h} whose first bytes
-     * are not there.
-     */
-    private static int firstUnreadableAfter(byte[] b, int fragmentHeader, int end) {
-        int nh = Bytes.u8(b, fragmentHeader);
-        int pos = fragmentHeader + 8;
-        while (Ipv6Headers.isExtension(nh)) {
-            if (pos + (nh == Ipv6Headers.FRAGMENT ? 4 : 2) > end) {
-                return -1 - nh;
-            }
-            int hl = Ipv6Headers.length(nh, b, pos, end);
-            nh = Bytes.u8(b, pos);
-            pos += hl;
-        }
-        return nh;
     }
 
     /**
@@ -327,7 +299,7 @@ public final class Defragmenter {
             nh = Bytes.u8(b, pos);
             pos += hl;
         }
-        if (nh == NO_NEXT_HEADER) {
+        if (nh == Packet.IPPROTO_NONE_V6) {
             return false; // nothing is announced, so nothing can be missing
         }
         int needed = switch (nh) {

@@ -46,7 +46,7 @@ public final class CaptureReplay {
             CtInfo info;
             if (d.droppedBeforeConfirm()) {
                 engine.in(d.packet(), now, r);
-                info = r.ct == null && r.ctinfo != CtInfo.UNTRACKED ? CtInfo.INVALID : r.ctinfo;
+                info = r.state();
                 engine.dropped(r);
             } else {
                 info = engine.forward(d.packet(), now, r);

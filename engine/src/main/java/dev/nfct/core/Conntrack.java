@@ -308,7 +308,7 @@ public final class Conntrack {
     public CtInfo forward(Packet p, long now, PacketCt r) {
         in(p, now, r);
         confirm(r, now);
-        return r.ct == null && r.ctinfo != CtInfo.UNTRACKED ? CtInfo.INVALID : r.ctinfo;
+        return r.state();
     }
 
     private void resolveClash(Conn loser, Conn winner, PacketCt r, long now) {

@@ -22,6 +22,14 @@ public final class PacketCt {
         return this;
     }
 
+    /**
+     * The packet's ct state as the kernel reports it: its ctinfo, or INVALID when no entry is
+     * attached (and the packet is not untracked).
+     */
+    public CtInfo state() {
+        return ct == null && ctinfo != CtInfo.UNTRACKED ? CtInfo.INVALID : ctinfo;
+    }
+
     /** True when the packet carries an entry that is not yet in the table. */
     public boolean pending() {
         return ct != null && !ct.confirmed();

@@ -85,7 +85,7 @@ public final class Recorder implements EventListener {
     public CtInfo in(Packet p, PacketCt own) {
         own.reset();
         ct.in(p, now, own);
-        return own.ct == null && own.ctinfo != CtInfo.UNTRACKED ? CtInfo.INVALID : own.ctinfo;
+        return own.state();
     }
 
     /** Confirm hook for a caller-owned {@link PacketCt}, at the current time. */

@@ -84,13 +84,14 @@ public final class FlinkReplay {
         // At top speed every capture is replayed at one shared instant: a capture takes no time,
         // and one instant for all keeps one capture's clock from expiring (or making late) another's.
         long instant = Long.MIN_VALUE;
+        boolean checksums = config.get(ConntrackOptions.SYSCTLS.get("nf_conntrack_checksum")) == 1;
         for (var e : captures.entrySet()) {
             HostResult r = new HostResult();
-            boolean checksums = config.get(ConntrackOptions.SYSCTLS.get("nf_conntrack_checksum")) == 1;
             if (timing == Timing.CAPTURE) {
-                r.now = readInOwnTime(e.getKey(), e.getValue(), checksums, records, r);
+                r.now = read(e.getKey(), e.getValue(), checksums, true, 0, records, r);
+                records.add(clockPacket(e.getKey(), r.now + DAY_NS));
             } else {
-                instant = read(e.getKey(), e.getValue(), checksums, instant, records, r);
+                instant = read(e.getKey(), e.getValue(), checksums, false, instant, records, r);
                 r.now = instant;
             }
             results.put(e.getKey(), r);
@@ -162,27 +163,10 @@ public final class FlinkReplay {
     private static final long DAY_NS = 86_400_000_000_000L;
 
     /**
-     * Adds a capture's packets, each at its own time, then a packet that changes nothing (an RST
-     * of no connection) a day after the last, which moves the host's clock past every deadline;
-     * returns the last packet's time.
+     * A packet that changes nothing (an RST of no connection): placed a day after a capture's last
+     * packet, it moves the host's clock past every deadline.
      */
-    private static long readInOwnTime(String host, Path capture, boolean checksums, List<InputRecord> out, HostResult r)
-            throws IOException {
-        long last = 0;
-        try (CaptureReader reader = CaptureReader.open(capture)) {
-            reader.fragmentTimeoutsByCaptureTime(true);
-            reader.verifyChecksums(checksums);
-            for (CapturedDatagram d; (d = reader.next()) != null; ) {
-                last = Math.max(last, d.timestampNanos());
-                add(out, PacketEvents.fromPacket(d.packet(), host, d.frameNumber(), d.timestampNanos()), d);
-                for (int f : d.absorbedFrames()) {
-                    r.frames.put(f, new FrameVerdict(f, "frag", "-"));
-                }
-            }
-            for (int f : reader.unseenFrames()) {
-                r.frames.put(f, new FrameVerdict(f, "unseen", "-"));
-            }
-        }
+    private static InputRecord clockPacket(String host, long at) {
         Packet rst = new Packet();
         rst.family = Packet.AF_INET;
         rst.srcLo = 0xC000_02FEL; // 192.0.2.254, a documentation address
@@ -194,8 +178,7 @@ public final class FlinkReplay {
         rst.l3Length = 40;
         rst.l4Length = 20;
         rst.tcpDataOffset = 20;
-        out.add(InputRecord.packet(PacketEvents.fromPacket(rst, host, CLOCK_PACKET_ID, last + DAY_NS)));
-        return last;
+        return InputRecord.packet(PacketEvents.fromPacket(rst, host, CLOCK_PACKET_ID, at));
     }
 
     /** Adds one datagram's observation; one dropped before the confirm becomes two (see read()). */
@@ -213,22 +196,35 @@ public final class FlinkReplay {
     }
 
     /**
-     * Adds a capture's packets at {@code instant} (the capture's own first time if not set yet),
-     * each with its frame number as packet id, and notes the frames that never become a datagram.
+     * Adds a capture's packets, each with its frame number as packet id, and notes the frames that
+     * never become a datagram. In its own time each packet keeps its capture time (and incomplete
+     * fragments time out by it); otherwise every packet is stamped {@code instant}, the capture's
+     * own first time if not set yet. Returns the last time stamped.
      */
     private static long read(
-            String host, Path capture, boolean checksums, long instant, List<InputRecord> out, HostResult r)
+            String host,
+            Path capture,
+            boolean checksums,
+            boolean ownTime,
+            long instant,
+            List<InputRecord> out,
+            HostResult r)
             throws IOException {
+        long last = instant;
         try (CaptureReader reader = CaptureReader.open(capture)) {
+            reader.fragmentTimeoutsByCaptureTime(ownTime);
             reader.verifyChecksums(checksums);
             for (CapturedDatagram d; (d = reader.next()) != null; ) {
-                if (instant == Long.MIN_VALUE) {
-                    instant = d.timestampNanos();
+                if (ownTime) {
+                    last = Math.max(last, d.timestampNanos());
+                } else if (last == Long.MIN_VALUE) {
+                    last = d.timestampNanos();
                 }
+                long at = ownTime ? d.timestampNanos() : last;
                 // A datagram dropped before the confirm is seen at the entry hook, then dropped
                 // before the exit hook: two observations of one packet, as a host reports a
                 // packet its filter drops.
-                add(out, PacketEvents.fromPacket(d.packet(), host, d.frameNumber(), instant), d);
+                add(out, PacketEvents.fromPacket(d.packet(), host, d.frameNumber(), at), d);
                 for (int f : d.absorbedFrames()) {
                     r.frames.put(f, new FrameVerdict(f, "frag", "-"));
                 }
@@ -237,6 +233,6 @@ public final class FlinkReplay {
                 r.frames.put(f, new FrameVerdict(f, "unseen", "-"));
             }
         }
-        return instant;
+        return last;
     }
 }

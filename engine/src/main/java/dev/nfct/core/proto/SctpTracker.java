@@ -254,12 +254,12 @@ final class SctpTracker extends PortProtocolTracker {
         }
         // COOKIE_ECHO and COOKIE_ACK must come first; INIT, INIT_ACK and SHUTDOWN_COMPLETE must
         // travel alone (observed on 6.18: otherwise the packet is invalid).
+        if (p.sctpChunkCount > 1 && mustTravelAlone(p.sctpChunkType[0])) {
+            return false;
+        }
         for (int i = 1; i < p.sctpChunkCount; i++) {
             int type = p.sctpChunkType[i];
-            if (type == COOKIE_ECHO
-                    || type == COOKIE_ACK
-                    || mustTravelAlone(type)
-                    || mustTravelAlone(p.sctpChunkType[0])) {
+            if (type == COOKIE_ECHO || type == COOKIE_ACK || mustTravelAlone(type)) {
                 return false;
             }
         }

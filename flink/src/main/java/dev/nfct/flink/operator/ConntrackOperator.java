@@ -357,8 +357,7 @@ public class ConntrackOperator extends AbstractStreamOperator<FlowEvent>
         attachment.zone = e.getZone();
         engine.in(packet, now, attachment);
         if (emitCtinfo) {
-            CtInfo info =
-                    attachment.ct == null && attachment.ctinfo != CtInfo.UNTRACKED ? CtInfo.INVALID : attachment.ctinfo;
+            CtInfo info = attachment.state();
             output.collect(
                     CTINFO,
                     new StreamRecord<>(
