@@ -80,17 +80,22 @@ def install_signal_handlers():
 
 # --------------------------------------------------------------------------- prerequisites
 
-def check_prerequisites():
+def require(tools, apt_line):
+    """Root, the tools named and a kernel with conntrack, or a usage error saying what is missing."""
     if os.geteuid() != 0:
         raise LabError(EXIT_USAGE, "must run as root (namespaces, nft, netlink)")
-    missing = [t for t in ("ip", "nft", "tcpreplay", "taskset") if not shutil.which(t)]
+    missing = [t for t in tools if not shutil.which(t)]
     if missing:
         raise LabError(EXIT_USAGE, "missing tools: %s\n  install with: %s"
-                       % (" ".join(missing), APT_LINE))
+                       % (" ".join(missing), apt_line))
     if not os.path.exists("/proc/sys/net/netfilter/nf_conntrack_acct"):
         subprocess.run(["modprobe", "nf_conntrack"], stderr=subprocess.DEVNULL)
         if not os.path.exists("/proc/sys/net/netfilter/nf_conntrack_acct"):
             raise LabError(EXIT_USAGE, "kernel has no nf_conntrack")
+
+
+def check_prerequisites():
+    require(("ip", "nft", "tcpreplay", "taskset"), APT_LINE)
     if not os.path.exists("/proc/sys/net/bridge/bridge-nf-call-iptables"):
         subprocess.run(["modprobe", "br_netfilter"], stderr=subprocess.DEVNULL)
         if not os.path.exists("/proc/sys/net/bridge/bridge-nf-call-iptables"):
@@ -161,8 +166,11 @@ def cleanup_stale(log=print):
 class Listener(threading.Thread):
     """Reads conntrack events and NFLOG records into lists while the replay runs."""
 
-    def __init__(self, ev_sock, log_sock):
+    def __init__(self, ev_sock, log_sock, decode_record=None):
+        """decode_record(payload, received_ns) turns an NFLOG message into a record (default:
+        (family, prefix, packet bytes)); received_ns is CLOCK_MONOTONIC when it was read."""
         super().__init__(daemon=True, name="ct-listener")
+        self.decode_record = decode_record or (lambda payload, _t: nl.decode_nflog(payload))
         self.ev_sock, self.log_sock = ev_sock, log_sock
         ev_sock.setblocking(False)
         log_sock.setblocking(False)
@@ -191,6 +199,7 @@ class Listener(threading.Thread):
                             self.lost_records += 1
                     continue
                 raise
+            received = time.monotonic_ns()
             got = []
             for mtype, flags, _seq, payload in nl.iter_messages(data):
                 if mtype < 0x100:
@@ -198,7 +207,7 @@ class Listener(threading.Thread):
                 if is_events:
                     got.append(nl.decode_ct(mtype, flags, payload))
                 elif (mtype & 0xFF) == nl.ULOG_PACKET:
-                    got.append(nl.decode_nflog(payload))
+                    got.append(self.decode_record(payload, received))
             if got:
                 with self.cond:
                     (self.events if is_events else self.records).extend(got)
@@ -662,20 +671,25 @@ class Lab:
                 self.child.wait(5)
             except Exception:
                 pass
-        if self.listener is not None:
-            self.listener.stop()
-            for s in (self.listener.ev_sock, self.listener.log_sock):
-                s.close()
-            self.listener = None
-        if self.req is not None:
-            self.req.close()
-            self.req = None
-        for name in reversed(self.created):
-            subprocess.run(["ip", "netns", "del", name], stderr=subprocess.DEVNULL)
-        self.created = []
-        if self.tmpdir:
-            shutil.rmtree(self.tmpdir, ignore_errors=True)
-            self.tmpdir = None
+        release(self)
+
+
+def release(lab):
+    """Stops a lab's listener, closes its sockets, deletes its namespaces and temp dir."""
+    if lab.listener is not None:
+        lab.listener.stop()
+        for sock in (lab.listener.ev_sock, lab.listener.log_sock):
+            sock.close()
+        lab.listener = None
+    if lab.req is not None:
+        lab.req.close()
+        lab.req = None
+    for name in reversed(lab.created):
+        subprocess.run(["ip", "netns", "del", name], stderr=subprocess.DEVNULL)
+    lab.created = []
+    if lab.tmpdir:
+        shutil.rmtree(lab.tmpdir, ignore_errors=True)
+        lab.tmpdir = None
 
 
 def add_common_options(parser):

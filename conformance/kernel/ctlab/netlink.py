@@ -44,8 +44,10 @@ PI_TCP, PI_DCCP, PI_SCTP = 1, 2, 3
 C_PACKETS, C_BYTES, C_PACKETS32, C_BYTES32 = 1, 2, 3, 4
 
 # NFLOG
-UL_PACKET_HDR, UL_PAYLOAD, UL_PREFIX = 1, 9, 10
+UL_PACKET_HDR, UL_MARK, UL_TIMESTAMP, UL_PAYLOAD, UL_PREFIX, UL_SEQ_GLOBAL = 1, 2, 3, 9, 10, 13
 UL_CFG_CMD, UL_CFG_MODE, UL_CFG_NLBUFSIZ, UL_CFG_TIMEOUT, UL_CFG_QTHRESH = 1, 2, 3, 4, 5
+UL_CFG_FLAGS = 6
+UL_CFG_F_SEQ_GLOBAL = 0x2
 UL_CMD_BIND = 1
 UL_COPY_PACKET = 2
 
@@ -188,21 +190,55 @@ class Requester:
         """Delete every entry of every family (what `conntrack -F` asks for)."""
         self._exchange(SUBSYS_CT, CT_DELETE, F_REQUEST | F_ACK, 0, 0, b"", "flush table")
 
+    def get(self, ev):
+        """The entry with the ORIGINAL tuple (and zone) of a decoded entry, read again; None
+        when it is gone. One hash lookup in the kernel, unlike a dump, which walks the whole
+        (host-wide) table."""
+        t = ev["orig"]
+        fam = ev["family"]
+        v6 = fam == socket.AF_INET6
+        ip = (attr(IP_V6_SRC if v6 else IP_V4_SRC, t["src"])
+              + attr(IP_V6_DST if v6 else IP_V4_DST, t["dst"]))
+        pr = attr(P_NUM, bytes([t["proto"]]))
+        if "sport" in t:
+            pr += attr(P_SPORT, struct.pack("!H", t["sport"])) + attr(P_DPORT, struct.pack("!H", t["dport"]))
+        if "type" in t:
+            ids = (P_ICMP6_ID, P_ICMP6_TYPE, P_ICMP6_CODE) if v6 else (P_ICMP_ID, P_ICMP_TYPE, P_ICMP_CODE)
+            pr += (attr(ids[0], struct.pack("!H", t.get("id", 0))) + attr(ids[1], bytes([t["type"]]))
+                   + attr(ids[2], bytes([t.get("code", 0)])))
+        body = attr(A_TUPLE_ORIG, attr(T_IP, ip, True) + attr(T_PROTO, pr, True), True)
+        if ev["zone"]:
+            body += attr(A_ZONE, struct.pack("!H", ev["zone"]))
+        try:
+            msgs = self._exchange(SUBSYS_CT, CT_GET, F_REQUEST | F_ACK, fam, 0, body, "get entry",
+                                  collect=True)
+        except NetlinkError as exc:
+            if exc.code == errno.ENOENT:
+                return None
+            raise
+        return decode_ct(*msgs[0]) if msgs else None
+
     def dump(self):
         """All entries, decoded (like `conntrack -L` for every family)."""
         msgs = self._exchange(SUBSYS_CT, CT_GET, F_REQUEST | F_DUMP, 0, 0, b"",
                               "dump table", collect=True)
         return [decode_ct(mtype, flags, payload) for mtype, flags, payload in msgs]
 
-    def nflog_bind(self, group, copy_range, bufsize):
+    def nflog_bind(self, group, copy_range, bufsize, global_seq=False):
+        """Bind an NFLOG group to this socket; each record is sent at once (threshold 1).
+        global_seq: number every record with the kernel's sequence over all groups, so a
+        reader can prove none was lost."""
         def cfg(body):
             self._exchange(SUBSYS_ULOG, ULOG_CONFIG, F_REQUEST | F_ACK, 0, group, body,
                            "nflog config")
         cfg(attr(UL_CFG_CMD, bytes([UL_CMD_BIND])))
-        cfg(attr(UL_CFG_MODE, struct.pack("!IBB", copy_range, UL_COPY_PACKET, 0))
-            + attr(UL_CFG_NLBUFSIZ, struct.pack("!I", bufsize))
-            + attr(UL_CFG_QTHRESH, struct.pack("!I", 1))
-            + attr(UL_CFG_TIMEOUT, struct.pack("!I", 1)))
+        body = (attr(UL_CFG_MODE, struct.pack("!IBB", copy_range, UL_COPY_PACKET, 0))
+                + attr(UL_CFG_NLBUFSIZ, struct.pack("!I", bufsize))
+                + attr(UL_CFG_QTHRESH, struct.pack("!I", 1))
+                + attr(UL_CFG_TIMEOUT, struct.pack("!I", 1)))
+        if global_seq:
+            body += attr(UL_CFG_FLAGS, struct.pack("!H", UL_CFG_F_SEQ_GLOBAL))
+        cfg(body)
 
 
 # --------------------------------------------------------------------------- decoding
@@ -299,6 +335,29 @@ def decode_nflog(payload):
         elif k == UL_PAYLOAD:
             pkt = v
     return fam, prefix, pkt
+
+
+def decode_nflog_record(payload):
+    """An NFLOG packet message as a hook recording keeps it: the netfilter hook number, the
+    packet mark, the prefix, the global sequence number (None without it), the packet's own
+    receive time (Unix ns at microsecond precision; None when the kernel gave none: it does for
+    packets it received, at PRE_ROUTING, LOCAL_IN and FORWARD) and the message payload itself
+    (the generic netfilter header and its attributes: one LINKTYPE_NFLOG record)."""
+    rec = {"hook": None, "mark": 0, "prefix": "", "seq": None, "ts": None,
+           "raw": bytes(payload)}
+    for k, v in iter_attrs(payload, 4):
+        if k == UL_PACKET_HDR:
+            rec["hook"] = v[2]
+        elif k == UL_MARK:
+            rec["mark"] = struct.unpack("!I", v[:4])[0]
+        elif k == UL_PREFIX:
+            rec["prefix"] = v.split(b"\0", 1)[0].decode("ascii", "replace")
+        elif k == UL_SEQ_GLOBAL:
+            rec["seq"] = struct.unpack("!I", v[:4])[0]
+        elif k == UL_TIMESTAMP:
+            sec, usec = struct.unpack("!QQ", v[:16])
+            rec["ts"] = sec * 1_000_000_000 + usec * 1000
+    return rec
 
 
 def is_enobufs(exc):

@@ -16,6 +16,7 @@ public final class LinkLayer {
             DLT_LINUX_SLL = 113,
             DLT_IPV4 = 228,
             DLT_IPV6 = 229,
+            DLT_NFLOG = 239,
             DLT_LINUX_SLL2 = 276;
     private static final int ETH_IPV4 = 0x0800, ETH_IPV6 = 0x86DD, ETH_PPPOE_SESSION = 0x8864;
     private static final int PPP_IPV4 = 0x21, PPP_IPV6 = 0x57;
@@ -41,6 +42,10 @@ public final class LinkLayer {
             case DLT_NULL, DLT_LOOP -> frame.length < 4 ? IpSlice.skipped("short") : ip(frame, 4, BY_VERSION_NIBBLE);
             case DLT_LINUX_SLL -> frame.length < 16 ? IpSlice.skipped("short") : ip(frame, 16, Bytes.u16(frame, 14));
             case DLT_LINUX_SLL2 -> frame.length < 20 ? IpSlice.skipped("short") : ip(frame, 20, Bytes.u16(frame, 0));
+            case DLT_NFLOG ->
+                throw new UnsupportedLinkTypeException("frame " + frameNumber
+                        + ": link type 239 (NFLOG) holds hook observations, one record per packet per hook,"
+                        + " not one packet per frame: replay it as hook observations");
             default ->
                 throw new UnsupportedLinkTypeException("frame " + frameNumber + ": unsupported link type " + linkType
                         + " (supported: 0, 1, 12, 14, 101, 108, 113, 228, 229, 276)");

@@ -54,6 +54,47 @@ public final class PcapReader implements Closeable {
         }
     }
 
+    /**
+     * The link type of a capture's first interface, read ahead without consuming anything
+     * ({@code in} is marked and reset), or -1 when the first 64 KiB do not say.
+     */
+    public static int firstLinkType(BufferedInputStream in) throws IOException {
+        in.mark(1 << 16);
+        try {
+            byte[] head = in.readNBytes(1 << 16);
+            if (head.length < 24) {
+                return -1;
+            }
+            ByteBuffer b = ByteBuffer.wrap(head);
+            int magic = b.getInt(0);
+            if (magic == MAGIC_MICROS || magic == MAGIC_NANOS) {
+                return b.getInt(20) & 0xffff;
+            }
+            if (Integer.reverseBytes(magic) == MAGIC_MICROS || Integer.reverseBytes(magic) == MAGIC_NANOS) {
+                return Integer.reverseBytes(b.getInt(20)) & 0xffff;
+            }
+            if (magic != PcapngSource.SECTION_HEADER) {
+                return -1;
+            }
+            // pcapng: the section header, then (usually at once) the first interface description.
+            b.order(b.getInt(8) == 0x1A2B3C4D ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+            int at = 0;
+            while (at + 12 <= head.length) {
+                int type = b.getInt(at), len = b.getInt(at + 4);
+                if (type == 1) {
+                    return b.getShort(at + 8) & 0xffff;
+                }
+                if (len < 12) {
+                    return -1;
+                }
+                at += len;
+            }
+            return -1;
+        } finally {
+            in.reset();
+        }
+    }
+
     /** The next frame in file order, or null after the last one. */
     public PcapFrame next() throws IOException {
         return frames.next();

@@ -15,6 +15,12 @@ public final class Stats {
     public long searchRestart;
     public long clashResolve;
     public long chainTooLong;
+    /**
+     * Packets that already carried an entry when they reached an entry hook (one looped back over
+     * the loopback interface): conntrack leaves them alone. Kernels before 5.x showed it in
+     * {@code conntrack -S}; it is counted here for the job's hook model.
+     */
+    public long ignore;
 
     /** One line in the layout of {@code conntrack -S} (a single pseudo-CPU). */
     public String render(long entries) {
@@ -28,6 +34,7 @@ public final class Stats {
     public void add(Stats o) {
         found += o.found;
         invalid += o.invalid;
+        ignore += o.ignore;
         insert += o.insert;
         insertFailed += o.insertFailed;
         drop += o.drop;

@@ -9,11 +9,14 @@ import dev.nfct.avro.TableEntry;
 import dev.nfct.core.Packet;
 import dev.nfct.flink.operator.ConntrackOptions;
 import dev.nfct.flink.operator.PacketCtInfo;
+import dev.nfct.flink.records.HookEvents;
 import dev.nfct.flink.records.InputRecord;
 import dev.nfct.flink.records.TableUpdate;
 import dev.nfct.packet.CaptureReader;
 import dev.nfct.packet.CapturedDatagram;
 import dev.nfct.replay.FrameVerdict;
+import dev.nfct.replay.HookObservation;
+import dev.nfct.replay.HookObservationReader;
 import dev.nfct.replay.Timing;
 import dev.nfct.schema.FlowKeys;
 import dev.nfct.schema.PacketEvents;
@@ -96,6 +99,87 @@ public final class FlinkReplay {
             }
             results.put(e.getKey(), r);
         }
+        return execute(env, records, config, results, (host, id, hook) -> (int) id);
+    }
+
+    /** Which frame of a host's input a packet id (seen at a hook) stands for. */
+    @FunctionalInterface
+    interface FrameOf {
+        /** @return the frame number, or -1 for none */
+        int frame(String host, long packetId, String hook);
+    }
+
+    /**
+     * A host's hook recording: its observations ({@code LINKTYPE_NFLOG}, see
+     * {@link HookObservationReader}), and the time its table was read.
+     */
+    public record Hooks(Path capture, long endNanos) {
+        private static final java.util.regex.Pattern DUMP_NS =
+                java.util.regex.Pattern.compile("\"dump_ns\"\\s*:\\s*(\\d+)");
+
+        /**
+         * The recording {@code NAME.pcap} with the end its {@code NAME.json} gives ({@code "dump_ns"}:
+         * when the host's table was read).
+         *
+         * @throws IllegalArgumentException when the JSON file or its end is missing
+         */
+        public static Hooks beside(Path capture) throws IOException {
+            String f = capture.getFileName().toString();
+            Path meta = capture.resolveSibling(f.substring(0, f.lastIndexOf('.')) + ".json");
+            if (!java.nio.file.Files.isRegularFile(meta)) {
+                throw new IllegalArgumentException(meta + " is missing: it gives the recording's end (dump_ns)");
+            }
+            var m = DUMP_NS.matcher(java.nio.file.Files.readString(meta));
+            if (!m.find()) {
+                throw new IllegalArgumentException(meta + " has no \"dump_ns\"");
+            }
+            return new Hooks(capture, Long.parseLong(m.group(1)));
+        }
+    }
+
+    /**
+     * Replays hook recordings (host name to recording) through the job: each observation becomes
+     * a PacketEvent at its hook, with its packet id and verdict and its own time, and at its
+     * recording's end each host's clock moves to that end, so that what was due by then expires.
+     * The per-packet trace has a line per entry-hook observation, numbered by its frame.
+     *
+     * @return per host, in the order of {@code recordings}
+     */
+    public static Map<String, HostResult> runHooks(
+            StreamExecutionEnvironment env, Map<String, Hooks> recordings, ReadableConfig config) throws Exception {
+        Map<String, HostResult> results = new LinkedHashMap<>();
+        Map<String, Map<String, Integer>> frames = new java.util.HashMap<>();
+        List<InputRecord> records = new ArrayList<>();
+        boolean checksums = config.get(ConntrackOptions.SYSCTLS.get("nf_conntrack_checksum")) == 1;
+        for (var e : recordings.entrySet()) {
+            HostResult r = new HostResult();
+            Map<String, Integer> byId = new java.util.HashMap<>();
+            String host = e.getKey();
+            try (HookObservationReader reader =
+                    HookObservationReader.open(e.getValue().capture(), checksums)) {
+                for (HookObservation o; (o = reader.next()) != null; ) {
+                    records.add(InputRecord.packet(HookEvents.of(o, host, o.timestampNanos())));
+                    byId.putIfAbsent(o.packetId() + " " + o.hook().name(), o.frameNumber());
+                }
+            }
+            r.now = e.getValue().endNanos();
+            records.add(clockPacket(host, r.now));
+            frames.put(host, byId);
+            results.put(host, r);
+        }
+        return execute(env, records, config, results, (host, id, hook) -> {
+            Integer f = frames.get(host).get(id + " " + hook);
+            return f == null ? -1 : f;
+        });
+    }
+
+    private static Map<String, HostResult> execute(
+            StreamExecutionEnvironment env,
+            List<InputRecord> records,
+            ReadableConfig config,
+            Map<String, HostResult> results,
+            FrameOf frameOf)
+            throws Exception {
         if (records.isEmpty()) {
             return results;
         }
@@ -121,8 +205,7 @@ public final class FlinkReplay {
                 if (c.packetId == CLOCK_PACKET_ID) {
                     continue;
                 }
-                // The packet id is the datagram's frame number (see read()).
-                int frame = (int) c.packetId;
+                int frame = frameOf.frame(c.host, c.packetId, c.hook);
                 results.get(c.host).frames.put(frame, new FrameVerdict(frame, c.state, c.direction));
             }
             // A packet the job refused never gets a ct state: its frame says so, instead of
@@ -130,7 +213,8 @@ public final class FlinkReplay {
             for (DeadLetter d : deadSink.queue()) {
                 PacketEvent e = PacketEvent.getDecoder().decode(d.getValue().duplicate());
                 HostResult r = results.get(e.getHost());
-                int frame = (int) e.getPacketId();
+                int frame =
+                        frameOf.frame(e.getHost(), e.getPacketId(), e.getHook().name());
                 r.frames.put(frame, new FrameVerdict(frame, "dead-letter", "-"));
                 r.deadLetters.add(frame + ": " + d.getReason());
             }

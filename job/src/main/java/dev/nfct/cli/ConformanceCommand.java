@@ -46,6 +46,7 @@ final class ConformanceCommand {
     static String usage() {
         return "usage: conformance --captures DIR --out DIR [--flink] [--timing top|capture] [--at-end keep|expire]\n"
                 + "                   [--set NAME=VALUE]\n"
+                + "       conformance --hooks DIR --out DIR [--set NAME=VALUE]\n"
                 + "\n"
                 + "Replays every .pcap/.pcapng in DIR with the kernel runner's settings (acct,\n"
                 + "timestamps and events on, checksums off) and writes normalised events, final table\n"
@@ -56,7 +57,10 @@ final class ConformanceCommand {
                 + "  --at-end keep|expire  the entries left at the end: kept (default), or each expired\n"
                 + "                      at its deadline with its DESTROY event, as the kernel runner's\n"
                 + "                      --drain leaves them\n"
-                + "  --set NAME=VALUE    a sysctl setting, e.g. nf_conntrack_udp_timeout=4 (repeatable)\n";
+                + "  --set NAME=VALUE    a sysctl setting, e.g. nf_conntrack_udp_timeout=4 (repeatable)\n"
+                + "  --hooks DIR         instead: every hook recording in DIR (NAME.pcap of NFLOG records, one\n"
+                + "                      per packet per hook, with NAME.json giving its end time \"dump_ns\")\n"
+                + "                      through the Flink job, each its own host; writes NAME.flink.*\n";
     }
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
@@ -64,7 +68,7 @@ final class ConformanceCommand {
         try {
             args = new Args(
                     argv,
-                    Set.of("--captures", "--out", "--set", "--timing", "--at-end"),
+                    Set.of("--captures", "--hooks", "--out", "--set", "--timing", "--at-end"),
                     Set.of("--flink", "--help", "-h"));
         } catch (IllegalArgumentException e) {
             err.println("conformance: " + e.getMessage() + " (see conformance --help)");
@@ -75,11 +79,15 @@ final class ConformanceCommand {
             return 0;
         }
         String in = args.get("--captures", null), outDir = args.get("--out", null);
-        if (in == null || outDir == null) {
-            err.println("conformance: --captures and --out are required (see conformance --help)");
+        String hooks = args.get("--hooks", null);
+        if ((in == null) == (hooks == null) || outDir == null) {
+            err.println("conformance: --out and one of --captures and --hooks are required (see conformance --help)");
             return 2;
         }
-        try {
+        if (hooks != null) {
+            return reporting(err, () -> hooks(Path.of(hooks), Path.of(outDir), args.all("--set")));
+        }
+        return reporting(err, () -> {
             Map<String, Path> captures = new LinkedHashMap<>();
             try (Stream<Path> s = Files.list(Path.of(in))) {
                 s.filter(p -> p.toString().endsWith(".pcap") || p.toString().endsWith(".pcapng"))
@@ -87,11 +95,7 @@ final class ConformanceCommand {
                         .forEach(p -> captures.put(base(p), p));
             }
             Path dir = Files.createDirectories(Path.of(outDir));
-            Settings settings = Settings.replayDefaults();
-            for (String kv : args.all("--set")) {
-                int eq = kv.indexOf('=');
-                settings.set(kv.substring(0, eq), kv.substring(eq + 1));
-            }
+            Settings settings = settings(args.all("--set"));
             Timing timing = Timing.parse(args.get("--timing", "top"));
             AtEnd atEnd = AtEnd.parse(args.get("--at-end", "keep"));
             if (atEnd == AtEnd.FLUSH) {
@@ -110,8 +114,19 @@ final class ConformanceCommand {
             if (args.has("--flink")) {
                 flink(captures, settings, timing, dir);
             }
-            err.println("conformance: " + captures.size() + " captures replayed"
-                    + (args.has("--flink") ? " (engine and Flink job)" : ""));
+            return captures.size() + " captures replayed" + (args.has("--flink") ? " (engine and Flink job)" : "");
+        });
+    }
+
+    /** What a run does; it returns its summary line. */
+    private interface Work {
+        String run() throws Exception;
+    }
+
+    /** Runs {@code work} and prints its summary; exit 2 for a usage problem, 1 for a failure. */
+    private static int reporting(PrintStream err, Work work) {
+        try {
+            err.println("conformance: " + work.run());
             return 0;
         } catch (IllegalArgumentException e) {
             err.println("conformance: " + e.getMessage());
@@ -141,6 +156,12 @@ final class ConformanceCommand {
     }
 
     private static void flink(Map<String, Path> captures, Settings settings, Timing timing, Path dir) throws Exception {
+        Configuration conf = flinkConf(settings);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
+        writeFlink(FlinkReplay.run(env, captures, conf, timing), dir);
+    }
+
+    private static Configuration flinkConf(Settings settings) {
         Configuration conf = new Configuration();
         settings.asMap().forEach((k, v) -> conf.set(ConntrackOptions.SYSCTLS.get(k), v));
         conf.set(ConntrackOptions.TABLE_UPDATES, TableUpdates.PACKETS);
@@ -148,8 +169,10 @@ final class ConformanceCommand {
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         // Each capture is one host whose packets come in order: no out-of-orderness to wait for.
         conf.set(ConntrackOptions.OUT_OF_ORDERNESS, java.time.Duration.ZERO);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
-        Map<String, FlinkReplay.HostResult> results = FlinkReplay.run(env, captures, conf, timing);
+        return conf;
+    }
+
+    private static void writeFlink(Map<String, FlinkReplay.HostResult> results, Path dir) throws IOException {
         for (var e : results.entrySet()) {
             List<String> events = new ArrayList<>();
             for (FlowEvent f : e.getValue().events) {
@@ -164,6 +187,34 @@ final class ConformanceCommand {
             write(dir.resolve(e.getKey() + ".flink.table"), table);
             write(dir.resolve(e.getKey() + ".flink.trace"), e.getValue().trace);
         }
+    }
+
+    /** The replay defaults with {@code NAME=VALUE} settings over them. */
+    private static Settings settings(List<String> sets) {
+        Settings settings = Settings.replayDefaults();
+        for (String kv : sets) {
+            int eq = kv.indexOf('=');
+            if (eq < 0) {
+                throw new IllegalArgumentException("--set wants NAME=VALUE, not '" + kv + "'");
+            }
+            settings.set(kv.substring(0, eq), kv.substring(eq + 1));
+        }
+        return settings;
+    }
+
+    /** The Flink job on every hook recording of {@code in}; returns the summary line. */
+    private static String hooks(Path in, Path outDir, List<String> sets) throws Exception {
+        Map<String, FlinkReplay.Hooks> recordings = new LinkedHashMap<>();
+        try (Stream<Path> s = Files.list(in)) {
+            for (Path p : s.filter(f -> f.toString().endsWith(".pcap")).sorted().toList()) {
+                recordings.put(base(p), FlinkReplay.Hooks.beside(p));
+            }
+        }
+        Path dir = Files.createDirectories(outDir);
+        Configuration conf = flinkConf(settings(sets));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
+        writeFlink(FlinkReplay.runHooks(env, recordings, conf), dir);
+        return recordings.size() + " hook recordings replayed (Flink job)";
     }
 
     private static void write(Path p, List<String> lines) throws IOException {

@@ -4,8 +4,12 @@ import dev.nfct.flink.io.Topics;
 import dev.nfct.kafka.KafkaUnavailableException;
 import dev.nfct.kafka.PacketSender;
 import dev.nfct.packet.CaptureReader;
+import dev.nfct.packet.LinkLayer;
 import dev.nfct.pcap.PcapFormatException;
+import dev.nfct.pcap.PcapReader;
+import dev.nfct.replay.HookObservationReader;
 import dev.nfct.replay.Timing;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -35,6 +39,11 @@ final class SendCommand {
                 + "keyed by host (so one host's packets stay in one partition, in order). `--pcap -`\n"
                 + "reads a capture from standard input, e.g. live:\n"
                 + "  tcpdump -i eth0 -U -w - | java -jar conntrack-job.jar send -b kafka:9092 --pcap -\n"
+                + "A capture of NFLOG records (link type 239) is sent as the host's hook observations,\n"
+                + "one record per packet per hook: each record logged with the prefix \"nfct\" (or \"nfct\n"
+                + "drop\" when the rule drops the packet) at the hook NFLOG names, the packet's mark as its\n"
+                + "id; see docs/ARCHITECTURE.md for the rules that log them. Live:\n"
+                + "  tcpdump -i nflog:5 -U -w - | java -jar conntrack-job.jar send -b kafka:9092 --pcap -\n"
                 + "\n"
                 + "  --bootstrap-servers, -b HOST:PORT  Kafka to send to (required)\n"
                 + "  --pcap FILE|-                  capture to send (pcap or pcapng; - for standard input)\n"
@@ -42,7 +51,8 @@ final class SendCommand {
                 + "                                 machine's name); each host has its own clock in the job\n"
                 + "  --timing top|capture           top: the whole capture at its first packet's time, as\n"
                 + "                                 `replay` does by default (the default for a file);\n"
-                + "                                 capture: each packet's own time (the default for -)\n"
+                + "                                 capture: each packet's own time (the default for -\n"
+                + "                                 and for hook observations)\n"
                 + "  --time-shift DURATION|now      add DURATION (e.g. 2h, -5s) to every packet time; now:\n"
                 + "                                 move the capture by whole seconds so that its first\n"
                 + "                                 packet falls in the current second\n"
@@ -94,6 +104,8 @@ final class SendCommand {
         PacketSender sender;
         String pcap;
         String describe;
+        BufferedInputStream input = null;
+        boolean hooks;
         try {
             String bootstrap = args.get("--bootstrap-servers", null);
             if (bootstrap == null || bootstrap.isBlank()) {
@@ -104,7 +116,12 @@ final class SendCommand {
                 throw new IllegalArgumentException("--pcap FILE|- is required");
             }
             boolean fromStdin = pcap.equals("-");
-            Timing timing = Timing.parse(args.get("--timing", fromStdin ? "capture" : "top"));
+            if (fromStdin) {
+                input = new BufferedInputStream(stdin, 1 << 16);
+            }
+            hooks = isHookCapture(pcap, input);
+            // A host's hook observations keep their own times: drops and loopback depend on them.
+            Timing timing = Timing.parse(args.get("--timing", fromStdin || hooks ? "capture" : "top"));
             String host = args.get("--host", null);
             if (host == null) {
                 host = localHostName();
@@ -140,11 +157,19 @@ final class SendCommand {
         try {
             sender.checkTopic();
             long n;
-            try (CaptureReader capture = open(pcap, stdin)) {
-                n = sender.send(capture);
+            if (hooks) {
+                try (HookObservationReader observations = input != null
+                        ? new HookObservationReader(input, "standard input", true)
+                        : HookObservationReader.open(Path.of(pcap), true)) {
+                    n = sender.send(observations);
+                }
+            } else {
+                try (CaptureReader capture = open(pcap, input)) {
+                    n = sender.send(capture);
+                }
             }
-            err.println("send: sent " + n + " packets of " + (pcap.equals("-") ? "standard input" : pcap) + " to "
-                    + describe);
+            err.println("send: sent " + n + (hooks ? " hook observations of " : " packets of ")
+                    + (pcap.equals("-") ? "standard input" : pcap) + " to " + describe);
             return 0;
         } catch (NoSuchFileException e) {
             err.println("send: " + pcap + ": no such file");
@@ -195,5 +220,16 @@ final class SendCommand {
             return new CaptureReader(stdin, "standard input");
         }
         return CaptureReader.open(Path.of(pcap));
+    }
+
+    /** Whether the capture holds NFLOG records (hook observations); a file it cannot read is not. */
+    private static boolean isHookCapture(String pcap, BufferedInputStream stdin) {
+        try {
+            return stdin != null
+                    ? PcapReader.firstLinkType(stdin) == LinkLayer.DLT_NFLOG
+                    : HookObservationReader.isHookCapture(Path.of(pcap));
+        } catch (IOException e) {
+            return false; // opening it again says what is wrong
+        }
     }
 }

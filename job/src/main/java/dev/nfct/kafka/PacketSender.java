@@ -2,8 +2,11 @@ package dev.nfct.kafka;
 
 import dev.nfct.avro.PacketEvent;
 import dev.nfct.flink.format.AvroSingleObjectSerializer;
+import dev.nfct.flink.records.HookEvents;
 import dev.nfct.packet.CaptureReader;
 import dev.nfct.packet.CapturedDatagram;
+import dev.nfct.replay.HookObservation;
+import dev.nfct.replay.HookObservationReader;
 import dev.nfct.replay.Timing;
 import dev.nfct.schema.PacketEvents;
 import java.io.IOException;
@@ -86,7 +89,8 @@ public final class PacketSender {
     }
 
     /**
-     * Sends every datagram of {@code capture} and waits until the brokers have them all.
+     * Sends every datagram of {@code capture}, each as a packet seen once (entry and exit hook in
+     * one record), and waits until the brokers have them all.
      *
      * @return the number of packet records sent
      * @throws IllegalArgumentException when a packet's time would not be a positive event time
@@ -96,6 +100,67 @@ public final class PacketSender {
         // Each record carries the producer's verdict on its checksum, by the kernel's rules for a
         // packet entering at PRE_ROUTING; the job honours it only with nf_conntrack_checksum=1.
         capture.verifyChecksums(true);
+        capture.fragmentTimeoutsByCaptureTime(clock.timing() == Timing.CAPTURE);
+        return send(new Source() {
+            private CapturedDatagram d;
+
+            @Override
+            public boolean next() throws IOException {
+                return (d = capture.next()) != null;
+            }
+
+            @Override
+            public long time() {
+                return d.timestampNanos();
+            }
+
+            @Override
+            public PacketEvent event(long seq, long ts) {
+                return PacketEvents.fromPacket(d.packet(), host, seq, ts);
+            }
+        });
+    }
+
+    /**
+     * Sends a host's hook observations, each at its hook with its own packet id and verdict, and
+     * waits until the brokers have them all.
+     *
+     * @return the number of packet records sent
+     */
+    public long send(HookObservationReader observations) throws IOException {
+        return send(new Source() {
+            private HookObservation o;
+
+            @Override
+            public boolean next() throws IOException {
+                return (o = observations.next()) != null;
+            }
+
+            @Override
+            public long time() {
+                return o.timestampNanos();
+            }
+
+            @Override
+            public PacketEvent event(long seq, long ts) {
+                return HookEvents.of(o, host, ts);
+            }
+        });
+    }
+
+    /** What is sent: one packet record after another. */
+    private interface Source {
+        /** Moves to the next packet; false after the last. */
+        boolean next() throws IOException;
+
+        /** The current packet's own time (ns). */
+        long time();
+
+        /** The current packet's record, the {@code seq}th sent, at time {@code ts}. */
+        PacketEvent event(long seq, long ts);
+    }
+
+    private long send(Source source) throws IOException {
         Map<String, Object> c = new HashMap<>(clientConfig);
         c.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         c.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -107,7 +172,6 @@ public final class PacketSender {
         AvroSingleObjectSerializer<PacketEvent> ser = new AvroSingleObjectSerializer<>(PacketEvent.class);
         ser.open(null);
         byte[] key = host.getBytes(StandardCharsets.UTF_8);
-        capture.fragmentTimeoutsByCaptureTime(clock.timing() == Timing.CAPTURE);
         AtomicReference<Exception> failed = new AtomicReference<>();
         long n = 0;
         long first = Long.MIN_VALUE;
@@ -115,9 +179,9 @@ public final class PacketSender {
         long startNanos = System.nanoTime();
         long nextReport = startNanos + progressEvery.toNanos();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(c)) {
-            for (CapturedDatagram d; (d = capture.next()) != null; ) {
+            while (source.next()) {
                 if (first == Long.MIN_VALUE) {
-                    first = d.timestampNanos();
+                    first = source.time();
                     if (clock.startNow()) {
                         // By whole seconds: each time keeps its place within its second, so what is
                         // counted in seconds (conntrack's delta-time) comes out as for the capture.
@@ -127,20 +191,17 @@ public final class PacketSender {
                     }
                 }
                 // Top timing: the whole capture at its first instant, as a top-speed replay.
-                long ts = (clock.timing() == Timing.TOP ? first : d.timestampNanos()) + shift;
+                long ts = (clock.timing() == Timing.TOP ? first : source.time()) + shift;
                 if (ts <= 0) {
                     throw new IllegalArgumentException("packet " + (n + 1) + " would be at " + ts
                             + " ns, not a positive time since the epoch: shift the capture later"
                             + " (--time-shift, or --time-shift now)");
                 }
-                producer.send(
-                        new ProducerRecord<>(
-                                topic, key, ser.serialize(PacketEvents.fromPacket(d.packet(), host, ++n, ts))),
-                        (meta, e) -> {
-                            if (e != null) {
-                                failed.compareAndSet(null, e);
-                            }
-                        });
+                producer.send(new ProducerRecord<>(topic, key, ser.serialize(source.event(++n, ts))), (meta, e) -> {
+                    if (e != null) {
+                        failed.compareAndSet(null, e);
+                    }
+                });
                 if (failed.get() != null) {
                     break;
                 }

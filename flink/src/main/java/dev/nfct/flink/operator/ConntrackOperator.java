@@ -129,6 +129,8 @@ public class ConntrackOperator extends AbstractStreamOperator<FlowEvent>
     private transient PacketCt attachment;
     private transient Counter deadLetters;
     private transient Counter latePackets;
+    /** Exit-hook observations of packets that carry no entry (invalid or untracked ones, mostly). */
+    private transient Counter exitsWithoutEntry;
     /** Earliest deadline (ns) of what this element stored: a pending entry. */
     private transient long storedDeadline;
     /** This element removed an entry or a pending packet: the key may now hold nothing. */
@@ -238,6 +240,8 @@ public class ConntrackOperator extends AbstractStreamOperator<FlowEvent>
         g.gauge("armed_keys", () -> (long) clocks.armed());
         deadLetters = g.counter("dead_letters");
         latePackets = g.counter("late_packets");
+        exitsWithoutEntry = g.counter("exits_without_entry");
+        g.gauge("ignore", () -> st.ignore);
     }
 
     @Override
@@ -254,6 +258,11 @@ public class ConntrackOperator extends AbstractStreamOperator<FlowEvent>
     /** Packets between their hooks on this subtask. */
     public long pendingPackets() {
         return pendingCount;
+    }
+
+    /** Exit-hook observations that found no entry riding with their packet, on this subtask. */
+    public long exitsWithoutEntry() {
+        return exitsWithoutEntry.getCount();
     }
 
     /** How often a key was armed on this subtask (for tests of the lazy arming). */
@@ -318,12 +327,7 @@ public class ConntrackOperator extends AbstractStreamOperator<FlowEvent>
             switch (hook) {
                 case PRE_ROUTING:
                 case LOCAL_OUT:
-                    runEntryHook(e, now);
-                    if (drop) {
-                        engine.dropped(attachment);
-                    } else if (attachment.ct != null) {
-                        remember(e.getPacketId(), now);
-                    }
+                    entryHook(e, hook, drop, now);
                     break;
                 case FORWARD:
                     if (drop) {
@@ -332,7 +336,7 @@ public class ConntrackOperator extends AbstractStreamOperator<FlowEvent>
                     break;
                 case LOCAL_IN:
                 case POST_ROUTING:
-                    confirmPending(e.getPacketId(), drop, now);
+                    confirmPending(e.getPacketId(), hook, drop, now);
                     break;
             }
         }
@@ -352,26 +356,65 @@ public class ConntrackOperator extends AbstractStreamOperator<FlowEvent>
         }
     }
 
+    /**
+     * An entry-hook observation. A packet that comes back in at PRE_ROUTING over loopback still
+     * carries the entry it got at LOCAL_OUT (confirmed at POST_ROUTING): as the kernel's
+     * {@code nf_conntrack_in}, the job leaves it alone (no tracker run; counted as {@code ignore}),
+     * and its LOCAL_IN observation delivers the entry's cached events.
+     */
+    private void entryHook(PacketEvent e, Hook hook, boolean drop, long now) throws Exception {
+        long id = e.getPacketId();
+        PendingEntry previous = pending.get(id);
+        if (previous != null && previous.sentOut && hook == Hook.PRE_ROUTING) {
+            engine.stats().ignore++;
+            emitCtinfo(e, now, previous.ctinfo);
+            if (drop) {
+                forget(id, previous); // a confirmed entry: the drop takes nothing with it
+            } else {
+                long deadline = now + pendingTimeoutNs;
+                pending.put(id, new PendingEntry(previous.ctinfo, null, previous.confirmedOrig, deadline));
+                storedDeadline = Math.min(storedDeadline, deadline);
+            }
+            return;
+        }
+        runEntryHook(e, now);
+        if (drop) {
+            engine.dropped(attachment);
+        } else if (attachment.ct != null) {
+            remember(id, previous, hook == Hook.LOCAL_OUT, now);
+        }
+    }
+
     private void runEntryHook(PacketEvent e, long now) {
         attachment.reset();
         attachment.zone = e.getZone();
         engine.in(packet, now, attachment);
         if (emitCtinfo) {
-            CtInfo info = attachment.state();
-            output.collect(
-                    CTINFO,
-                    new StreamRecord<>(
-                            new PacketCtInfo(e.getHost(), e.getPacketId(), now, info.stateName, info.directionName())));
+            emitCtinfo(e, now, attachment.state());
         }
     }
 
-    private void remember(long packetId, long now) throws Exception {
+    private void emitCtinfo(PacketEvent e, long now, CtInfo info) {
+        if (emitCtinfo) {
+            output.collect(
+                    CTINFO,
+                    new StreamRecord<>(new PacketCtInfo(
+                            e.getHost(),
+                            e.getPacketId(),
+                            e.getHook().name(),
+                            now,
+                            info.stateName,
+                            info.directionName())));
+        }
+    }
+
+    /** @param previous what {@code packetId} held before this packet, if anything */
+    private void remember(long packetId, PendingEntry previous, boolean fromLocalOut, long now) throws Exception {
         Conn ct = attachment.ct;
         long deadline = now + pendingTimeoutNs;
         PendingEntry p = ct.confirmed()
-                ? new PendingEntry(attachment.ctinfo, null, ct.orig, deadline)
-                : new PendingEntry(attachment.ctinfo, ct, null, deadline);
-        PendingEntry previous = pending.get(packetId);
+                ? new PendingEntry(attachment.ctinfo, fromLocalOut, false, null, ct.orig, deadline)
+                : new PendingEntry(attachment.ctinfo, fromLocalOut, false, ct, null, deadline);
         if (previous != null) {
             discard(previous); // the same packet id seen twice at the entry hook: the newer wins
         } else {
@@ -405,10 +448,12 @@ public class ConntrackOperator extends AbstractStreamOperator<FlowEvent>
         }
     }
 
-    private void confirmPending(long packetId, boolean drop, long now) throws Exception {
+    private void confirmPending(long packetId, Hook hook, boolean drop, long now) throws Exception {
         PendingEntry p = pending.get(packetId);
         if (p == null) {
-            return; // no entry was attached at the entry hook (invalid, untracked), or already gone
+            // No entry was attached at the entry hook (invalid, untracked), or it is gone already.
+            exitsWithoutEntry.inc();
+            return;
         }
         pending.remove(packetId);
         pendingCount--;
@@ -429,6 +474,14 @@ public class ConntrackOperator extends AbstractStreamOperator<FlowEvent>
             attachment.ct = ct;
         }
         engine.confirm(attachment, now);
+        Conn sent = attachment.ct;
+        if (hook == Hook.POST_ROUTING && p.fromLocalOut && sent != null && sent.confirmed() && !attachment.dropped) {
+            // The host's own packet leaves with its entry; over loopback it comes back carrying it.
+            long deadline = now + pendingTimeoutNs;
+            pending.put(packetId, new PendingEntry(p.ctinfo, true, true, null, sent.orig, deadline));
+            pendingCount++;
+            storedDeadline = Math.min(storedDeadline, deadline);
+        }
     }
 
     // ------------------------------------------------------------------------------ expiry

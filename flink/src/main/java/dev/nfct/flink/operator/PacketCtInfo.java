@@ -8,15 +8,19 @@ package dev.nfct.flink.operator;
 public class PacketCtInfo {
     public String host;
     public long packetId;
+    /** The hook of the observation (the Avro symbol name). */
+    public String hook;
+
     public long timestampNs;
     public String state;
     public String direction;
 
     public PacketCtInfo() {}
 
-    public PacketCtInfo(String host, long packetId, long timestampNs, String state, String direction) {
+    public PacketCtInfo(String host, long packetId, String hook, long timestampNs, String state, String direction) {
         this.host = host;
         this.packetId = packetId;
+        this.hook = hook;
         this.timestampNs = timestampNs;
         this.state = state;
         this.direction = direction;
@@ -24,6 +28,6 @@ public class PacketCtInfo {
 
     @Override
     public String toString() {
-        return host + " " + packetId + " " + state + " " + direction;
+        return host + " " + packetId + " " + hook + " " + state + " " + direction;
     }
 }

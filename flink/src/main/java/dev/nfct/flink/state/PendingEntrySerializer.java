@@ -10,9 +10,14 @@ import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
-/** Flink serializer of {@link PendingEntry}. */
+/**
+ * Flink serializer of {@link PendingEntry}. The first byte holds the ct info (its ordinal, under
+ * 16) and two flags in its top bits, {@link PendingEntry#fromLocalOut} and
+ * {@link PendingEntry#sentOut}; state written before the flags existed reads as neither.
+ */
 public final class PendingEntrySerializer extends TypeSerializerSingleton<PendingEntry> {
     private static final long serialVersionUID = 1L;
+    private static final int FROM_LOCAL_OUT = 0x40, SENT_OUT = 0x80, CTINFO_BITS = 0x3f;
     public static final PendingEntrySerializer INSTANCE = new PendingEntrySerializer();
     private static final CtInfo[] CTINFOS = CtInfo.values();
 
@@ -32,7 +37,12 @@ public final class PendingEntrySerializer extends TypeSerializerSingleton<Pendin
             return from; // nothing mutable inside
         }
         return new PendingEntry(
-                from.ctinfo, ConnCodec.copy(from.unconfirmed, Trackers.ENTRY_TYPES), null, from.deadline);
+                from.ctinfo,
+                from.fromLocalOut,
+                from.sentOut,
+                ConnCodec.copy(from.unconfirmed, Trackers.ENTRY_TYPES),
+                null,
+                from.deadline);
     }
 
     @Override
@@ -47,7 +57,7 @@ public final class PendingEntrySerializer extends TypeSerializerSingleton<Pendin
 
     @Override
     public void serialize(PendingEntry p, DataOutputView out) throws IOException {
-        out.writeByte(p.ctinfo.ordinal());
+        out.writeByte(p.ctinfo.ordinal() | (p.fromLocalOut ? FROM_LOCAL_OUT : 0) | (p.sentOut ? SENT_OUT : 0));
         out.writeLong(p.deadline);
         out.writeBoolean(p.unconfirmed != null);
         if (p.unconfirmed != null) {
@@ -59,12 +69,14 @@ public final class PendingEntrySerializer extends TypeSerializerSingleton<Pendin
 
     @Override
     public PendingEntry deserialize(DataInputView in) throws IOException {
-        CtInfo ctinfo = CTINFOS[in.readUnsignedByte()];
+        int first = in.readUnsignedByte();
+        CtInfo ctinfo = CTINFOS[first & CTINFO_BITS];
+        boolean local = (first & FROM_LOCAL_OUT) != 0, out = (first & SENT_OUT) != 0;
         long deadline = in.readLong();
         if (in.readBoolean()) {
-            return new PendingEntry(ctinfo, ConnCodec.readConn(in, Trackers.ENTRY_TYPES), null, deadline);
+            return new PendingEntry(ctinfo, local, out, ConnCodec.readConn(in, Trackers.ENTRY_TYPES), null, deadline);
         }
-        return new PendingEntry(ctinfo, null, ConnCodec.readTuple(in), deadline);
+        return new PendingEntry(ctinfo, local, out, null, ConnCodec.readTuple(in), deadline);
     }
 
     @Override

@@ -207,6 +207,77 @@ class ConntrackOperatorTest {
         assertThat(operator().armedKeys()).isZero();
     }
 
+    /** One packet of the host's own over loopback: out, confirmed, back in, delivered locally. */
+    private void looped(Packet p, long packetId, long ts) throws Exception {
+        for (Hook hook : List.of(Hook.LOCAL_OUT, Hook.POST_ROUTING, Hook.PRE_ROUTING, Hook.LOCAL_IN)) {
+            process(observed(p, hook, packetId, ts, PacketVerdict.UNSPECIFIED, false));
+        }
+    }
+
+    @Test
+    void aPacketLoopedBackStillCarriesItsEntryAndIsNotTrackedTwice() throws Exception {
+        Packet syn =
+                Packets.tcp("127.0.0.1", 40000, "127.0.0.1", 80).syn().seq(1000).build();
+        Packet synAck = Packets.tcp("127.0.0.1", 80, "127.0.0.1", 40000)
+                .synAck()
+                .seq(5000)
+                .ackNo(1001)
+                .build();
+        looped(syn, 1_000_000_001L, T0);
+        looped(synAck, 1_000_000_002L, T0 + 1000);
+        assertThat(lines(drainOutput()))
+                .containsExactly(
+                        "    [NEW] tcp      6 120 SYN_SENT src=127.0.0.1 dst=127.0.0.1 sport=40000 dport=80 [UNREPLIED] "
+                                + "src=127.0.0.1 dst=127.0.0.1 sport=80 dport=40000",
+                        " [UPDATE] tcp      6 60 SYN_RECV src=127.0.0.1 dst=127.0.0.1 sport=40000 dport=80 "
+                                + "src=127.0.0.1 dst=127.0.0.1 sport=80 dport=40000");
+        assertThat(operator().engine().stats().ignore)
+                .as("each packet's second pass, at PRE_ROUTING")
+                .isEqualTo(2);
+        assertThat(tableLines(T0 + 1000))
+                .last()
+                .as("each packet counted once")
+                .isEqualTo("ENTRY ipv4 tcp SYN_RECV 60 | src=127.0.0.1 dst=127.0.0.1 sport=40000 dport=80"
+                        + " | src=127.0.0.1 dst=127.0.0.1 sport=80 dport=40000 | - | packets=1:1 bytes=40:40");
+        // What the packets carried between their hooks goes with the pending bound.
+        clockTo(T0 + 6 * S);
+        assertThat(operator().pendingPackets()).isZero();
+        assertThat(operator().exitsWithoutEntry())
+                .as("the clock packet's exit was not observed")
+                .isZero();
+    }
+
+    @Test
+    void aConfirmedEntryKeepsTheChangeOfADroppedPacketAndItsEventWaitsForTheNextConfirm() throws Exception {
+        forward(syn(), T0);
+        drainOutput();
+        Packet synAck = Packets.tcp("10.0.0.2", 80, "10.0.0.1", 40000)
+                .synAck()
+                .seq(5000)
+                .ackNo(1001)
+                .wscale(7)
+                .sackPerm()
+                .build();
+        process(observed(synAck, Hook.PRE_ROUTING, 41, T0 + 4 * S / 1000, PacketVerdict.UNSPECIFIED, false));
+        process(observed(synAck, Hook.FORWARD, 41, T0 + 4 * S / 1000, PacketVerdict.DROP, false));
+        assertThat(drainOutput()).as("the SYN_RECV update waits on the entry").isEmpty();
+        // The client's retransmitted SYN changes nothing, but its confirm delivers what waited,
+        // with the entry's values at that moment: 1.024 s after the change, 58 s are left.
+        process(observed(syn(), Hook.PRE_ROUTING, 42, T0 + 1028 * S / 1000, PacketVerdict.UNSPECIFIED, false));
+        process(observed(syn(), Hook.POST_ROUTING, 42, T0 + 1028 * S / 1000, PacketVerdict.UNSPECIFIED, false));
+        assertThat(lines(drainOutput()))
+                .containsExactly(" [UPDATE] tcp      6 58 SYN_RECV src=10.0.0.1 dst=10.0.0.2 sport=40000 dport=80 "
+                        + "src=10.0.0.2 dst=10.0.0.1 sport=80 dport=40000");
+    }
+
+    @Test
+    void anExitObservationWithoutAnEntryIsCountedNotAnError() throws Exception {
+        process(observed(syn(), Hook.POST_ROUTING, 51, T0, PacketVerdict.UNSPECIFIED, false));
+        assertThat(drainOutput()).isEmpty();
+        assertThat(operator().exitsWithoutEntry()).isEqualTo(1);
+        assertThat(keysWithState()).isZero();
+    }
+
     @Test
     void aPendingEntryWhosePacketNeverLeavesIsDiscardedSilentlyAfterTheBound() throws Exception {
         process(observed(syn(), Hook.PRE_ROUTING, 11, T0, PacketVerdict.UNSPECIFIED, false));
