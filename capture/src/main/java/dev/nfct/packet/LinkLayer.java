@@ -45,7 +45,7 @@ public final class LinkLayer {
             case DLT_NFLOG ->
                 throw new UnsupportedLinkTypeException("frame " + frameNumber
                         + ": link type 239 (NFLOG) holds hook observations, one record per packet per hook,"
-                        + " not one packet per frame: replay it as hook observations");
+                        + " not one packet per frame: send it to the job (send, demo --pcap), which reads it as such");
             default ->
                 throw new UnsupportedLinkTypeException("frame " + frameNumber + ": unsupported link type " + linkType
                         + " (supported: 0, 1, 12, 14, 101, 108, 113, 228, 229, 276)");

@@ -14,6 +14,7 @@ import dev.nfct.kafka.PacketSender;
 import dev.nfct.kafka.TopicSetup;
 import dev.nfct.packet.CaptureReader;
 import dev.nfct.pcap.PcapFormatException;
+import dev.nfct.replay.HookObservationReader;
 import dev.nfct.replay.Timing;
 import dev.nfct.schema.FlowEvents;
 import java.io.InputStream;
@@ -54,11 +55,12 @@ final class DemoCommand {
                 + "sample by default) through Kafka and the conntrack job, and prints the flow events\n"
                 + "read back from the output topic as `conntrack -E -o extended` does.\n"
                 + "\n"
-                + "  --pcap FILE      capture to send instead of the bundled sample\n"
+                + "  --pcap FILE      capture to send instead of the bundled sample; a capture of NFLOG\n"
+                + "                   records (a host's hook observations, see send --help) goes as such\n"
                 + "  --once           exit once every packet is processed and its events committed: 0,\n"
                 + "                   or 1 (saying how many and why) if packets went to dead letters\n"
                 + "  --timing top     (default) the capture as a top-speed replay: one instant\n"
-                + "  --timing capture the capture's own timestamps\n"
+                + "  --timing capture the capture's own timestamps (the default for hook observations)\n"
                 + "  --web-port PORT  Flink web UI port without --once (default 8081, or the next free\n"
                 + "                   one up to 8090)\n"
                 + "  --web-address A  address the web UI listens on (default 127.0.0.1: it accepts jar\n"
@@ -83,8 +85,11 @@ final class DemoCommand {
         Timing timing;
         WebUi web;
         boolean once = args.has("--once");
+        String pcap = args.get("--pcap", null);
+        boolean hooks = isHookCapture(pcap);
         try {
-            timing = Timing.parse(args.get("--timing", "top"));
+            // A host's hook observations keep their own times: drops and loopback depend on them.
+            timing = Timing.parse(args.get("--timing", hooks ? "capture" : "top"));
             web = once ? null : WebUi.choose(args.get("--web-address", "127.0.0.1"), args.get("--web-port", null));
             if (once && (args.has("--web-port") || args.has("--web-address"))) {
                 throw new IllegalArgumentException("--web-port and --web-address are for the demo without --once");
@@ -93,23 +98,21 @@ final class DemoCommand {
             err.println("demo: " + e.getMessage());
             return 2;
         }
-        String pcap = args.get("--pcap", null);
         Path checkpoints = null;
         // The capture is opened (and its header read) before anything starts: a wrong file fails at once.
-        try (CaptureReader capture = open(pcap);
+        try (Feed capture = open(pcap, hooks);
                 EmbeddedKafka kafka = EmbeddedKafka.start()) {
             // One partition per topic: the demo prints events in the order the job made them.
             Topics topics = Topics.defaults();
             TopicSetup.createAll(topics, kafka, 1);
             // The capture as if it were happening now: the events' times are today's, and a capture
             // whose clock starts at 0 works as any other.
-            long sent = new PacketSender(
-                            topics.packets(),
-                            HOST,
-                            PacketSender.Clock.startingNow(timing),
-                            0,
-                            new java.util.HashMap<>(kafka.clientConfig()))
-                    .send(capture);
+            long sent = capture.sendWith(new PacketSender(
+                    topics.packets(),
+                    HOST,
+                    PacketSender.Clock.startingNow(timing),
+                    0,
+                    new java.util.HashMap<>(kafka.clientConfig())));
             err.println("demo: sent " + sent + " packets of " + (pcap == null ? "the bundled sample" : pcap) + " to "
                     + topics.packets() + " on " + kafka.bootstrapServers());
 
@@ -218,14 +221,52 @@ final class DemoCommand {
         return 1;
     }
 
-    private static CaptureReader open(String pcap) throws java.io.IOException {
+    /** What the demo sends: a capture's packets, or a host's hook observations (an NFLOG capture). */
+    private interface Feed extends java.io.Closeable {
+        long sendWith(PacketSender sender) throws java.io.IOException;
+    }
+
+    private static Feed open(String pcap, boolean hooks) throws java.io.IOException {
+        if (hooks) {
+            HookObservationReader r = HookObservationReader.open(Path.of(pcap), true);
+            return feed(r, PacketSender::send);
+        }
+        CaptureReader r;
         if (pcap != null) {
-            return CaptureReader.open(Path.of(pcap));
+            r = CaptureReader.open(Path.of(pcap));
+        } else {
+            InputStream in = DemoCommand.class.getResourceAsStream(BUNDLED_SAMPLE);
+            if (in == null) {
+                throw new NoSuchFileException("bundled sample " + BUNDLED_SAMPLE + " (not in this jar)");
+            }
+            r = new CaptureReader(in, "bundled sample.pcap");
         }
-        InputStream in = DemoCommand.class.getResourceAsStream(BUNDLED_SAMPLE);
-        if (in == null) {
-            throw new NoSuchFileException("bundled sample " + BUNDLED_SAMPLE + " (not in this jar)");
+        return feed(r, PacketSender::send);
+    }
+
+    private interface Sending<R> {
+        long send(PacketSender sender, R reader) throws java.io.IOException;
+    }
+
+    private static <R extends java.io.Closeable> Feed feed(R reader, Sending<R> sending) {
+        return new Feed() {
+            @Override
+            public long sendWith(PacketSender sender) throws java.io.IOException {
+                return sending.send(sender, reader);
+            }
+
+            @Override
+            public void close() throws java.io.IOException {
+                reader.close();
+            }
+        };
+    }
+
+    private static boolean isHookCapture(String pcap) {
+        try {
+            return pcap != null && HookObservationReader.isHookCapture(Path.of(pcap));
+        } catch (java.io.IOException e) {
+            return false; // opening it again says what is wrong
         }
-        return new CaptureReader(in, "bundled sample.pcap");
     }
 }

@@ -60,7 +60,11 @@ import org.apache.flink.util.OutputTag;
  *   <li>the exit-hook observation of that packet (LOCAL_IN, POST_ROUTING) runs the confirm step:
  *       the entry enters the table and the cached events (NEW first) are delivered;</li>
  *   <li>a DROP verdict, or no exit observation within {@link ConntrackOptions#PENDING_TIMEOUT} of
- *       the host's time, discards the pending entry without any event;</li>
+ *       the host's time, discards the pending entry without any event; a confirmed entry keeps what
+ *       the entry hook changed, and its cached events wait for the next confirm;</li>
+ *   <li>a packet the host sent keeps its entry after its POST_ROUTING confirm: back in at
+ *       PRE_ROUTING over loopback it is left alone ({@code ignore}), and its LOCAL_IN confirm
+ *       delivers what the entry cached;</li>
  *   <li>a single-observation record ({@code seenOnce}) runs both back to back.</li>
  * </ul>
  *
