@@ -98,7 +98,7 @@ class FlinkHookConformanceITCase {
                     tableSame = table.equals(theirTable),
                     traceSame = r.trace.equals(k.traceKeys());
             summary.append(String.format(
-                    "%-16s flows %d/%d table %s ctinfo %s (%d observations)%n",
+                    "%-16s flows %d/%d table %s ctinfo %s (%d entry-hook observations)%n",
                     e.getKey(),
                     same,
                     theirs.size(),

@@ -364,17 +364,21 @@ public class ConntrackOperator extends AbstractStreamOperator<FlowEvent>
      * An entry-hook observation. A packet that comes back in at PRE_ROUTING over loopback still
      * carries the entry it got at LOCAL_OUT (confirmed at POST_ROUTING): as the kernel's
      * {@code nf_conntrack_in}, the job leaves it alone (no tracker run; counted as {@code ignore}),
-     * and its LOCAL_IN observation delivers the entry's cached events.
+     * and its LOCAL_IN observation delivers the entry's cached events. So with any PRE_ROUTING
+     * observation of a packet id that already carries an entry. At LOCAL_OUT a packet is always new
+     * (the host just made it): an id found there is a reused one, and what it held is replaced.
      */
     private void entryHook(PacketEvent e, Hook hook, boolean drop, long now) throws Exception {
         long id = e.getPacketId();
         PendingEntry previous = pending.get(id);
-        if (previous != null && previous.sentOut && hook == Hook.PRE_ROUTING) {
+        if (previous != null && hook == Hook.PRE_ROUTING) {
+            // The packet already carries an entry (it came back over loopback, or the host
+            // reported it twice): conntrack leaves it alone.
             engine.stats().ignore++;
             emitCtinfo(e, now, previous.ctinfo);
             if (drop) {
-                forget(id, previous); // a confirmed entry: the drop takes nothing with it
-            } else {
+                forget(id, previous); // a confirmed entry keeps its changes; an unconfirmed one goes
+            } else if (previous.sentOut) {
                 long deadline = now + pendingTimeoutNs;
                 pending.put(id, new PendingEntry(previous.ctinfo, null, previous.confirmedOrig, deadline));
                 storedDeadline = Math.min(storedDeadline, deadline);

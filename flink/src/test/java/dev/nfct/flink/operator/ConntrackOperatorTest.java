@@ -271,6 +271,26 @@ class ConntrackOperatorTest {
     }
 
     @Test
+    void aPacketReportedTwiceAtPreRoutingIsTrackedOnce() throws Exception {
+        forward(syn(), T0);
+        Packet synAck = Packets.tcp("10.0.0.2", 80, "10.0.0.1", 40000)
+                .synAck()
+                .seq(5000)
+                .ackNo(1001)
+                .wscale(7)
+                .sackPerm()
+                .build();
+        process(observed(synAck, Hook.PRE_ROUTING, 61, T0 + 1000, PacketVerdict.UNSPECIFIED, false));
+        process(observed(synAck, Hook.PRE_ROUTING, 61, T0 + 2000, PacketVerdict.UNSPECIFIED, false));
+        process(observed(synAck, Hook.POST_ROUTING, 61, T0 + 3000, PacketVerdict.UNSPECIFIED, false));
+        assertThat(operator().engine().stats().ignore).isEqualTo(1);
+        assertThat(tableLines(T0 + 3000))
+                .last()
+                .isEqualTo("ENTRY ipv4 tcp SYN_RECV 59 | src=10.0.0.1 dst=10.0.0.2 sport=40000 dport=80"
+                        + " | src=10.0.0.2 dst=10.0.0.1 sport=80 dport=40000 | - | packets=1:1 bytes=40:40");
+    }
+
+    @Test
     void anExitObservationWithoutAnEntryIsCountedNotAnError() throws Exception {
         process(observed(syn(), Hook.POST_ROUTING, 51, T0, PacketVerdict.UNSPECIFIED, false));
         assertThat(drainOutput()).isEmpty();
