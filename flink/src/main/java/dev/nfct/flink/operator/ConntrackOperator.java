@@ -135,6 +135,8 @@ public class ConntrackOperator extends AbstractStreamOperator<FlowEvent>
     private transient Counter latePackets;
     /** Exit-hook observations of packets that carry no entry (invalid or untracked ones, mostly). */
     private transient Counter exitsWithoutEntry;
+    /** Flow events emitted, by type: NEW, UPDATE, DESTROY. */
+    private transient Counter[] eventsOut;
     /** Earliest deadline (ns) of what this element stored: a pending entry. */
     private transient long storedDeadline;
     /** This element removed an entry or a pending packet: the key may now hold nothing. */
@@ -245,6 +247,7 @@ public class ConntrackOperator extends AbstractStreamOperator<FlowEvent>
         deadLetters = g.counter("dead_letters");
         latePackets = g.counter("late_packets");
         exitsWithoutEntry = g.counter("exits_without_entry");
+        eventsOut = new Counter[] {g.counter("events_new"), g.counter("events_update"), g.counter("events_destroy")};
         g.gauge("ignore", () -> st.ignore);
     }
 
@@ -596,6 +599,7 @@ public class ConntrackOperator extends AbstractStreamOperator<FlowEvent>
         upserts.clear();
         for (ConnEvent ev : events) {
             output.collect(new StreamRecord<>(FlowEvents.fromConnEvent(ev, h)));
+            eventsOut[ev.type == EventType.NEW ? 0 : ev.type == EventType.DESTROY ? 2 : 1].inc();
             if (ev.type == EventType.DESTROY) {
                 removed = true;
             }
