@@ -19,6 +19,28 @@ import org.junit.jupiter.api.Assumptions;
 final class DeployTools {
     private DeployTools() {}
 
+    /** A check of a file: the rules it breaks, one line each. */
+    interface Rules {
+        List<String> violations(String file) throws Exception;
+    }
+
+    /**
+     * Each broken copy of {@code original} (by the rule it should break: a phrase of the expected
+     * violation) differs from it and is caught by {@code rules} with that phrase.
+     */
+    static void assertEachRuleBreaks(String original, java.util.Map<String, String> broken, Rules rules)
+            throws Exception {
+        for (var e : broken.entrySet()) {
+            org.assertj.core.api.Assertions.assertThat(e.getValue())
+                    .as("the broken copy for '%s' differs", e.getKey())
+                    .isNotEqualTo(original);
+            org.assertj.core.api.Assertions.assertThat(rules.violations(e.getValue()))
+                    .as("a copy that should break '%s'", e.getKey())
+                    .anySatisfy(
+                            v -> org.assertj.core.api.Assertions.assertThat(v).contains(e.getKey()));
+        }
+    }
+
     /** What a command printed and how it ended. */
     record Result(int status, String output) {}
 
