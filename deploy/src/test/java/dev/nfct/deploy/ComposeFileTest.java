@@ -58,6 +58,7 @@ class ComposeFileTest {
                         c.replace("condition: service_completed_successfully", "condition: service_started"),
                 "beyond this machine", c.replace("\"127.0.0.1:8081:8081\"", "\"8081:8081\""),
                 "which is not in the project", c.replace("./deploy/compose/produce.sh", "./deploy/compose/missing.sh"),
+                "is not a UUID in base64", c.replaceAll("CLUSTER_ID: \\S+", "CLUSTER_ID: nfct-compose-kraft-01"),
                 "has no pinned tag", c.replace("image: prom/prometheus:v3.5.0", "image: prom/prometheus:latest"),
                 "has no healthcheck",
                         c.replace(

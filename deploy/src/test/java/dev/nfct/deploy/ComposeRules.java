@@ -12,7 +12,7 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 /**
  * What the project's compose file promises beyond being valid: every dependency waits for health
  * or completion, every published port is on loopback only, every file it mounts exists, every
- * image it pulls has a pinned tag. {@link #violations} lists what breaks a rule, one line each.
+ * image it pulls has a pinned tag, a Kafka cluster id is one Kafka can format storage for. {@link #violations} lists what breaks a rule, one line each.
  */
 final class ComposeRules {
     private static final Set<String> WAITING = Set.of("service_healthy", "service_completed_successfully");
@@ -22,6 +22,15 @@ final class ComposeRules {
     @SuppressWarnings("unchecked")
     static Map<String, Object> parse(String yaml) {
         return (Map<String, Object>) new Load(LoadSettings.builder().build()).loadFromString(yaml);
+    }
+
+    /** What kafka-storage.sh accepts as a cluster id: 16 bytes in URL-safe base64 without padding. */
+    static boolean isKafkaClusterId(String id) {
+        try {
+            return id.length() == 22 && java.util.Base64.getUrlDecoder().decode(id).length == 16;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -58,6 +67,13 @@ final class ComposeRules {
                 if (v.startsWith("./") && !Files.exists(projectDir.resolve(v.substring(2, v.indexOf(':'))))) {
                     out.add(name + ": mounts " + v.substring(0, v.indexOf(':')) + ", which is not in the project");
                 }
+            }
+            Object env = s.get("environment");
+            if (env instanceof Map<?, ?> vars
+                    && vars.get("CLUSTER_ID") != null
+                    && !isKafkaClusterId(String.valueOf(vars.get("CLUSTER_ID")))) {
+                out.add(name + ": CLUSTER_ID " + vars.get("CLUSTER_ID")
+                        + " is not a UUID in base64 (22 characters): Kafka would not format its storage");
             }
             Object image = s.get("image");
             if (image != null && !s.containsKey("build")) {
