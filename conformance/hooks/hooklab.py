@@ -43,7 +43,8 @@ import time
 from ctlab import netlink as nl
 from ctlab import render
 from ctlab.lab import (EXIT_LOST, EXIT_SETUP, EXIT_USAGE, LabError, Listener, STATES,
-                       DEFAULT_SYSCTLS, _run, release, require)
+                       DEFAULT_SYSCTLS, _run, configured_timeouts, read_conntrack_sysctls,
+                       release, require)
 
 PREFIX = "khk"
 GROUP = 5
@@ -140,7 +141,7 @@ class HookLab:
                      + DEFAULT_SYSCTLS)
         self._links()
         self._rules()
-        self.configured = self._configured_timeouts()
+        self.configured = configured_timeouts(read_conntrack_sysctls(self.ns["rtr"], DEFAULT_SYSCTLS))
         self._open_sockets()
         time.sleep(1.0)                      # let the links' own first packets pass
         self.log("hook lab ready: namespaces %s; tick %d ns" % (" ".join(self.created),
@@ -242,17 +243,6 @@ class HookLab:
         with open(path, "w") as fh:
             fh.write(text)
         _run(["ip", "netns", "exec", self.ns["rtr"], "nft", "-f", path], "loading nft rules")
-
-    def _configured_timeouts(self):
-        """Every timeout value (seconds) the router's conntrack is configured with."""
-        values = set()
-        with nl.InNetns(self.ns["rtr"]):
-            base = "/proc/sys/net/netfilter"
-            for name in os.listdir(base):
-                if name.startswith("nf_conntrack_") and "timeout" in name and "frag" not in name:
-                    with open(os.path.join(base, name)) as fh:
-                        values.update(int(v) for v in fh.read().split() if v.isdigit())
-        return values
 
     def _open_sockets(self):
         with nl.InNetns(self.ns["rtr"]):

@@ -117,6 +117,41 @@ def parse_sysctl_args(pairs):
     return out
 
 
+def read_conntrack_sysctls(netns, wanted=()):
+    """Every nf_conntrack_* sysctl of a lab namespace (name -> value text). Each (key, value) of
+    `wanted` that names one must be in force (a later pair overrides an earlier one of the same
+    key), or the lab is not what it claims to be."""
+    values = {}
+    with nl.InNetns(netns):
+        base = "/proc/sys/net/netfilter"
+        for name in os.listdir(base):
+            if not name.startswith("nf_conntrack_"):
+                continue
+            try:
+                with open(os.path.join(base, name)) as fh:
+                    values[name] = fh.read().strip()
+            except OSError:
+                continue
+    for key, want in dict(wanted).items():
+        if not key.startswith("net.netfilter.nf_conntrack_"):
+            continue
+        have = values.get(key.rsplit(".", 1)[1])
+        if have is not None:
+            have, want = " ".join(have.split()), " ".join(want.split())
+        if have != want:
+            raise LabError(EXIT_SETUP, "%s is %r in the lab, wanted %r" % (key, have, want))
+    return values
+
+
+def configured_timeouts(values):
+    """Every timeout value (seconds) among conntrack sysctl values (fragment timeouts aside)."""
+    out = set()
+    for name, value in values.items():
+        if "timeout" in name and "frag" not in name:
+            out.update(int(v) for v in value.split() if v.isdigit())
+    return out
+
+
 # --------------------------------------------------------------------------- stale cleanup
 
 def cleanup_stale(log=print):
@@ -460,29 +495,9 @@ class Lab:
                  "loading nft rules in %s" % role)
 
     def _read_timeouts(self):
-        with nl.InNetns(self.ns["mid"]):
-            base = "/proc/sys/net/netfilter"
-            for name in os.listdir(base):
-                if not name.startswith("nf_conntrack_"):
-                    continue
-                try:
-                    with open(os.path.join(base, name)) as fh:
-                        value = fh.read().strip()
-                except OSError:
-                    continue
-                self.sysctl_values[name] = value
-                if "timeout" in name and "frag" not in name:
-                    self.configured.update(int(v) for v in value.split() if v.isdigit())
-        # The values in force: an extra sysctl overrides a default of the same name.
-        for key, want in dict(DEFAULT_SYSCTLS + self.extra_sysctls).items():
-            if not key.startswith("net.netfilter.nf_conntrack_"):
-                continue
-            have = self.sysctl_values.get(key.rsplit(".", 1)[1])
-            if have is not None:
-                have, want = " ".join(have.split()), " ".join(want.split())
-            if have != want:
-                raise LabError(EXIT_SETUP, "%s is %r in the lab, wanted %r"
-                               % (key, have, want))
+        self.sysctl_values = read_conntrack_sysctls(
+            self.ns["mid"], DEFAULT_SYSCTLS + self.extra_sysctls)
+        self.configured.update(configured_timeouts(self.sysctl_values))
 
     def _open_sockets(self):
         with nl.InNetns(self.ns["mid"]):

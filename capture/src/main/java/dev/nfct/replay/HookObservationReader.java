@@ -63,14 +63,6 @@ public final class HookObservationReader implements Closeable {
         this.decoder = new PacketDecoder(verifyChecksums);
     }
 
-    /** Whether a capture's first frame is an NFLOG record (a capture of hook observations). */
-    public static boolean isHookCapture(Path file) throws IOException {
-        try (PcapReader r = PcapReader.open(file)) {
-            PcapFrame f = r.next();
-            return f != null && f.linkType() == LinkLayer.DLT_NFLOG;
-        }
-    }
-
     /** The next observation, or null after the last one. */
     public HookObservation next() throws IOException {
         while (!ended && held.size() <= WINDOW) {

@@ -1,5 +1,6 @@
 package dev.nfct.deploy;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
@@ -28,16 +30,14 @@ final class DeployTools {
      * Each broken copy of {@code original} (by the rule it should break: a phrase of the expected
      * violation) differs from it and is caught by {@code rules} with that phrase.
      */
-    static void assertEachRuleBreaks(String original, java.util.Map<String, String> broken, Rules rules)
-            throws Exception {
+    static void assertEachRuleBreaks(String original, Map<String, String> broken, Rules rules) throws Exception {
         for (var e : broken.entrySet()) {
-            org.assertj.core.api.Assertions.assertThat(e.getValue())
+            assertThat(e.getValue())
                     .as("the broken copy for '%s' differs", e.getKey())
                     .isNotEqualTo(original);
-            org.assertj.core.api.Assertions.assertThat(rules.violations(e.getValue()))
+            assertThat(rules.violations(e.getValue()))
                     .as("a copy that should break '%s'", e.getKey())
-                    .anySatisfy(
-                            v -> org.assertj.core.api.Assertions.assertThat(v).contains(e.getKey()));
+                    .anySatisfy(v -> assertThat(v).contains(e.getKey()));
         }
     }
 

@@ -12,9 +12,7 @@ import dev.nfct.kafka.CommittedReader;
 import dev.nfct.kafka.EmbeddedKafka;
 import dev.nfct.kafka.PacketSender;
 import dev.nfct.kafka.TopicSetup;
-import dev.nfct.packet.CaptureReader;
 import dev.nfct.pcap.PcapFormatException;
-import dev.nfct.replay.HookObservationReader;
 import dev.nfct.replay.Timing;
 import dev.nfct.schema.FlowEvents;
 import java.io.InputStream;
@@ -86,7 +84,7 @@ final class DemoCommand {
         WebUi web;
         boolean once = args.has("--once");
         String pcap = args.get("--pcap", null);
-        boolean hooks = isHookCapture(pcap);
+        boolean hooks = pcap != null && CaptureInput.holdsHooks(Path.of(pcap));
         try {
             // A host's hook observations keep their own times: drops and loopback depend on them.
             timing = Timing.parse(args.get("--timing", hooks ? "capture" : "top"));
@@ -100,7 +98,7 @@ final class DemoCommand {
         }
         Path checkpoints = null;
         // The capture is opened (and its header read) before anything starts: a wrong file fails at once.
-        try (Feed capture = open(pcap, hooks);
+        try (CaptureInput capture = open(pcap);
                 EmbeddedKafka kafka = EmbeddedKafka.start()) {
             // One partition per topic: the demo prints events in the order the job made them.
             Topics topics = Topics.defaults();
@@ -221,52 +219,14 @@ final class DemoCommand {
         return 1;
     }
 
-    /** What the demo sends: a capture's packets, or a host's hook observations (an NFLOG capture). */
-    private interface Feed extends java.io.Closeable {
-        long sendWith(PacketSender sender) throws java.io.IOException;
-    }
-
-    private static Feed open(String pcap, boolean hooks) throws java.io.IOException {
-        if (hooks) {
-            HookObservationReader r = HookObservationReader.open(Path.of(pcap), true);
-            return feed(r, PacketSender::send);
-        }
-        CaptureReader r;
+    private static CaptureInput open(String pcap) throws java.io.IOException {
         if (pcap != null) {
-            r = CaptureReader.open(Path.of(pcap));
-        } else {
-            InputStream in = DemoCommand.class.getResourceAsStream(BUNDLED_SAMPLE);
-            if (in == null) {
-                throw new NoSuchFileException("bundled sample " + BUNDLED_SAMPLE + " (not in this jar)");
-            }
-            r = new CaptureReader(in, "bundled sample.pcap");
+            return CaptureInput.open(Path.of(pcap));
         }
-        return feed(r, PacketSender::send);
-    }
-
-    private interface Sending<R> {
-        long send(PacketSender sender, R reader) throws java.io.IOException;
-    }
-
-    private static <R extends java.io.Closeable> Feed feed(R reader, Sending<R> sending) {
-        return new Feed() {
-            @Override
-            public long sendWith(PacketSender sender) throws java.io.IOException {
-                return sending.send(sender, reader);
-            }
-
-            @Override
-            public void close() throws java.io.IOException {
-                reader.close();
-            }
-        };
-    }
-
-    private static boolean isHookCapture(String pcap) {
-        try {
-            return pcap != null && HookObservationReader.isHookCapture(Path.of(pcap));
-        } catch (java.io.IOException e) {
-            return false; // opening it again says what is wrong
+        InputStream in = DemoCommand.class.getResourceAsStream(BUNDLED_SAMPLE);
+        if (in == null) {
+            throw new NoSuchFileException("bundled sample " + BUNDLED_SAMPLE + " (not in this jar)");
         }
+        return CaptureInput.of(in, "bundled sample.pcap");
     }
 }

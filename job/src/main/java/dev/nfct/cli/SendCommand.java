@@ -3,11 +3,7 @@ package dev.nfct.cli;
 import dev.nfct.flink.io.Topics;
 import dev.nfct.kafka.KafkaUnavailableException;
 import dev.nfct.kafka.PacketSender;
-import dev.nfct.packet.CaptureReader;
-import dev.nfct.packet.LinkLayer;
 import dev.nfct.pcap.PcapFormatException;
-import dev.nfct.pcap.PcapReader;
-import dev.nfct.replay.HookObservationReader;
 import dev.nfct.replay.Timing;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -119,7 +115,7 @@ final class SendCommand {
             if (fromStdin) {
                 input = new BufferedInputStream(stdin, 1 << 16);
             }
-            hooks = isHookCapture(pcap, input);
+            hooks = fromStdin ? CaptureInput.holdsHooks(input) : CaptureInput.holdsHooks(Path.of(pcap));
             // A host's hook observations keep their own times: drops and loopback depend on them.
             Timing timing = Timing.parse(args.get("--timing", fromStdin || hooks ? "capture" : "top"));
             String host = args.get("--host", null);
@@ -157,16 +153,9 @@ final class SendCommand {
         try {
             sender.checkTopic();
             long n;
-            if (hooks) {
-                try (HookObservationReader observations = input != null
-                        ? new HookObservationReader(input, "standard input", true)
-                        : HookObservationReader.open(Path.of(pcap), true)) {
-                    n = sender.send(observations);
-                }
-            } else {
-                try (CaptureReader capture = open(pcap, input)) {
-                    n = sender.send(capture);
-                }
+            try (CaptureInput capture =
+                    input != null ? CaptureInput.of(input, "standard input") : CaptureInput.open(Path.of(pcap))) {
+                n = capture.sendWith(sender);
             }
             err.println("send: sent " + n + (hooks ? " hook observations of " : " packets of ")
                     + (pcap.equals("-") ? "standard input" : pcap) + " to " + describe);
@@ -212,24 +201,6 @@ final class SendCommand {
             return InetAddress.getLocalHost().getHostName();
         } catch (IOException e) {
             return "localhost";
-        }
-    }
-
-    private static CaptureReader open(String pcap, InputStream stdin) throws IOException {
-        if (pcap.equals("-")) {
-            return new CaptureReader(stdin, "standard input");
-        }
-        return CaptureReader.open(Path.of(pcap));
-    }
-
-    /** Whether the capture holds NFLOG records (hook observations); a file it cannot read is not. */
-    private static boolean isHookCapture(String pcap, BufferedInputStream stdin) {
-        try {
-            return stdin != null
-                    ? PcapReader.firstLinkType(stdin) == LinkLayer.DLT_NFLOG
-                    : HookObservationReader.isHookCapture(Path.of(pcap));
-        } catch (IOException e) {
-            return false; // opening it again says what is wrong
         }
     }
 }

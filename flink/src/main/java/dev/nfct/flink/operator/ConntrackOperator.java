@@ -135,7 +135,7 @@ public class ConntrackOperator extends AbstractStreamOperator<FlowEvent>
     private transient Counter latePackets;
     /** Exit-hook observations of packets that carry no entry (invalid or untracked ones, mostly). */
     private transient Counter exitsWithoutEntry;
-    /** Flow events emitted, by type: NEW, UPDATE, DESTROY. */
+    /** Flow events emitted, by type (indexed by {@link EventType#ordinal()}). */
     private transient Counter[] eventsOut;
     /** Earliest deadline (ns) of what this element stored: a pending entry. */
     private transient long storedDeadline;
@@ -247,7 +247,10 @@ public class ConntrackOperator extends AbstractStreamOperator<FlowEvent>
         deadLetters = g.counter("dead_letters");
         latePackets = g.counter("late_packets");
         exitsWithoutEntry = g.counter("exits_without_entry");
-        eventsOut = new Counter[] {g.counter("events_new"), g.counter("events_update"), g.counter("events_destroy")};
+        eventsOut = new Counter[EventType.values().length];
+        for (EventType t : EventType.values()) {
+            eventsOut[t.ordinal()] = g.counter("events_" + t.name().toLowerCase(java.util.Locale.ROOT));
+        }
         g.gauge("ignore", () -> st.ignore);
     }
 
@@ -400,9 +403,7 @@ public class ConntrackOperator extends AbstractStreamOperator<FlowEvent>
         attachment.reset();
         attachment.zone = e.getZone();
         engine.in(packet, now, attachment);
-        if (emitCtinfo) {
-            emitCtinfo(e, now, attachment.state());
-        }
+        emitCtinfo(e, now, attachment.state());
     }
 
     private void emitCtinfo(PacketEvent e, long now, CtInfo info) {
@@ -466,13 +467,28 @@ public class ConntrackOperator extends AbstractStreamOperator<FlowEvent>
             exitsWithoutEntry.inc();
             return;
         }
-        pending.remove(packetId);
-        pendingCount--;
-        removed = true;
+        PendingEntry sentOut = drop ? null : confirm(p, hook, now);
         if (drop) {
             discard(p);
-            return;
         }
+        if (sentOut != null) {
+            // The host's own packet leaves with its entry; over loopback it comes back carrying it.
+            pending.put(packetId, sentOut); // replaces p: one state write
+            storedDeadline = Math.min(storedDeadline, sentOut.deadline);
+        } else {
+            pending.remove(packetId);
+            pendingCount--;
+            removed = true;
+        }
+    }
+
+    /**
+     * The confirm step for the entry {@code p} attached to its packet.
+     *
+     * @return what the packet carries on when it leaves the host with its entry (a packet the host
+     *     sent, confirmed at POST_ROUTING), else null
+     */
+    private PendingEntry confirm(PendingEntry p, Hook hook, long now) {
         attachment.reset();
         attachment.ctinfo = p.ctinfo;
         if (p.unconfirmed != null) {
@@ -480,19 +496,16 @@ public class ConntrackOperator extends AbstractStreamOperator<FlowEvent>
         } else {
             Conn ct = table.find(p.confirmedOrig);
             if (ct == null) {
-                return; // the entry died between the hooks (expired or killed): nothing to deliver
+                return null; // the entry died between the hooks (expired or killed): nothing to deliver
             }
             attachment.ct = ct;
         }
         engine.confirm(attachment, now);
         Conn sent = attachment.ct;
-        if (hook == Hook.POST_ROUTING && p.fromLocalOut && sent != null && sent.confirmed() && !attachment.dropped) {
-            // The host's own packet leaves with its entry; over loopback it comes back carrying it.
-            long deadline = now + pendingTimeoutNs;
-            pending.put(packetId, new PendingEntry(p.ctinfo, true, true, null, sent.orig, deadline));
-            pendingCount++;
-            storedDeadline = Math.min(storedDeadline, deadline);
+        if (hook != Hook.POST_ROUTING || !p.fromLocalOut || sent == null || !sent.confirmed() || attachment.dropped) {
+            return null;
         }
+        return new PendingEntry(p.ctinfo, true, true, null, sent.orig, now + pendingTimeoutNs);
     }
 
     // ------------------------------------------------------------------------------ expiry
@@ -599,7 +612,7 @@ public class ConntrackOperator extends AbstractStreamOperator<FlowEvent>
         upserts.clear();
         for (ConnEvent ev : events) {
             output.collect(new StreamRecord<>(FlowEvents.fromConnEvent(ev, h)));
-            eventsOut[ev.type == EventType.NEW ? 0 : ev.type == EventType.DESTROY ? 2 : 1].inc();
+            eventsOut[ev.type.ordinal()].inc();
             if (ev.type == EventType.DESTROY) {
                 removed = true;
             }

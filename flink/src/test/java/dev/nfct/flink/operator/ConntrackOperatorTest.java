@@ -175,6 +175,17 @@ class ConntrackOperatorTest {
                 .build();
     }
 
+    /** The server's answer to {@link #syn()}. */
+    private static Packet synAck() {
+        return Packets.tcp("10.0.0.2", 80, "10.0.0.1", 40000)
+                .synAck()
+                .seq(5000)
+                .ackNo(1001)
+                .wscale(7)
+                .sackPerm()
+                .build();
+    }
+
     @Test
     void pendingEntryBecomesATableEntryOnlyWhenItsPacketIsConfirmed() throws Exception {
         process(observed(syn(), Hook.PRE_ROUTING, 7, T0, PacketVerdict.UNSPECIFIED, false));
@@ -251,13 +262,7 @@ class ConntrackOperatorTest {
     void aConfirmedEntryKeepsTheChangeOfADroppedPacketAndItsEventWaitsForTheNextConfirm() throws Exception {
         forward(syn(), T0);
         drainOutput();
-        Packet synAck = Packets.tcp("10.0.0.2", 80, "10.0.0.1", 40000)
-                .synAck()
-                .seq(5000)
-                .ackNo(1001)
-                .wscale(7)
-                .sackPerm()
-                .build();
+        Packet synAck = synAck();
         process(observed(synAck, Hook.PRE_ROUTING, 41, T0 + 4 * S / 1000, PacketVerdict.UNSPECIFIED, false));
         process(observed(synAck, Hook.FORWARD, 41, T0 + 4 * S / 1000, PacketVerdict.DROP, false));
         assertThat(drainOutput()).as("the SYN_RECV update waits on the entry").isEmpty();
@@ -273,13 +278,7 @@ class ConntrackOperatorTest {
     @Test
     void aPacketReportedTwiceAtPreRoutingIsTrackedOnce() throws Exception {
         forward(syn(), T0);
-        Packet synAck = Packets.tcp("10.0.0.2", 80, "10.0.0.1", 40000)
-                .synAck()
-                .seq(5000)
-                .ackNo(1001)
-                .wscale(7)
-                .sackPerm()
-                .build();
+        Packet synAck = synAck();
         process(observed(synAck, Hook.PRE_ROUTING, 61, T0 + 1000, PacketVerdict.UNSPECIFIED, false));
         process(observed(synAck, Hook.PRE_ROUTING, 61, T0 + 2000, PacketVerdict.UNSPECIFIED, false));
         process(observed(synAck, Hook.POST_ROUTING, 61, T0 + 3000, PacketVerdict.UNSPECIFIED, false));
