@@ -46,11 +46,23 @@ final class DeployTools {
 
     /** Skips (or in CI fails) the calling test when {@code tool} is not on the PATH. */
     static void require(String tool, String aptPackage) {
-        if (onPath(tool)) {
-            return;
+        if (!onPath(tool)) {
+            missing(tool, "apt-get install " + aptPackage);
         }
-        String why =
-                tool + " is not installed (apt-get install " + aptPackage + "): deployment files not checked with it";
+    }
+
+    /**
+     * Skips (or in CI fails) the calling test when the executable {@code file} is missing;
+     * {@code install} says how to get it.
+     */
+    static void requireFile(Path file, String what, String install) {
+        if (!Files.isExecutable(file)) {
+            missing(what, install);
+        }
+    }
+
+    private static void missing(String what, String install) {
+        String why = what + " not installed (" + install + "): deployment files not checked with it";
         if ("1".equals(System.getenv("NFCT_REQUIRE_DEPLOY_TOOLS"))) {
             fail(why + ", and NFCT_REQUIRE_DEPLOY_TOOLS=1 requires it");
         }

@@ -1,0 +1,41 @@
+package dev.nfct.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nfct.testing.SharedData;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Dockerfile passes both published linters, and each of them catches a broken copy. */
+class DockerfileLintTest {
+    private static final Path DOCKERFILE = SharedData.projectRoot().resolve("Dockerfile");
+
+    @Test
+    void theDockerfileHasNoFindings() throws Exception {
+        DockerfileLinters.require();
+        assertThat(DockerfileLinters.violations(DOCKERFILE)).isEmpty();
+    }
+
+    @Test
+    void eachLinterCatchesABrokenCopy(@TempDir Path dir) throws Exception {
+        DockerfileLinters.require();
+        String original = Files.readString(DOCKERFILE);
+        Map<String, String> broken = Map.of(
+                "dockerfile-utils: line 19: Error: duplicate name build",
+                original.replace("FROM flink:2.2-java17", "FROM flink:2.2-java17 AS build"),
+                "dockerfile-utils: line 12: Warning: WORKDIR paths should be absolute",
+                original.replace("WORKDIR /src", "WORKDIR src"),
+                "dockerfilelint: line 19: Clarity: Base Image Missing Tag",
+                original.replace("FROM flink:2.2-java17", "FROM flink"),
+                "dockerfilelint: line 12: Possible Bug: Missing Required Arguments",
+                original.replace("WORKDIR /src", "WORKDIR"));
+        DeployTools.assertEachRuleBreaks(original, broken, copy -> {
+            Path f = dir.resolve("Dockerfile");
+            Files.writeString(f, copy);
+            return DockerfileLinters.violations(f);
+        });
+    }
+}
