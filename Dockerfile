@@ -1,8 +1,9 @@
 # syntax=docker/dockerfile:1
 #
-# The conntrack job's image: the official Flink image with the cluster jar in /opt/flink/usrlib
-# (what a session cluster, an application cluster and the Flink Kubernetes Operator run) and the
-# runnable jar for the one-shot commands (`nfct send ...`, `nfct events ...`).
+# The conntrack job's image: the official Flink image with the job's one jar in /opt/flink/usrlib
+# (what a session cluster, an application cluster and the Flink Kubernetes Operator run; Flink
+# loads only the jar's top level) and the same jar for the one-shot commands (`nfct send ...`,
+# `nfct events ...`, through java -jar).
 #
 #   docker build -t nfct:latest .
 #   docker run --rm nfct:latest nfct --help
@@ -13,7 +14,7 @@ WORKDIR /src
 COPY . .
 # Tests run in CI, not in the image build; the format check runs with the build.
 RUN mvn -B -q -DskipTests -pl job -am package \
-    && cp job/target/conntrack-job-cluster.jar job/target/conntrack-job.jar /tmp/
+    && cp job/target/conntrack-job.jar /tmp/
 
 # ---- run: Flink 2.2 on Java 17 --------------------------------------------------------------
 FROM flink:2.2-java17
@@ -21,12 +22,14 @@ FROM flink:2.2-java17
 RUN apt-get update \
     && apt-get install -y --no-install-recommends curl \
     && rm -rf /var/lib/apt/lists/*
-COPY --from=build --chown=flink:flink /tmp/conntrack-job-cluster.jar /opt/flink/usrlib/conntrack-job-cluster.jar
-COPY --from=build --chown=flink:flink /tmp/conntrack-job.jar /opt/nfct/conntrack-job.jar
+COPY --from=build --chown=flink:flink /tmp/conntrack-job.jar /opt/flink/usrlib/conntrack-job.jar
 COPY --chown=flink:flink samples/sample.pcap /opt/nfct/sample.pcap
 COPY --chmod=0755 deploy/nfct.sh /usr/local/bin/nfct
+# java -jar copies the runtime Flink does not need from the jar once; done here, so that every
+# one-shot container starts at once and a read-only root file system works.
+ENV NFCT_JAR=/opt/flink/usrlib/conntrack-job.jar NFCT_CACHE_DIR=/opt/nfct/cache
+RUN java -jar "$NFCT_JAR" --help > /dev/null
 # Checkpoints and savepoints of the compose stack: a named volume starts with this owner.
 RUN mkdir -p /flink-data/checkpoints /flink-data/savepoints && chown -R flink:flink /flink-data
 # The Prometheus reporter ships with Flink as a plugin; the compose file and k8s/ turn it on.
-ENV NFCT_JAR=/opt/nfct/conntrack-job.jar
 # The base image's entrypoint stays: `jobmanager`, `taskmanager`, `standalone-job` as usual.

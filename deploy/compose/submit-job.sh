@@ -13,7 +13,7 @@ if [ -n "${RESTORE_FROM:-}" ]; then
 fi
 # shellcheck disable=SC2086
 exec flink run -t remote -Drest.address="${rest%:*}" -Drest.port="${rest#*:}" -d $restore \
-    /opt/flink/usrlib/conntrack-job-cluster.jar \
+    /opt/flink/usrlib/conntrack-job.jar \
     --conntrack.kafka.bootstrap-servers "${BOOTSTRAP:-kafka:19092}" \
     --conntrack.nf_conntrack_acct 1 \
     --conntrack.nf_conntrack_timestamp 1

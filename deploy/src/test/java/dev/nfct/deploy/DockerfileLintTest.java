@@ -23,19 +23,32 @@ class DockerfileLintTest {
     void eachLinterCatchesABrokenCopy(@TempDir Path dir) throws Exception {
         DockerfileLinters.require();
         String original = Files.readString(DOCKERFILE);
+        int runtime = lineOf(original, "FROM flink:2.2-java17");
+        int workdir = lineOf(original, "WORKDIR /src");
         Map<String, String> broken = Map.of(
-                "dockerfile-utils: line 19: Error: duplicate name build",
+                "dockerfile-utils: line " + runtime + ": Error: duplicate name build",
                 original.replace("FROM flink:2.2-java17", "FROM flink:2.2-java17 AS build"),
-                "dockerfile-utils: line 12: Warning: WORKDIR paths should be absolute",
+                "dockerfile-utils: line " + workdir + ": Warning: WORKDIR paths should be absolute",
                 original.replace("WORKDIR /src", "WORKDIR src"),
-                "dockerfilelint: line 19: Clarity: Base Image Missing Tag",
+                "dockerfilelint: line " + runtime + ": Clarity: Base Image Missing Tag",
                 original.replace("FROM flink:2.2-java17", "FROM flink"),
-                "dockerfilelint: line 12: Possible Bug: Missing Required Arguments",
+                "dockerfilelint: line " + workdir + ": Possible Bug: Missing Required Arguments",
                 original.replace("WORKDIR /src", "WORKDIR"));
         DeployTools.assertEachRuleBreaks(original, broken, copy -> {
             Path f = dir.resolve("Dockerfile");
             Files.writeString(f, copy);
             return DockerfileLinters.violations(f);
         });
+    }
+
+    /** The 1-based number of the line that starts with {@code text}. */
+    private static int lineOf(String file, String text) {
+        String[] lines = file.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].startsWith(text)) {
+                return i + 1;
+            }
+        }
+        throw new AssertionError("no line starts with " + text);
     }
 }

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The Dockerfile, linted by the rules an image must keep here (no Docker engine on our machines
- * to build it): pinned base images, the runtime on the official Flink 2.2 image, the cluster jar
+ * to build it): pinned base images, the runtime on the official Flink 2.2 image, the job jar
  * where Flink looks for user jars, package installs that leave no lists behind, and every file it
  * copies from the project present (and not excluded by .dockerignore).
  */
@@ -80,8 +80,8 @@ class DockerfileTest {
         if (froms.isEmpty() || !froms.get(froms.size() - 1).startsWith("flink:2.2")) {
             out.add("the runtime stage is not the official Flink 2.2 image: " + froms);
         }
-        if (!joined.contains("/opt/flink/usrlib/conntrack-job-cluster.jar")) {
-            out.add("the cluster jar is not in /opt/flink/usrlib/");
+        if (!joined.contains("/opt/flink/usrlib/conntrack-job.jar")) {
+            out.add("the job jar is not in /opt/flink/usrlib/");
         }
         if (!ignore.contains("target/")) {
             out.add(".dockerignore does not keep build output (target/) out of the context");
@@ -108,7 +108,7 @@ class DockerfileTest {
                 "not in the build context", d.replace("samples/sample.pcap", "samples/missing.pcap"),
                 "not the official Flink 2.2 image",
                         d.replace("FROM flink:2.2-java17", "FROM eclipse-temurin:17.0.16_8-jre"),
-                "not in /opt/flink/usrlib/", d.replace("/opt/flink/usrlib/conntrack-job-cluster.jar", "/opt/job.jar"));
+                "not in /opt/flink/usrlib/", d.replace("/opt/flink/usrlib/conntrack-job.jar", "/opt/job.jar"));
         DeployTools.assertEachRuleBreaks(d, broken, f -> violations(f, ROOT));
     }
 }

@@ -8,7 +8,7 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /**
  * What a built k8s/ overlay must be: one FlinkDeployment for the operator (Flink 2.2, application
- * mode with the image's cluster jar, savepoint upgrades, Kubernetes HA, RocksDB with incremental
+ * mode with the image's job jar, savepoint upgrades, Kubernetes HA, RocksDB with incremental
  * checkpoints to durable storage, the Prometheus reporter, only keys this Flink knows under their
  * current names), the four Strimzi topics (the table compacted, a partition per subtask at least),
  * a PodMonitor that finds the pods' metrics port, and no credential written into any file.
@@ -54,7 +54,7 @@ final class KubernetesRules {
         expect(out, d, "flink.apache.org/v1beta1", "apiVersion");
         expect(out, d, "v2_2", "spec", "flinkVersion");
         expect(out, d, "savepoint", "spec", "job", "upgradeMode");
-        expect(out, d, "local:///opt/flink/usrlib/conntrack-job-cluster.jar", "spec", "job", "jarURI");
+        expect(out, d, "local:///opt/flink/usrlib/conntrack-job.jar", "spec", "job", "jarURI");
         Map<String, Object> conf = (Map<String, Object>) at(d, "spec", "flinkConfiguration");
         Map<String, String> wanted = Map.of(
                 "high-availability.type", "kubernetes",

@@ -6,8 +6,8 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * The entry point of the cluster jar ({@code job/target/conntrack-job-cluster.jar}, Flink left
- * out): {@code flink run conntrack-job-cluster.jar --conntrack.kafka.bootstrap-servers kafka:9092}.
+ * The entry point of {@code job/target/conntrack-job.jar} under Flink (its manifest's
+ * Program-Class): {@code flink run conntrack-job.jar --conntrack.kafka.bootstrap-servers kafka:9092}.
  * Every setting is a Flink option, from the cluster's configuration or the arguments
  * ({@link JobArgs}); see {@link KafkaJobOptions} and the generated table in docs/CONFIGURATION.md.
  */

@@ -3,7 +3,7 @@ package dev.nfct.flink;
 import org.apache.flink.configuration.Configuration;
 
 /**
- * The cluster jar's arguments: Flink options, each as {@code --KEY VALUE}, {@code --KEY=VALUE} or
+ * The job's arguments under Flink ({@code flink run conntrack-job.jar ARGS}): Flink options, each as {@code --KEY VALUE}, {@code --KEY=VALUE} or
  * {@code -DKEY=VALUE}, e.g. {@code --conntrack.kafka.bootstrap-servers kafka:9092}. They are laid
  * over the cluster's own configuration.
  */

@@ -14,7 +14,7 @@ import org.apache.flink.configuration.ReadableConfig;
 
 /**
  * Where the job reads and writes, as Flink options: set them in the cluster's configuration (the
- * Kubernetes operator's {@code flinkConfiguration}), as arguments of the cluster jar
+ * Kubernetes operator's {@code flinkConfiguration}), as arguments of the job's jar under Flink
  * ({@code --conntrack.kafka.bootstrap-servers kafka:9092}), or through the {@code run} command's
  * flags, which map onto them. Kafka client settings go under {@value #KAFKA_PROPERTIES_PREFIX}
  * and registry serde settings under {@value #REGISTRY_PROPERTIES_PREFIX}.

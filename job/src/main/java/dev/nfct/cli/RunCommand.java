@@ -21,7 +21,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 /**
  * {@code run --bootstrap-servers HOST:PORT [options]}: the job against any Kafka cluster. Under
  * {@code java -jar} it runs on a local MiniCluster. Every flag sets a Flink option
- * ({@link KafkaJobOptions}); on a cluster, the cluster jar takes the same options.
+ * ({@link KafkaJobOptions}); on a cluster, the same jar takes the same options.
  */
 final class RunCommand {
     /** More partitions than anyone needs for packet metadata, and few enough not to hurt a broker. */

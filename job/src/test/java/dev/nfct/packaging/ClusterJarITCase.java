@@ -17,10 +17,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The jar for {@code flink run} and the Kubernetes operator carries no class a Flink cluster already
- * has or must not meet twice: no Kafka broker (and its Scala), no logging backend, no Flink runtime.
- * Checked class by class against the real jars of those libraries, which this module's test
- * classpath holds; and it must carry what the cluster lacks (our code, the Kafka connector, Avro).
+ * What a Flink cluster sees of {@code conntrack-job.jar} (its top level; {@code flink run} and the
+ * Kubernetes operator load nothing else) carries no class the cluster already has or must not meet
+ * twice: no Kafka broker (and its Scala), no logging backend, no Flink runtime. Checked class by
+ * class against the real jars of those libraries, which this module's test classpath holds; and it
+ * must carry what the cluster lacks (our code, the Kafka connector, Avro). The rest is in one
+ * entry Flink never opens, and the manifest starts each way at its own entry point.
  */
 class ClusterJarITCase {
     /** Artifacts whose classes must not be in the cluster jar, by the start of their file names. */
@@ -47,15 +49,23 @@ class ClusterJarITCase {
     private static final List<String> MUST_FIND = List.of("kafka_2.13-", "log4j-core-", "flink-runtime-");
 
     private static Set<String> clusterClasses;
-    private static String mainClass;
+    private static java.util.jar.Attributes manifest;
 
     @BeforeAll
     static void readTheJar() throws IOException {
-        Path jar = Path.of("target", "conntrack-job-cluster.jar");
-        assertThat(jar).as("the cluster jar (mvn package builds it)").exists();
+        Path jar = Path.of("target", "conntrack-job.jar");
+        assertThat(jar).as("the jar (mvn package builds it)").exists();
         clusterClasses = classes(jar);
         try (JarFile j = new JarFile(jar.toFile())) {
-            mainClass = j.getManifest().getMainAttributes().getValue("Main-Class");
+            manifest = j.getManifest().getMainAttributes();
+            var runtime = j.getEntry("nfct-runtime.jar");
+            assertThat(runtime).as("the runtime entry").isNotNull();
+            assertThat(runtime.getMethod())
+                    .as("stored, so it is copied out as it is")
+                    .isEqualTo(ZipEntry.STORED);
+            assertThat(j.stream().map(ZipEntry::getName).filter(n -> n.endsWith(".jar")))
+                    .as("no other jar inside, and none under lib/, which `flink run` would unpack")
+                    .containsExactly("nfct-runtime.jar");
         }
     }
 
@@ -84,10 +94,15 @@ class ClusterJarITCase {
 
     @Test
     void carriesTheJobTheConnectorAndAvroAndStartsTheJob() {
-        assertThat(mainClass).isEqualTo("dev.nfct.flink.ClusterMain");
+        assertThat(manifest.getValue("Program-Class"))
+                .as("what Flink starts (it reads Program-Class before Main-Class)")
+                .isEqualTo("dev.nfct.flink.ClusterMain");
+        assertThat(manifest.getValue("Main-Class")).isEqualTo("dev.nfct.cli.Main");
+        assertThat(manifest.getValue("Launcher-Agent-Class")).isEqualTo("dev.nfct.launch.RuntimeAgent");
         assertThat(clusterClasses)
                 .contains(
                         "dev/nfct/flink/ClusterMain.class",
+                        "dev/nfct/launch/RuntimeAgent.class",
                         "dev/nfct/core/Conntrack.class",
                         "dev/nfct/avro/PacketEvent.class",
                         "org/apache/flink/connector/kafka/source/KafkaSource.class",
