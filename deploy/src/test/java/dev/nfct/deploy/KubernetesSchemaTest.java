@@ -37,7 +37,8 @@ class KubernetesSchemaTest {
                 .contains(
                         "flink.apache.org/v1beta1 FlinkDeployment",
                         "kafka.strimzi.io/v1 KafkaTopic",
-                        "monitoring.coreos.com/v1 PodMonitor");
+                        "monitoring.coreos.com/v1 PodMonitor",
+                        "monitoring.coreos.com/v1 PrometheusRule");
     }
 
     @Test
@@ -62,7 +63,7 @@ class KubernetesSchemaTest {
     void everyResourceOfEveryOverlayValidates() throws Exception {
         for (String overlay : new String[] {"base", "overlays/small", "overlays/large"}) {
             String built = build(overlay);
-            assertThat(KubernetesRules.parseAll(built)).as(overlay).hasSize(6);
+            assertThat(KubernetesRules.parseAll(built)).as(overlay).hasSize(7);
             assertThat(schemas.violations(built)).as(overlay).isEmpty();
         }
     }

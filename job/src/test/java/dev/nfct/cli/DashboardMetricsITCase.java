@@ -28,10 +28,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every metric the compose stack's Grafana dashboard queries is one the job really exports: the
- * job runs ({@code run}, bounded, over what {@code send} put in the embedded broker) with Flink's
+ * Every metric the compose stack's Grafana dashboard queries, and every metric an alert rule
+ * (deploy/prometheus/nfct-alerts.yml, also in k8s/) names, is one the job really exports: the job
+ * runs ({@code run}, bounded, over what {@code send} put in the embedded broker) with Flink's
  * Prometheus reporter on a loopback port, which is scraped while it runs; every {@code flink_*}
- * name in the dashboard's queries must have been among the scraped names, with the job's name.
+ * name in the dashboard's queries and the rules must have been among the scraped names, and the
+ * job names they filter on among the exported ones.
  */
 class DashboardMetricsITCase {
     @RegisterExtension
@@ -66,6 +68,25 @@ class DashboardMetricsITCase {
         return names;
     }
 
+    /** The {@code flink_*} metric names and the {@code job_name} values of Prometheus rules. */
+    static Set<String> alerted(String rulesYaml) {
+        Set<String> names = new TreeSet<>();
+        Matcher m = METRIC.matcher(rulesYaml);
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return names;
+    }
+
+    static Set<String> alertedJobNames(String rulesYaml) {
+        Set<String> names = new TreeSet<>();
+        Matcher m = Pattern.compile("job_name=\"([^\"]*)\"").matcher(rulesYaml);
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return names;
+    }
+
     /** The names a dashboard queries that were not exported. */
     static List<String> missing(String dashboardJson, Set<String> exported) {
         return queried(dashboardJson).stream()
@@ -81,6 +102,8 @@ class DashboardMetricsITCase {
         assertThat(queriedJobNames(dashboard))
                 .as("job names the dashboard filters on")
                 .isNotEmpty();
+        String rules = Files.readString(SharedData.projectRoot().resolve("deploy/prometheus/nfct-alerts.yml"));
+        assertThat(alerted(rules)).as("metrics the alerts use").hasSizeGreaterThan(8);
 
         EmbeddedKafka kafka = KAFKA.broker();
         String prefix = "metrics.";
@@ -137,6 +160,10 @@ class DashboardMetricsITCase {
                 .isEmpty();
         // The reporter turns the job's name into a label value of its own (a space becomes '_').
         assertThat(jobNames).as("job names exported").containsAll(queriedJobNames(dashboard));
+        assertThat(alerted(rules).stream().filter(n -> !exported.contains(n)))
+                .as("alert metrics the job does not export")
+                .isEmpty();
+        assertThat(jobNames).as("job names exported").containsAll(alertedJobNames(rules));
     }
 
     @Test
@@ -146,6 +173,10 @@ class DashboardMetricsITCase {
                         + " + flink_jobmanager_job_lastCheckpointDuration\"}]}]}";
         assertThat(missing(dashboard, Set.of("flink_jobmanager_job_lastCheckpointDuration")))
                 .containsExactly("flink_taskmanager_job_task_operator_conntrack_entriez");
+        String rule =
+                "- alert: X\n  expr: increase(flink_jobmanager_job_numRestartz{job_name=\"nfct_conntrack\"}[5m]) > 0\n";
+        assertThat(alerted(rule)).containsExactly("flink_jobmanager_job_numRestartz");
+        assertThat(alertedJobNames(rule)).containsExactly("nfct_conntrack");
     }
 
     /** Polls the reporter's endpoint every 100 ms until stopped, collecting names and job names. */
