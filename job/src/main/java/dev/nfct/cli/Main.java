@@ -33,9 +33,11 @@ public final class Main {
                 return EventsCommand.run(rest, System.out, System.err);
             case "send":
                 return SendCommand.run(rest, System.out, System.err);
+            case "bench":
+                return dev.nfct.cli.bench.BenchCommand.run(rest, System.out, System.err);
             default:
-                System.err.println(
-                        "unknown command '" + args[0] + "' (commands: replay, demo, run, send, events; see --help)");
+                System.err.println("unknown command '" + args[0]
+                        + "' (commands: replay, demo, run, send, events, bench; see --help)");
                 return 2;
         }
     }
@@ -58,6 +60,9 @@ public final class Main {
                 + "         (run `send --help` for all options)\n"
                 + "  events --bootstrap-servers HOST:PORT [-e NEW,UPDATE,DESTROY] [-p PROTO] [-s ADDR] ...\n"
                 + "         read the flow events from Kafka and print them as `conntrack -E` does,\n"
-                + "         with its filters (run `events --help` for all options)";
+                + "         with its filters (run `events --help` for all options)\n"
+                + "  bench [--quick]\n"
+                + "         the job measured on this machine, side by side with what it is compared\n"
+                + "         with (run `bench --help`)";
     }
 }
