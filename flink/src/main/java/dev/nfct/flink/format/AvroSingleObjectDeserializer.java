@@ -50,6 +50,7 @@ public final class AvroSingleObjectDeserializer<T extends SpecificRecordBase> im
     }
 
     private void init() {
+        dev.nfct.schema.AvroCoders.useGenerated();
         Schema schema = SingleObject.schemaOf(recordClass);
         reader = new SpecificDatumReader<>(schema, schema, SpecificData.getForClass(recordClass));
         fingerprint = SingleObject.fingerprint(schema);

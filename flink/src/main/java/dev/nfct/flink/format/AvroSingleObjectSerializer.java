@@ -42,6 +42,7 @@ public final class AvroSingleObjectSerializer<T extends SpecificRecordBase> impl
     }
 
     private void init() {
+        dev.nfct.schema.AvroCoders.useGenerated();
         var schema = SingleObject.schemaOf(recordClass);
         writer = new SpecificDatumWriter<>(schema, SpecificData.getForClass(recordClass));
         header = SingleObject.header(SingleObject.fingerprint(schema));

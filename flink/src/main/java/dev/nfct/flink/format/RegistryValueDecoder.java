@@ -81,6 +81,7 @@ final class RegistryValueDecoder<T extends SpecificRecordBase> implements ValueD
 
     @Override
     public void open(DeserializationSchema.InitializationContext context) {
+        dev.nfct.schema.AvroCoders.useGenerated();
         Apicurio.shareVertx(context == null ? null : context.getUserCodeClassLoader());
         Map<String, Object> config = settings.serdeConfig();
         Configured d = new Configured(Apicurio.resolver(config));

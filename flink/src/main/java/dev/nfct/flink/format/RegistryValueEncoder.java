@@ -30,6 +30,7 @@ final class RegistryValueEncoder<T extends SpecificRecordBase> implements ValueE
 
     @Override
     public void open(SerializationSchema.InitializationContext context) {
+        dev.nfct.schema.AvroCoders.useGenerated();
         Apicurio.shareVertx(context == null ? null : context.getUserCodeClassLoader());
         Map<String, Object> config = settings.serdeConfig();
         SchemaResolver<Schema, T> resolver = Apicurio.resolver(config);

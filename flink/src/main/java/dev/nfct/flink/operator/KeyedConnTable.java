@@ -18,12 +18,19 @@ import org.apache.flink.api.common.state.MapState;
  * the entry it belongs to. Entries read during one element are cached by identity, so the engine
  * always works on one object per entry even on a backend that deserialises on every read, and
  * {@link #writeBack()} stores the changed ones at the end of the element.
+ *
+ * <p>Each entry's deadline when it was read is kept beside it, so that {@link #writeBack()} can
+ * tell the operator about deadlines that moved earlier (or are new) only: a key stays armed at or
+ * before every deadline it holds, and the usual refresh, which moves a deadline later, then needs
+ * no look at the key's arming at all (it is re-armed lazily, when the earlier arming comes due).
  */
 final class KeyedConnTable implements ConnTable {
     private final MapState<Tuple, Conn> entries;
     private Conntrack engine;
     /** Entries read or inserted while processing the current element. */
     private final List<Conn> touched = new ArrayList<>(4);
+    /** The deadline of {@code touched[i]} when it was read; {@code Long.MIN_VALUE} for an inserted one. */
+    private long[] deadlineAtRead = new long[4];
 
     KeyedConnTable(MapState<Tuple, Conn> entries) {
         this.entries = entries;
@@ -77,7 +84,7 @@ final class KeyedConnTable implements ConnTable {
         try {
             Conn ct = entries.get(orig);
             if (ct != null) {
-                touched.add(ct);
+                touch(ct, ct.timeout);
             }
             return ct;
         } catch (Exception e) {
@@ -92,12 +99,25 @@ final class KeyedConnTable implements ConnTable {
      */
     @Override
     public void insert(Conn ct) {
+        touch(ct, Long.MIN_VALUE);
+    }
+
+    private void touch(Conn ct, long deadline) {
+        int i = touched.size();
+        if (i == deadlineAtRead.length) {
+            deadlineAtRead = java.util.Arrays.copyOf(deadlineAtRead, 2 * i);
+        }
+        deadlineAtRead[i] = deadline;
         touched.add(ct);
     }
 
     @Override
     public void remove(Conn ct) {
-        touched.remove(ct);
+        int i = touched.indexOf(ct);
+        if (i >= 0) {
+            touched.remove(i);
+            System.arraycopy(deadlineAtRead, i + 1, deadlineAtRead, i, touched.size() - i);
+        }
         try {
             entries.remove(ct.orig);
         } catch (Exception e) {
@@ -113,14 +133,18 @@ final class KeyedConnTable implements ConnTable {
     /**
      * Stores every entry this element changed; call once at the end of each element.
      *
-     * @return the earliest deadline among them, {@code Long.MAX_VALUE} for none
+     * @return the earliest deadline among them that is new or earlier than when it was read,
+     *     {@code Long.MAX_VALUE} for none
      */
     long writeBack() {
         long earliest = Long.MAX_VALUE;
-        for (Conn ct : touched) {
+        for (int i = 0; i < touched.size(); i++) {
+            Conn ct = touched.get(i);
             if (!ct.is(Status.DYING)) {
                 put(ct);
-                earliest = Math.min(earliest, ct.timeout);
+                if (ct.timeout < deadlineAtRead[i] || deadlineAtRead[i] == Long.MIN_VALUE) {
+                    earliest = Math.min(earliest, ct.timeout);
+                }
             }
         }
         touched.clear();
@@ -197,7 +221,7 @@ final class KeyedConnTable implements ConnTable {
                     if (inUse != null) {
                         return inUse;
                     }
-                    touched.add(ct);
+                    touch(ct, ct.timeout);
                     return ct;
                 }
             }

@@ -15,6 +15,11 @@ import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
  * that says where it came from. A Flink POJO.
  */
 public class InputRecord {
+    static {
+        // Every task that moves these records reads and writes PacketEvents: with Avro's generated code.
+        dev.nfct.schema.AvroCoders.useGenerated();
+    }
+
     public PacketEvent packet;
     public DeadLetter deadLetter;
     /** Topic, partition and offset of the Kafka record; null, -1, -1 when it did not come from Kafka. */
