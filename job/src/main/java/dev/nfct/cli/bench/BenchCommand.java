@@ -47,7 +47,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *   <li>pps_per_core: packets per CPU-second of the process for the full job with heap state
  *       (all its threads, the in-JVM broker's included, so it is a lower bound);
  *   <li>big_vs_small_table: established UDP flows with the big table against the small one;
- *   <li>two_vs_one_core: the in-memory conntrack job at parallelism 2 against 1.
+ *   <li>two_vs_one_core: the in-memory conntrack job at parallelism 2 on two cores against 1 on
+ *       one, each in its own JVM pinned with taskset ({@link PinnedRun}).
  * </ul>
  */
 public final class BenchCommand {
@@ -72,6 +73,9 @@ public final class BenchCommand {
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
         Plan plan = Plan.full();
+        if (args.length == 2 && args[0].equals("--child")) {
+            return child(args[1], out, err);
+        }
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -120,6 +124,22 @@ public final class BenchCommand {
         }
     }
 
+    /** A pinned run's child ({@link PinnedRun}): one in-memory run, one line. */
+    private static int child(String spec, PrintStream out, PrintStream err) {
+        try {
+            Runner r = new Runner(Plan.quick(), err);
+            Workload w = PinnedRun.workload(spec);
+            out.println(PinnedRun.line(r.inMemory("child " + spec, w, PinnedRun.parallelism(spec), false)));
+            return 0;
+        } catch (IllegalArgumentException e) {
+            err.println("bench: " + e.getMessage());
+            return 2;
+        } catch (Exception e) {
+            err.println("bench: failed: " + e);
+            return 1;
+        }
+    }
+
     private static Plan withPackets(Plan p, long n) {
         return new Plan(n, p.smallTable(), p.bigTable(), p.kafkaPackets(), p.rocksdb());
     }
@@ -153,11 +173,7 @@ public final class BenchCommand {
                     new Workload(Workload.Kind.ESTABLISHED_UDP, bigPackets, 1, plan.bigTable()),
                     1,
                     false);
-            BenchRun two = inMemory(
-                    "conntrack, established UDP, small table, p2",
-                    new Workload(Workload.Kind.ESTABLISHED_UDP, plan.packets(), 2, plan.smallTable()),
-                    2,
-                    false);
+            BenchRun[] scaling = scaling();
             for (Workload.Kind k : List.of(Workload.Kind.SHORT_TCP, Workload.Kind.NEW_UDP, Workload.Kind.MIX)) {
                 long n = k == Workload.Kind.NEW_UDP ? Math.min(plan.packets(), plan.bigTable()) : plan.packets();
                 inMemory(
@@ -182,7 +198,33 @@ public final class BenchCommand {
                     conntrack.packetsPerSecond() / count.packetsPerSecond(),
                     Math.round(kafka[0].packetsPerCpuSecond()),
                     big.packetsPerSecond() / conntrack.packetsPerSecond(),
-                    two.packetsPerSecond() / conntrack.packetsPerSecond());
+                    scaling[1].packetsPerSecond() / scaling[0].packetsPerSecond());
+        }
+
+        /**
+         * Parallelism 1 on one core against parallelism 2 on two, each in a JVM of its own pinned
+         * to those cores; in this JVM, unpinned, where taskset or a second core is missing.
+         */
+        private BenchRun[] scaling() throws Exception {
+            Workload one = new Workload(Workload.Kind.ESTABLISHED_UDP, plan.packets(), 1, plan.smallTable());
+            Workload two = new Workload(Workload.Kind.ESTABLISHED_UDP, plan.packets(), 2, plan.smallTable());
+            if (!PinnedRun.possible(2)) {
+                err.println("bench: taskset or a second core missing: parallelism 2 against 1 measured unpinned");
+                return new BenchRun[] {
+                    inMemory("conntrack, established UDP, small table, p1, unpinned", one, 1, false),
+                    inMemory("conntrack, established UDP, small table, p2, unpinned", two, 2, false)
+                };
+            }
+            BenchRun[] r = new BenchRun[2];
+            for (int p = 1; p <= 2; p++) {
+                String name =
+                        "conntrack, established UDP, small table, p" + p + " on " + p + " core" + (p > 1 ? "s" : "");
+                err.printf("bench: %s (own JVM)...%n", name);
+                r[p - 1] = PinnedRun.run(name, PinnedRun.spec(p == 1 ? one : two, p), p);
+                runs.add(r[p - 1]);
+                err.println("  " + r[p - 1].line());
+            }
+            return r;
         }
 
         private static Configuration local(int parallelism, boolean rocksdb) {
@@ -193,7 +235,7 @@ public final class BenchCommand {
             return c;
         }
 
-        private BenchRun inMemory(String name, Workload w, int parallelism, boolean rocksdb) throws Exception {
+        BenchRun inMemory(String name, Workload w, int parallelism, boolean rocksdb) throws Exception {
             Configuration c = local(parallelism, rocksdb);
             return timed(name, w, parallelism, c, env -> BenchJobs.conntrackInMemory(env, w, c));
         }

@@ -67,6 +67,10 @@ public final class Workload implements Serializable {
         return streams;
     }
 
+    public long flows() {
+        return flows;
+    }
+
     /** Packets before the measured part: those that open the established flows and answer them. */
     public long warmup() {
         return switch (kind) {
