@@ -10,6 +10,8 @@ import dev.nfct.flink.operator.PacketKeySelector;
 import dev.nfct.flink.records.InputRecord;
 import dev.nfct.flink.records.TableUpdate;
 import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -56,8 +58,16 @@ public final class ConntrackJob {
         }
     }
 
-    /** Builds everything after the source. */
+    /**
+     * Builds everything after the source. It also turns off Flink's fallback to Kryo for the whole
+     * job: every record type here has its own serializer (Avro, POJO, primitives), and a type that
+     * would silently fall back to Kryo (slow, and unreadable after a class change) fails the job
+     * at submission instead.
+     */
     public static Outputs build(DataStream<InputRecord> input, ReadableConfig config) {
+        Configuration noKryo = new Configuration();
+        noKryo.set(PipelineOptions.GENERIC_TYPES, false);
+        input.getExecutionEnvironment().configure(noKryo);
         // Same parallelism as the source, so records move forward without a rebalance: a
         // round-robin hop here would reorder a flow's packets before they are keyed.
         SingleOutputStreamOperator<InputRecord> packets = input.transform(
