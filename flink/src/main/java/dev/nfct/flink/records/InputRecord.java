@@ -4,15 +4,13 @@ import dev.nfct.avro.DeadLetter;
 import dev.nfct.avro.PacketEvent;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 
 /**
  * What the packet source yields: a decoded packet record, or a dead letter for bytes that could not
  * be decoded (so a bad record never fails the job), or between the job's own steps a broadcast of
  * host times. Exactly one of the three is set. The record's
  * origin on Kafka rides along, so that a packet the operator cannot use still becomes a dead letter
- * that says where it came from. A Flink POJO.
+ * that says where it came from. Serialized by {@link InputRecordSerializer}.
  */
 public class InputRecord {
     static {
@@ -71,19 +69,11 @@ public class InputRecord {
         return this;
     }
 
-    /** Explicit type information: Avro serializers for the records, never Kryo. */
+    /**
+     * Explicit type information: {@link InputRecordSerializer}, which writes packet records field
+     * by field (never Kryo, and not Avro's reflection either).
+     */
     public static TypeInformation<InputRecord> typeInfo() {
-        return Types.POJO(
-                InputRecord.class,
-                Map.of(
-                        "packet", new AvroTypeInfo<>(PacketEvent.class),
-                        "deadLetter", new AvroTypeInfo<>(DeadLetter.class),
-                        "topic", Types.STRING,
-                        "partition", Types.INT,
-                        "offset", Types.LONG,
-                        "timestampMs", Types.LONG,
-                        "key", Types.PRIMITIVE_ARRAY(Types.BYTE),
-                        "hostTimes", Types.MAP(Types.STRING, Types.LONG),
-                        "routingKey", Types.LONG));
+        return new InputRecordTypeInfo();
     }
 }
