@@ -1,6 +1,5 @@
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -129,12 +128,11 @@ public class RunnableJar {
         }
     }
 
-    private static void put(OutputStream o, String name, long time, byte[] bytes) throws IOException {
-        JarOutputStream jo = (JarOutputStream) o;
+    private static void put(JarOutputStream o, String name, long time, byte[] bytes) throws IOException {
         JarEntry e = new JarEntry(name);
         e.setTime(time);
-        jo.putNextEntry(e);
-        jo.write(bytes);
-        jo.closeEntry();
+        o.putNextEntry(e);
+        o.write(bytes);
+        o.closeEntry();
     }
 }

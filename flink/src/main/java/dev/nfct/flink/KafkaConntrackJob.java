@@ -66,7 +66,8 @@ public final class KafkaConntrackJob {
         return b.build();
     }
 
-    static <T> KafkaSink<T> sink(ReadableConfig config, String name, KafkaRecordSerializationSchema<T> schema) {
+    /** An exactly-once sink as the job's own: {@code name} sets its transactional id apart. */
+    public static <T> KafkaSink<T> sink(ReadableConfig config, String name, KafkaRecordSerializationSchema<T> schema) {
         Properties p = KafkaJobOptions.kafkaProperties(config);
         // The broker's default transaction.max.timeout.ms is 15 minutes; the sink's default (1 h) exceeds it.
         p.putIfAbsent("transaction.timeout.ms", "900000");

@@ -14,11 +14,6 @@ import org.apache.flink.api.common.serialization.SerializationSchema;
 public final class ValueFormat implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    static {
-        // Every encoder and decoder of the Kafka values comes from here: with Avro's generated code.
-        dev.nfct.schema.AvroCoders.useGenerated();
-    }
-
     private static final ValueFormat SINGLE_OBJECT = new ValueFormat(WireFormat.SINGLE_OBJECT, null);
 
     private final WireFormat wireFormat;

@@ -13,11 +13,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
  * that says where it came from. Serialized by {@link InputRecordSerializer}.
  */
 public class InputRecord {
-    static {
-        // Every task that moves these records reads and writes PacketEvents: with Avro's generated code.
-        dev.nfct.schema.AvroCoders.useGenerated();
-    }
-
     public PacketEvent packet;
     public DeadLetter deadLetter;
     /** Topic, partition and offset of the Kafka record; null, -1, -1 when it did not come from Kafka. */

@@ -293,14 +293,15 @@ final class PacketEventCodec {
             out.writeInt(-1);
             return;
         }
-        ByteBuffer d = b.duplicate();
-        out.writeInt(d.remaining());
-        if (d.hasArray()) {
-            out.write(d.array(), d.arrayOffset() + d.position(), d.remaining());
+        // Absolute reads: the buffer's position stays, and nothing is allocated per packet.
+        int n = b.remaining();
+        out.writeInt(n);
+        if (b.hasArray()) {
+            out.write(b.array(), b.arrayOffset() + b.position(), n);
         } else {
-            byte[] a = new byte[d.remaining()];
-            d.get(a);
-            out.write(a);
+            for (int i = 0; i < n; i++) {
+                out.writeByte(b.get(b.position() + i));
+            }
         }
     }
 

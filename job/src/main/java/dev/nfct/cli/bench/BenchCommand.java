@@ -63,6 +63,26 @@ public final class BenchCommand {
         static Plan full() {
             return new Plan(8_000_000, 65_536, 2_097_152, 4_000_000, true);
         }
+
+        Plan withPackets(long n) {
+            return new Plan(n, smallTable, bigTable, kafkaPackets, rocksdb);
+        }
+
+        Plan withKafkaPackets(long n) {
+            return new Plan(packets, smallTable, bigTable, n, rocksdb);
+        }
+
+        Plan withSmallTable(long n) {
+            return new Plan(packets, n, bigTable, kafkaPackets, rocksdb);
+        }
+
+        Plan withBigTable(long n) {
+            return new Plan(packets, smallTable, n, kafkaPackets, rocksdb);
+        }
+
+        Plan withoutRocksdb() {
+            return new Plan(packets, smallTable, bigTable, kafkaPackets, false);
+        }
     }
 
     static final String USAGE = "usage: bench [--quick] [--packets N] [--kafka-packets N] [--small-table N]"
@@ -80,30 +100,11 @@ public final class BenchCommand {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--quick" -> plan = Plan.quick();
-                    case "--packets" -> plan = withPackets(plan, Long.parseLong(value(args, ++i)));
-                    case "--kafka-packets" ->
-                        plan = new Plan(
-                                plan.packets(),
-                                plan.smallTable(),
-                                plan.bigTable(),
-                                Long.parseLong(value(args, ++i)),
-                                plan.rocksdb());
-                    case "--small-table" ->
-                        plan = new Plan(
-                                plan.packets(),
-                                Long.parseLong(value(args, ++i)),
-                                plan.bigTable(),
-                                plan.kafkaPackets(),
-                                plan.rocksdb());
-                    case "--big-table" ->
-                        plan = new Plan(
-                                plan.packets(),
-                                plan.smallTable(),
-                                Long.parseLong(value(args, ++i)),
-                                plan.kafkaPackets(),
-                                plan.rocksdb());
-                    case "--no-rocksdb" ->
-                        plan = new Plan(plan.packets(), plan.smallTable(), plan.bigTable(), plan.kafkaPackets(), false);
+                    case "--packets" -> plan = plan.withPackets(Long.parseLong(value(args, ++i)));
+                    case "--kafka-packets" -> plan = plan.withKafkaPackets(Long.parseLong(value(args, ++i)));
+                    case "--small-table" -> plan = plan.withSmallTable(Long.parseLong(value(args, ++i)));
+                    case "--big-table" -> plan = plan.withBigTable(Long.parseLong(value(args, ++i)));
+                    case "--no-rocksdb" -> plan = plan.withoutRocksdb();
                     case "-h", "--help" -> {
                         out.println(USAGE);
                         return 0;
@@ -138,10 +139,6 @@ public final class BenchCommand {
             err.println("bench: failed: " + e);
             return 1;
         }
-    }
-
-    private static Plan withPackets(Plan p, long n) {
-        return new Plan(n, p.smallTable(), p.bigTable(), p.kafkaPackets(), p.rocksdb());
     }
 
     private static String value(String[] args, int i) {

@@ -24,7 +24,6 @@ import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
-import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -100,13 +99,8 @@ final class BenchJobs {
                 .map(r -> r.packet)
                 .returns(new AvroTypeInfo<>(PacketEvent.class))
                 .filter(p -> p != null)
-                .sinkTo(KafkaSink.<PacketEvent>builder()
-                        .setBootstrapServers(KafkaJobOptions.bootstrapServers(config))
-                        .setRecordSerializer(new PacketOut(topic, KafkaJobOptions.valueFormat(config)))
-                        .setDeliveryGuarantee(org.apache.flink.connector.base.DeliveryGuarantee.EXACTLY_ONCE)
-                        .setTransactionalIdPrefix("bench-passthrough")
-                        .setProperty("transaction.timeout.ms", "900000")
-                        .build());
+                .sinkTo(KafkaConntrackJob.sink(
+                        config, "passthrough", new PacketOut(topic, KafkaJobOptions.valueFormat(config))));
     }
 
     /** Index to packet, noting the time its stream's warm-up ends. */

@@ -35,12 +35,13 @@ public final class Workload implements Serializable {
     private static final long SERVER = 0xC0000201L; // 192.0.2.1
     private static final int TCP_WINDOW = 64;
     private static final long START_NS = 1_700_000_000_000_000_000L;
+    /** Hosts of each stream. */
+    private static final int HOSTS_PER_STREAM = 4;
 
     private final Kind kind;
     private final long packets;
     private final int streams;
     private final long flows;
-    private final int hostsPerStream;
 
     /**
      * @param packets packets in all
@@ -52,7 +53,6 @@ public final class Workload implements Serializable {
         this.packets = packets;
         this.streams = streams;
         this.flows = Math.max(streams, flows);
-        this.hostsPerStream = 4;
     }
 
     public Kind kind() {
@@ -143,8 +143,8 @@ public final class Workload implements Serializable {
     }
 
     /** The flow's host, one of its stream's own, picked by the client address's low bits. */
-    private String host(int stream, long client) {
-        return "bench-" + (stream * hostsPerStream + (int) (client % hostsPerStream));
+    private static String host(int stream, long client) {
+        return "bench-" + (stream * HOSTS_PER_STREAM + (int) (client % HOSTS_PER_STREAM));
     }
 
     /** Client 10.0.0.0/8 (plus the space and stream in the port's upper range) to 192.0.2.1. */
